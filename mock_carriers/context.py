@@ -1,0 +1,172 @@
+"""What a carrier adapter may know about the world: the seam between the sandbox and the adapters.
+
+A carrier package (``mock_carriers/carriers/<name>/``) builds its FastAPI sub-application from a
+``CarrierContext`` and nothing else: it never sees the engine, the store or the clock directly.
+Tests hand it a fake context with hand-written events; the served sandbox hands it the real one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from sim.events import ParcelTruth, ScanEvent
+
+TokenState = Literal["ok", "missing", "invalid", "expired"]
+
+
+@dataclass(slots=True)
+class ParcelView:
+    """One tracking number as its carrier shows it at the sandbox's current instant.
+
+    ``events`` holds only the events with ``visible_at <= now``, oldest first (``seq`` order).
+    It may be empty: the label exists but the carrier has nothing to show yet (USPS answers 404
+    ``150006`` then; UPS shows nothing). ``truth`` is the ground truth of the physical parcel,
+    for the ship-from/ship-to addresses and the weight — never for what the carrier cannot know.
+    """
+
+    tracking_number: str
+    carrier: str
+    service: str
+    events: list[ScanEvent]
+    truth: ParcelTruth | None
+
+    @property
+    def latest(self) -> ScanEvent | None:
+        return self.events[-1] if self.events else None
+
+
+class CarrierContext(Protocol):
+    carrier: str
+
+    def now(self) -> datetime:
+        """The sandbox clock's current instant (timezone-aware, UTC)."""
+        ...
+
+    def lookup(self, tracking_number: str) -> ParcelView | None:
+        """The parcel under this carrier's number, or None when this carrier never issued it."""
+        ...
+
+    @property
+    def tokens(self) -> TokenIssuer: ...
+
+    @property
+    def credentials(self) -> CredentialPolicy: ...
+
+    def request_id(self, kind: str) -> str:
+        """A deterministic id for server-generated fields (transaction ids, request ids)."""
+        ...
+
+
+@dataclass
+class CredentialPolicy:
+    """Any id/secret/key works unless the scenario lists allowed ones (per carrier)."""
+
+    allowed: dict[str, dict[str, str]] = field(default_factory=dict)  # carrier -> {id: secret}
+    api_keys: dict[str, set[str]] = field(default_factory=dict)  # carrier -> keys (DHL)
+
+    def accepts(self, carrier: str, client_id: str, client_secret: str) -> bool:
+        if not client_id or not client_secret:
+            return False
+        allowed = self.allowed.get(carrier)
+        if not allowed:
+            return True
+        return allowed.get(client_id) == client_secret
+
+    def accepts_key(self, carrier: str, key: str | None) -> bool:
+        if not key:
+            return False
+        keys = self.api_keys.get(carrier)
+        return True if not keys else key in keys
+
+
+@dataclass(slots=True, frozen=True)
+class Token:
+    access_token: str
+    client_id: str
+    issued_at: float  # wall-clock seconds since the epoch
+    expires_in: int  # seconds
+
+    @property
+    def issued_at_ms(self) -> int:
+        return int(self.issued_at * 1000)
+
+
+class TokenIssuer:
+    """Bearer tokens per carrier. Expiry runs on the wall clock, like the real carriers' tokens:
+    a tester who jumps the sandbox clock four days ahead does not invalidate a client's token,
+    but a client that keeps one past ``expires_in`` seconds must refresh it.
+
+    Token strings are HMACs of a counter under a seed-derived key, so a replayed session issues
+    the same tokens in the same order.
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        lifetimes: dict[str, int] | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._key = hashlib.sha256(f"parcel-sandbox-tokens:{seed}".encode()).digest()
+        self._lifetimes = dict(lifetimes or {})
+        self._wall = wall_clock
+        self._issued: dict[str, Token] = {}
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def lifetime(self, carrier: str, default: int) -> int:
+        return self._lifetimes.get(carrier, default)
+
+    def issue(self, carrier: str, client_id: str, default_lifetime: int) -> Token:
+        with self._lock:
+            self._counter += 1
+            raw = hmac.new(self._key, f"{carrier}:{self._counter}".encode(), hashlib.sha256).hexdigest()
+            token = Token(
+                access_token=raw,
+                client_id=client_id,
+                issued_at=self._wall(),
+                expires_in=self.lifetime(carrier, default_lifetime),
+            )
+            self._issued[f"{carrier}:{raw}"] = token
+            return token
+
+    def check(self, carrier: str, access_token: str | None) -> TokenState:
+        if not access_token:
+            return "missing"
+        token = self._issued.get(f"{carrier}:{access_token}")
+        if token is None:
+            return "invalid"
+        if self._wall() >= token.issued_at + token.expires_in:
+            return "expired"
+        return "ok"
+
+    def expire_all(self, carrier: str | None = None) -> int:
+        """Expire every live token (a token-expiry storm); returns how many were live."""
+        with self._lock:
+            n = 0
+            for key, token in list(self._issued.items()):
+                if carrier is None or key.startswith(carrier + ":"):
+                    self._issued[key] = Token(token.access_token, token.client_id, 0.0, 0)
+                    n += 1
+            return n
+
+    def reset(self) -> None:
+        with self._lock:
+            self._issued.clear()
+            self._counter = 0
+
+
+def bearer(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (scheme case-insensitive)."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
