@@ -1,0 +1,167 @@
+"""``parcel-sandbox``: run, validate, list and serve scenarios.
+
+Exit codes (ARCHITECTURE §7): 0 ok, 2 bad input (one line naming file:line:col and field),
+1 internal error. No traceback reaches a user unless ``PARCEL_SANDBOX_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sim.scenario import ScenarioError, load_scenario, shipped_scenarios
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class UsageError(Exception):
+    """Bad input that is not a scenario file problem (exit 2)."""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario, path = load_scenario(args.scenario)
+    out.print(f"{path}: ok — scenario [bold]{scenario.name}[/], seed {scenario.seed}, "
+              f"{len(scenario.carriers)} carriers, {len(scenario.cases)} pinned cases")
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    table = Table(title="Shipped scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name, path in shipped_scenarios().items():
+        try:
+            sc, _ = load_scenario(path)
+            table.add_row(name, sc.description.strip().splitlines()[0] if sc.description else "")
+        except ScenarioError as exc:
+            table.add_row(name, f"[red]invalid: {exc.problems[0]}[/]")
+    out.print(table)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.engine import Engine
+    from sim.sinks import JsonlSink
+    from sim.summary import summarize
+
+    scenario, path = load_scenario(args.scenario)
+    try:
+        engine = Engine(scenario, seed=args.seed)
+    except ValueError as exc:
+        raise ScenarioError([f"{path}:1:1: (network): {exc}"]) from None
+    out_dir = Path(args.out or f"runs/{scenario.name}")
+    started = time.perf_counter()
+    show = sys.stderr.isatty() and not args.quiet
+    with JsonlSink(out_dir / "events.jsonl") as events, JsonlSink(out_dir / "truth.jsonl") as truths, \
+            Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                     TextColumn("{task.fields[parcels]} parcels"), TimeElapsedColumn(),
+                     console=err, disable=not show, transient=True) as progress:
+        task = progress.add_task(f"simulating {scenario.name}", total=1.0, parcels=0)
+        for evs, done in engine.run(lambda f: progress.update(task, completed=f,
+                                                              parcels=engine.parcels_created)):
+            events.write(evs)
+            truths.write(done)
+    elapsed = time.perf_counter() - started
+    summary = {"scenario": scenario.name, "seed": engine.seed,
+               **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl")}
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print_summary(summary, out_dir, elapsed)
+    return 0
+
+
+def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:
+    table = Table(title=f"{s['scenario']} (seed {s['seed']})", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{100 * x:.2f} %"
+
+    rows = [
+        ("parcels", f"{s['parcels']:,}"),
+        ("tracking numbers", f"{s['tracking_numbers']:,}"),
+        ("scan events", f"{s['events']:,}"),
+        ("events per simple domestic parcel", str(s["events_per_simple_domestic_parcel"]["mean"])),
+        ("on-time rate", pct(s["on_time_rate"])),
+        ("first-attempt success", pct(s["first_attempt_rate"])),
+        ("lost rate", pct(s["lost_rate"])),
+    ]
+    rows += [(f"fate: {k}", f"{v:,}") for k, v in s["fates"].items()]
+    rows += [(f"delay hours: {k}", f"{v / 60:,.0f}") for k, v in s["delay_minutes_by_cause"].items()]
+    rows += [(f"transit hours {k}", str(v)) for k, v in s["transit_hours"].items()]
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"wrote {out_dir}/events.jsonl, truth.jsonl, summary.json in {elapsed:.1f} s")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mock_carriers.serve import serve
+
+    scenario, path = load_scenario(args.scenario)
+    return serve(scenario, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parcel-sandbox", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="simulate a scenario and write events.jsonl, truth.jsonl, summary.json")
+    p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario (e.g. baseline)")
+    p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    p.add_argument("--out", default=None, help="output directory (default runs/<scenario>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check a scenario file")
+    p.add_argument("scenario")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("scenarios", help="list the shipped scenarios")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("serve", help="serve the mock carrier APIs on a sandbox clock")
+    p.add_argument("scenario")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--clock", choices=("manual", "realtime", "instant"), default="manual")
+    p.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per wall second (realtime)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--db", default=None, help="SQLite file keeping delivered parcels queryable")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            err.print(line, markup=False)
+        return 2
+    except UsageError as exc:
+        err.print(f"parcel-sandbox: {exc}", markup=False)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("PARCEL_SANDBOX_DEBUG"):
+            raise
+        err.print(f"parcel-sandbox: internal error: {type(exc).__name__}: {exc} "
+                  "(set PARCEL_SANDBOX_DEBUG=1 for a traceback)", markup=False)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Pure incident draws: what goes wrong for one parcel, and how long things take.
+
+Every function takes the parcel's own ``random.Random`` stream, so changing one rate changes only
+the parcels that rate touches: a parcel's uniform draw for "lost" is the same whatever the rate,
+and a higher rate can only add lost parcels, never reshuffle the others.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from sim.events import ExceptionReason
+from sim.scenario import IncidentRates
+
+H = 3600.0
+
+# Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
+# up to two hours (Shippo/aggregator notes in research/realism.md §4, §9).
+FIRST_VISIBLE_LAG_S = (10 * 60, 30 * 60)
+UPDATE_LAG_BUCKETS = ((0.70, 0, 15 * 60), (0.25, 15 * 60, 60 * 60), (0.05, 60 * 60, 2 * H))
+
+
+@dataclass(slots=True)
+class ParcelFate:
+    """The incidents decided for a parcel when its label is created."""
+
+    lost_leg: int | None = None  # index of the lane on which (or at whose end) it disappears
+    lost_in_facility: bool = False  # disappears inside the facility after its arrival scan
+    lost_exception_after_s: float | None = None  # carrier flags "unable to locate" this long after
+    damaged_at_hub: int | None = None  # index into the parcel's hubs
+    misdelivered: bool = False
+    address_error: bool = False
+    address_corrected: bool = False
+    pickup_point: bool = False  # recipient chose a locker / pickup point
+    unclaimed: bool = False
+
+
+def draw_fate(rng: random.Random, rates: IncidentRates, n_legs: int, n_hubs: int) -> ParcelFate:
+    """Draw a fresh parcel's incidents. The draw count is fixed so each rate owns its own uniform."""
+    u_lost, u_lost_leg, u_lost_exc, u_lost_days, u_lost_where = (rng.random() for _ in range(5))
+    u_damage, u_damage_hub = rng.random(), rng.random()
+    u_mis, u_addr, u_addr_fix, u_pp, u_unclaimed = (rng.random() for _ in range(5))
+    fate = ParcelFate()
+    if u_lost < rates.loss and n_legs > 0:
+        fate.lost_leg = min(n_legs - 1, int(u_lost_leg * n_legs))
+        fate.lost_in_facility = u_lost_where < 0.5
+        if u_lost_exc < rates.lost_exception_share:
+            fate.lost_exception_after_s = (5 + 5 * u_lost_days) * 86400
+    if u_damage < rates.damage and n_hubs > 0:
+        fate.damaged_at_hub = min(n_hubs - 1, int(u_damage_hub * n_hubs))
+    fate.misdelivered = u_mis < rates.misdelivery
+    fate.address_error = u_addr < rates.address_error
+    fate.address_corrected = u_addr_fix < rates.address_corrected_share
+    fate.pickup_point = u_pp < rates.pickup_point_choice
+    fate.unclaimed = u_unclaimed < rates.unclaimed
+    return fate
+
+
+def attempt_failure(rng: random.Random, rate: float, attempt: int) -> ExceptionReason | None:
+    """Whether delivery attempt ``attempt`` (1-based) fails, and why. Retries succeed more often
+    (the recipient was notified), so later attempts fail at half the first-attempt rate."""
+    u, u_reason = rng.random(), rng.random()
+    p = rate if attempt == 1 else rate / 2
+    if u >= p:
+        return None
+    # Ofcom 2024 problem mix: not home / no time to answer dominate; access problems next.
+    if u_reason < 0.70:
+        return ExceptionReason.RECIPIENT_UNAVAILABLE
+    if u_reason < 0.92:
+        return ExceptionReason.NO_ACCESS
+    return ExceptionReason.REFUSED
+
+
+def after_failed_attempt(rng: random.Random, rates: IncidentRates) -> str:
+    """``retry`` | ``pickup_point`` | ``return`` after a failed attempt (BNetzA outcome mix)."""
+    u = rng.random()
+    a = rates.after_failed_attempt
+    if u < a.retry:
+        return "retry"
+    if u < a.retry + a.pickup_point:
+        return "pickup_point"
+    return "return"
+
+
+def lognormal_seconds(rng: random.Random, median_s: float, p95_s: float) -> float:
+    sigma = math.log(p95_s / median_s) / 1.645
+    return median_s * math.exp(sigma * rng.gauss(0.0, 1.0))
+
+
+def sort_seconds(rng: random.Random) -> float:
+    """Time on the sort floor once a parcel's turn comes (induction to outbound door)."""
+    return lognormal_seconds(rng, 20 * 60, 60 * 60)
+
+
+def missed_connection(rng: random.Random, rate: float) -> bool:
+    return rng.random() < rate
+
+
+def breakdown_delay(rng: random.Random, rate: float) -> float:
+    """Extra seconds on a line-haul trip from a breakdown (2–8 h), usually 0."""
+    u, v = rng.random(), rng.random()
+    return (2 + 6 * v) * H if u < rate else 0.0
+
+
+def customs_hold(rng: random.Random, rate: float) -> float:
+    """Seconds a cross-border parcel is held by customs (6–72 h), or 0 when released at once."""
+    u, v = rng.random(), rng.random()
+    return (6 + 66 * v * v) * H if u < rate else 0.0
+
+
+def customs_processing(rng: random.Random) -> float:
+    return (1 + 2 * rng.random()) * H
+
+
+def pickup_point_collection(rng: random.Random) -> float:
+    """How long a recipient takes to collect from a locker / pickup point."""
+    return lognormal_seconds(rng, 20 * H, 72 * H)
+
+
+def stop_time(rng: random.Random, first_s: float, last_s: float) -> float:
+    """Seconds-of-day of a parcel's stop on its courier route."""
+    return first_s + (last_s - first_s) * rng.random()
+
+
+def visibility_lag(rng: random.Random, first: bool) -> float:
+    u, v = rng.random(), rng.random()
+    if first:
+        lo, hi = FIRST_VISIBLE_LAG_S
+        return lo + (hi - lo) * v
+    acc = 0.0
+    for p, lo, hi in UPDATE_LAG_BUCKETS:
+        acc += p
+        if u < acc:
+            return lo + (hi - lo) * v
+    return UPDATE_LAG_BUCKETS[-1][2]

@@ -1,0 +1,91 @@
+"""summary.json: the run's headline figures, recomputed from events.jsonl and truth.jsonl alone,
+so anyone can check a run against the published bands (research/realism.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DELIVERED_FATES = ("delivered", "misdelivered", "damaged")
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
+    return round(values[k], 2)
+
+
+def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
+    per_number: Counter[str] = Counter()
+    events = 0
+    with events_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            # Only the tracking number is needed; avoid a full parse of every event.
+            start = line.index('"tracking_number":"') + 19
+            per_number[line[start:line.index('"', start)]] += 1
+            events += 1
+
+    parcels = 0
+    fates: Counter[str] = Counter()
+    delay_minutes: dict[str, int] = defaultdict(int)
+    delivered = on_time = attempted = first_ok = 0
+    transit_h: list[float] = []
+    simple_counts: list[int] = []
+    by_carrier: dict[str, dict[str, int]] = defaultdict(lambda: {"parcels": 0, "delivered": 0, "on_time": 0})
+    with truth_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            t = json.loads(line)
+            parcels += 1
+            fates[t["fate"]] += 1
+            c = by_carrier[t["carrier"]]
+            c["parcels"] += 1
+            for d in t["delays"]:
+                delay_minutes[d["cause"]] += d["minutes"]
+            if t["attempts"] >= 1:
+                attempted += 1
+                if t["attempts"] == 1 and t["delivered_at"] is not None:
+                    first_ok += 1
+            if t["fate"] in DELIVERED_FATES and t["delivered_at"]:
+                delivered += 1
+                c["delivered"] += 1
+                done = datetime.fromisoformat(t["delivered_at"])
+                if done <= datetime.fromisoformat(t["promised_by"]):
+                    on_time += 1
+                    c["on_time"] += 1
+                transit_h.append((done - datetime.fromisoformat(t["created_at"])).total_seconds() / 3600)
+                simple = (t["fate"] == "delivered" and not t["international"] and not t["partner"]
+                          and t["attempts"] == 1 and not t["delays"] and t["case"] is None
+                          and t["delivered_to"].get("kind") != "pickup_point")
+                if simple:
+                    simple_counts.append(per_number[t["tracking_number"]])
+
+    def rate(a: int, b: int) -> float | None:
+        return round(a / b, 4) if b else None
+
+    return {
+        "parcels": parcels,
+        "tracking_numbers": len(per_number),
+        "events": events,
+        "events_per_parcel": rate(events, parcels),
+        "events_per_simple_domestic_parcel": {
+            "mean": rate(sum(simple_counts), len(simple_counts)),
+            "min": min(simple_counts, default=None),
+            "max": max(simple_counts, default=None),
+            "parcels": len(simple_counts),
+        },
+        "on_time_rate": rate(on_time, delivered),
+        "first_attempt_rate": rate(first_ok, attempted),
+        "fates": {f: fates.get(f, 0) for f in
+                  ("delivered", "misdelivered", "damaged", "lost", "returned", "in_network")},
+        "lost_rate": rate(fates.get("lost", 0), parcels),
+        "delay_minutes_by_cause": dict(sorted(delay_minutes.items())),
+        "transit_hours": {"p50": _percentile(transit_h, 0.5), "p90": _percentile(transit_h, 0.9),
+                          "p99": _percentile(transit_h, 0.99)},
+        "by_carrier": {k: {**v, "on_time_rate": rate(v["on_time"], v["delivered"])}
+                       for k, v in sorted(by_carrier.items())},
+    }

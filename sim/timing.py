@@ -1,0 +1,134 @@
+"""Pure timing functions: line-haul durations, departure schedules and cut-offs, local business days.
+
+Times are absolute epoch seconds (floats); local calendars come from each facility's IANA zone.
+Nothing here touches SimPy, so every rule is testable on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+# --- parameters (research/realism.md §5; singlestore-logistics-sim defaults where noted) ---
+EARTH_RADIUS_KM = 6371.0
+ROAD_FACTOR = 1.2  # road distance over great-circle distance
+TRUCK_KMH = 80.0  # team-driven line-haul average, stops included
+AIR_KMH = 750.0  # singlestore-logistics-sim default air speed
+AIR_MIN_KM = 1000.0  # air used only for segments >= 1000 km (fast services)
+AIR_HANDLING_S = 2.0 * 3600  # taxi, unload, truck to the sort floor
+LOCAL_TRUCK_S = 45 * 60  # hub <-> station shuttle floor
+LOADING_CUTOFF_S = 30 * 60  # a parcel must be sorted this long before its trailer leaves
+NOMINAL_SORT_S = 45 * 60  # planning assumption for a hub sort (queue + sort)
+STATION_CUTOFF_S = 8 * 3600  # parcels at a delivery station by 08:00 local go out that day
+COURIER_START_S = 8.5 * 3600  # vans leave the station at 08:30 local
+ROUTE_FIRST_STOP_S = 9.5 * 3600
+ROUTE_LAST_STOP_S = 19.5 * 3600
+PROMISE_TIME_S = 20 * 3600  # "by end of day": 20:00 local at the destination
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi = p2 - p1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def truck_seconds(distance_km: float) -> float:
+    return max(LOCAL_TRUCK_S, distance_km * ROAD_FACTOR / TRUCK_KMH * 3600)
+
+
+def air_seconds(distance_km: float) -> float:
+    return distance_km / AIR_KMH * 3600 + AIR_HANDLING_S
+
+
+@lru_cache(maxsize=65536)
+def local_midnight(tz: ZoneInfo, day: date) -> float:
+    """Epoch seconds of local midnight starting ``day`` in ``tz`` (DST-correct)."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz).timestamp()
+
+
+def local_date(epoch: float, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(epoch, tz).date()
+
+
+def local_clock(epoch: float, tz: ZoneInfo, day: date, seconds: float) -> float:
+    """Epoch of ``seconds`` after local midnight of ``day`` (wall-clock seconds, DST-aware)."""
+    hours, rem = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rem, 60)
+    extra_days, hours = divmod(hours, 24)
+    d = day + timedelta(days=extra_days)
+    return datetime(d.year, d.month, d.day, hours, minutes, secs, tzinfo=tz).timestamp()
+
+
+def next_departure(ready: float, tz: ZoneInfo, departures: tuple[float, ...],
+                   cutoff: float = LOADING_CUTOFF_S) -> float:
+    """The first scheduled departure (local seconds-of-day list) a parcel ready at ``ready`` makes.
+
+    A parcel that misses the cut-off waits for the next departure, the next day if need be.
+    """
+    day = local_date(ready, tz)
+    earliest = ready + cutoff
+    for offset in range(0, 9):
+        d = day + timedelta(days=offset)
+        midnight = local_midnight(tz, d)
+        for dep in departures:
+            t = midnight + dep
+            if t >= earliest:
+                return t
+    raise ValueError("no departure within 8 days; a lane needs at least one departure time")
+
+
+def is_open_day(day: date, open_days: frozenset[int]) -> bool:
+    return day.weekday() in open_days
+
+
+def weekday_set(keys: tuple[str, ...] | list[str]) -> frozenset[int]:
+    return frozenset(WEEKDAY_KEYS.index(k) for k in keys)
+
+
+def next_open_day(day: date, open_days: frozenset[int], holidays: frozenset[date] = frozenset()) -> date:
+    """``day`` itself if the carrier works that day, else the next day it does."""
+    for offset in range(0, 15):
+        d = day + timedelta(days=offset)
+        if d.weekday() in open_days and d not in holidays:
+            return d
+    raise ValueError("a carrier needs at least one working weekday")
+
+
+def add_business_days(day: date, n: int, open_days: frozenset[int]) -> date:
+    d = day
+    for _ in range(n):
+        d = next_open_day(d + timedelta(days=1), open_days)
+    return d
+
+
+def delivery_day(arrival: float, tz: ZoneInfo, open_days: frozenset[int]) -> date:
+    """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery."""
+    today = local_date(arrival, tz)
+    if arrival <= local_clock(arrival, tz, today, STATION_CUTOFF_S) and today.weekday() in open_days:
+        return today
+    return next_open_day(today + timedelta(days=1), open_days)
+
+
+def pickup_time(ready: float, tz: ZoneInfo, pickup_times: tuple[float, ...],
+                open_days: frozenset[int]) -> float:
+    """When the carrier collects a parcel labelled at ``ready`` from a shipper (cut-off 1 h before)."""
+    day = local_date(ready, tz)
+    for offset in range(0, 15):
+        d = day + timedelta(days=offset)
+        if d.weekday() not in open_days:
+            continue
+        for t in pickup_times:
+            at = local_clock(ready, tz, d, t)
+            if at >= ready + 3600:
+                return at
+    raise ValueError("no pickup within two weeks")
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> float:
+    return local_clock(0.0, tz, day, PROMISE_TIME_S)
