@@ -8,7 +8,6 @@ between hubs at least ``AIR_MIN_KM`` apart). Edge weight = the lane's expected d
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -219,19 +218,3 @@ def build_network(scenario: Scenario) -> Network:
                                           SAME_DAY_DEPARTURES))
             net.graphs[(carrier, mode)] = g
     return net
-
-
-def expected_hub_flows(net: Network, carrier: str, fc_weights: dict[str, float],
-                       metro_weights: dict[str, float]) -> dict[str, float]:
-    """Share of a carrier's daily parcels that pass through each of its hubs (ground routes)."""
-    flows: dict[str, float] = defaultdict(float)
-    for fc_id, wf in fc_weights.items():
-        for metro, wm in metro_weights.items():
-            ds = net.stations.get((carrier, metro))
-            if ds is None:
-                continue
-            path = net.route(carrier, False, fc_id, ds)
-            for fid in path or ():
-                if net.facilities[fid].kind == "sort_hub":
-                    flows[fid] += wf * wm
-    return dict(flows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections import defaultdict
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,7 +32,7 @@ from sim.events import (
     Service,
 )
 from sim.incidents import ParcelFate
-from sim.network import HUB_TO_STATION_DEPARTURES, Facility, Lane, Network, expected_hub_flows
+from sim.network import HUB_TO_STATION_DEPARTURES, Facility, Lane, Network
 from sim.places import Place
 from sim.scenario import HubOutage, LinehaulBreakdown, PinnedCase, Scenario, WeatherDisruption
 from sim.tracking_numbers import TrackingNumberFactory
@@ -39,11 +40,12 @@ from sim.tracking_numbers import TrackingNumberFactory
 H = 3600.0
 DAY = 86400.0
 SORT_LANES = 8  # parallel sort lines per hub (the SimPy resource's capacity)
-STATION_HEADROOM = 1.3  # couriers' daily stop capacity over a station's expected normal load
+STATION_HEADROOM = 1.45  # couriers' daily stop capacity over a station's expected normal load
 IN_TRANSIT_AFTER_S = 10 * H  # long line-haul legs get a synthetic "in transit" update
 PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 3}
 ADDRESS_POOL = 48  # generated recipient addresses per metro
 FAST_SERVICES = frozenset({Service.SAME_DAY, Service.NEXT_DAY, Service.TWO_DAY, Service.INTERNATIONAL})
+CUSTOMS_PLANNING_S = 4 * H
 STANDARD_DAYS = {Service.NEXT_DAY: 1, Service.TWO_DAY: 2}
 FAKER_LOCALES = {"US": "en_US", "CA": "en_CA", "DE": "de_DE", "KZ": "ru_RU", "GB": "en_GB"}
 
@@ -152,39 +154,49 @@ class World:
             ]
         return pools
 
+    def _expected_loads(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Expected parcels per normal day through each hub and into each delivery station,
+        from the demand mix and the planned routes (partner last miles land on the partner)."""
+        hubs: dict[str, float] = defaultdict(float)
+        stations: dict[str, float] = defaultdict(float)
+        demand = self.scenario.demand.parcels_per_day
+        fcs = self.net.fcs
+        for carrier, cfg in self.scenario.carriers.items():
+            for service, q in cfg.services.items():
+                partner = cfg.partner.get(service)
+                express = service in FAST_SERVICES
+                for fc in fcs:
+                    metros = [m for m in self.net.metros if self.net.serves(carrier, m.key)
+                              and (m.country != fc.place.country) == (service is Service.INTERNATIONAL)]
+                    total = sum(m.population for m in metros) or 1.0
+                    for m in metros:
+                        load = demand * cfg.share * q / len(fcs) * m.population / total
+                        ds = self.net.stations[(carrier, m.key)]
+                        path = self.net.route(carrier, express, fc.id, ds) or ()
+                        for fid in path:
+                            if self.net.facilities[fid].kind == "sort_hub":
+                                hubs[fid] += load
+                        last = self.net.stations.get((partner, m.key), ds) if partner else ds
+                        stations[last] += load * 7 / len(self.pickup_days[carrier])
+        return hubs, stations
+
     def _plan_capacity(self) -> None:
         """Size hub sorters and courier fleets from the expected normal-day load."""
-        demand = self.scenario.demand
-        fc_w = {fc.id: 1 / len(self.net.fcs) for fc in self.net.fcs}
+        headroom = self.scenario.network.capacity_headroom
+        hub_load, station_load = self._expected_loads()
         self.sorters: dict[str, simpy.Resource] = {}
         self.sort_scale: dict[str, float] = {}
         self.station_capacity: dict[str, int] = {}
         self.station_load: dict[tuple[str, date], int] = {}
-        headroom = self.scenario.network.capacity_headroom
-        for carrier, cfg in self.scenario.carriers.items():
-            metros = {m.key: m.population for m in self.net.metros if self.net.serves(carrier, m.key)}
-            total = sum(metros.values()) or 1.0
-            metro_w = {k: v / total for k, v in metros.items()}
-            daily = demand.parcels_per_day * cfg.share
-            flows = expected_hub_flows(self.net, carrier, fc_w, metro_w)
-            for hub in self.net.hubs(carrier):
-                per_day = max(50.0, daily * flows.get(hub.id, 0.0))
-                # A third of a day's volume arrives in each pickup wave; clear a wave in ~3 h.
+        for f in self.net.facilities.values():
+            if f.kind == "sort_hub":
+                per_day = max(50.0, hub_load.get(f.id, 0.0))
+                # Pickup waves bring a third of a day's volume at once: clear one in about 3 h.
                 per_hour = self.scenario.network.hub_sort_per_hour or headroom * per_day / 9
-                self.sorters[hub.id] = simpy.Resource(self.env, capacity=SORT_LANES)
-                # seconds one sort lane spends per parcel, scaled so the hub sorts per_hour
-                self.sort_scale[hub.id] = SORT_LANES * 3600 / per_hour
-            for key, w in metro_w.items():
-                ds = self.net.stations[(carrier, key)]
-                # pickups run on fewer days than orders arrive, so stations see bunched volume
-                bunching = 7 / len(self.pickup_days[carrier])
-                self.station_capacity[ds] = max(20, int(STATION_HEADROOM * daily * w * bunching))
-        for hub in self.net.facilities.values():  # partner-only hubs still sort
-            if hub.kind == "sort_hub" and hub.id not in self.sorters:
-                self.sorters[hub.id] = simpy.Resource(self.env, capacity=SORT_LANES)
-                self.sort_scale[hub.id] = SORT_LANES * 3600 / 2000
-        for key, ds in self.net.stations.items():
-            self.station_capacity.setdefault(ds, 10**9)
+                self.sorters[f.id] = simpy.Resource(self.env, capacity=SORT_LANES)
+                self.sort_scale[f.id] = SORT_LANES * 3600 / per_hour  # lane-seconds per parcel
+            elif f.kind == "delivery_station":
+                self.station_capacity[f.id] = max(20, int(STATION_HEADROOM * station_load.get(f.id, 0.0)))
 
     def _index_disruptions(self) -> None:
         self.closures: dict[str, list[tuple[float, float, ExceptionReason, float]]] = {}
@@ -263,6 +275,9 @@ class World:
                 sort = timing.NOMINAL_SORT_S if f.kind == "sort_hub" else 0.0
                 t = timing.next_departure(t + sort, f.tz, lane.departures)
             t += lane.duration_s
+            nxt = self.net.facilities[route[j + 1]]
+            if nxt.place.country != f.place.country:
+                t += CUSTOMS_PLANNING_S
         ds = self.net.facilities[route[-1]]
         carrier = ds.carrier or p.carrier
         return timing.delivery_day(t, ds.tz, self.delivery_days[carrier])
@@ -276,6 +291,8 @@ class World:
             return max(planned, standard)
         if p.service is Service.ECONOMY:
             return timing.add_business_days(planned, 1, self.delivery_days[p.partner or p.carrier])
+        if p.truth.international:  # carriers quote cross-border times with a customs allowance
+            return timing.add_business_days(planned, 1, self.delivery_days[p.carrier])
         return planned
 
     def set_eta(self, p: Parcel, day: date) -> None:
@@ -560,13 +577,15 @@ def sort(env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: 
             # induction on a sort line: the capacity-limited step
             yield env.timeout(world.sort_scale[hub.id] * (0.5 + p.rng.random()))
         yield env.timeout(work)  # conveyor to the outbound door, not capacity-limited
-    queued = world.now - arrived - work
-    if queued > timing.NOMINAL_SORT_S and index < len(p.route) - 1:
+    if index < len(p.route) - 1:
+        # Did the sort make the trailer the plan counted on? If not, say why it missed it.
         lane = world.lane(p, hub.id, p.route[index + 1])
         planned = timing.next_departure(arrived + timing.NOMINAL_SORT_S, hub.tz, lane.departures)
         actual = timing.next_departure(world.now, hub.tz, lane.departures)
         if actual > planned:
-            world.note_delay(p, ExceptionReason.HUB_BACKLOG, actual - planned, hub, index, world.now)
+            queued = world.now - arrived - work
+            cause = ExceptionReason.HUB_BACKLOG if queued > 30 * 60 else ExceptionReason.MISSED_CONNECTION
+            world.note_delay(p, cause, actual - planned, hub, index, world.now)
     if forward and p.hubs_done == 0:
         world.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub)
     if forward and p.fate.damaged_at_hub == p.hubs_done:
@@ -650,7 +669,10 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
             address_checked = True
             world.at_facility(p, EventCode.EXCEPTION, ds, ExceptionReason.ADDRESS_ISSUE)
             if p.fate.address_corrected:
-                world.set_eta(p, timing.next_open_day(day + timedelta(days=1), open_days))
+                retry = timing.next_open_day(day + timedelta(days=1), open_days)
+                p.truth.delays.append(Delay(ExceptionReason.ADDRESS_ISSUE, round((retry - day).days * 1440),
+                                            iso(world.now, ds.tz), ds.id))
+                world.set_eta(p, retry)
                 world.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, ExceptionReason.ADDRESS_ISSUE)
                 yield env.timeout(H)
                 continue

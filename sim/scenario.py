@@ -188,7 +188,7 @@ class NetworkConfig(StrictModel):
         0, ge=0, description="Sort capacity of one hub, parcels/hour; 0 = sized from demand."
     )
     capacity_headroom: float = Field(
-        1.6, gt=0, description="Sized capacity as a multiple of the expected normal-day load."
+        2.0, gt=0, description="Hub sort capacity as a multiple of the expected normal-day load."
     )
 
     @field_validator("metros", "fulfilment_centres")
@@ -423,7 +423,8 @@ class Scenario(StrictModel):
         cfg = self.carriers.get(carrier)
         if cfg and cfg.pickup_days:
             return tuple(cfg.pickup_days)
-        return WEEKDAYS if carrier == "amazon" else ("mon", "tue", "wed", "thu", "fri")
+        # Large shippers get Saturday pickups; Amazon's own network runs every day.
+        return WEEKDAYS if carrier == "amazon" else ("mon", "tue", "wed", "thu", "fri", "sat")
 
 
 # --------------------------------------------------------------------------------------------

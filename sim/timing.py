@@ -20,7 +20,7 @@ AIR_MIN_KM = 1000.0  # air used only for segments >= 1000 km (fast services)
 AIR_HANDLING_S = 2.0 * 3600  # taxi, unload, truck to the sort floor
 LOCAL_TRUCK_S = 45 * 60  # hub <-> station shuttle floor
 LOADING_CUTOFF_S = 30 * 60  # a parcel must be sorted this long before its trailer leaves
-NOMINAL_SORT_S = 45 * 60  # planning assumption for a hub sort (queue + sort)
+NOMINAL_SORT_S = 60 * 60  # planning assumption for a hub sort (queue + sort)
 STATION_CUTOFF_S = 8 * 3600  # parcels at a delivery station by 08:00 local go out that day
 COURIER_START_S = 8.5 * 3600  # vans leave the station at 08:30 local
 ROUTE_FIRST_STOP_S = 9.5 * 3600

@@ -1,0 +1,34 @@
+"""Amazon Shipping API v2 mock: LWA token endpoint + ``GET /shipping/v2/tracking``.
+
+Mounted at ``/amazon``; a client's SP-API endpoint and LWA endpoint both become
+``http://127.0.0.1:8000/amazon`` (the real hosts are ``sellingpartnerapi-{na,eu,fe}.amazon.com`` and
+``api.amazon.com``). See FIDELITY.md for what is emulated and the evidence.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from mock_carriers.common import install_common_handlers
+from mock_carriers.context import CarrierContext
+
+from . import errors
+from .routes import build_router
+
+__all__ = ["create_carrier_app"]
+
+
+def create_carrier_app(ctx: CarrierContext) -> FastAPI:
+    app = FastAPI(
+        title="Amazon Shipping API v2 (parcel-sandbox mock)",
+        version="v2",
+        openapi_url="/_openapi.json",
+        docs_url="/_docs",
+        redoc_url=None,
+        # A trailing slash is a different, unknown path at Amazon, not a redirect.
+        redirect_slashes=False,
+    )
+    app.state.ctx = ctx
+    app.include_router(build_router(ctx))
+    install_common_handlers(app, errors.render_error)
+    return app
