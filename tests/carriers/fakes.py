@@ -25,26 +25,58 @@ from sim.events import (
 EASTERN = timezone(timedelta(hours=-5))
 CENTRAL = timezone(timedelta(hours=-6))
 
-ORIGIN_FC = Location("fc-cmh-1", "fulfilment_centre", "Columbus FC", "Columbus", "OH", "43215", "US",
-                     39.9612, -82.9988)
-ORIGIN_HUB = Location("ups-hub-cmh", "sort_hub", "Columbus Hub", "Columbus", "OH", "43217", "US",
-                      39.8951, -82.9724)
-MID_HUB = Location("ups-hub-sdf", "sort_hub", "Louisville Worldport", "Louisville", "KY", "40209", "US",
-                   38.1740, -85.7360)
-DEST_STATION = Location("ups-ds-chi", "delivery_station", "Chicago Delivery Station", "Chicago", "IL",
-                        "60608", "US", 41.8500, -87.6500)
-ADDRESS = Location(None, "address", "Jane Doe", "Chicago", "IL", "60614", "US", 41.9220, -87.6530,
-                   address="2100 N Lincoln Ave")
-LOCKER = Location("ups-pp-chi-1", "pickup_point", "Access Point — Lincoln Park", "Chicago", "IL", "60614",
-                  "US", 41.9200, -87.6510)
+ORIGIN_FC = Location(
+    "fc-cmh-1", "fulfilment_centre", "Columbus FC", "Columbus", "OH", "43215", "US", 39.9612, -82.9988
+)
+ORIGIN_HUB = Location(
+    "ups-hub-cmh", "sort_hub", "Columbus Hub", "Columbus", "OH", "43217", "US", 39.8951, -82.9724
+)
+MID_HUB = Location(
+    "ups-hub-sdf", "sort_hub", "Louisville Worldport", "Louisville", "KY", "40209", "US", 38.1740, -85.7360
+)
+DEST_STATION = Location(
+    "ups-ds-chi",
+    "delivery_station",
+    "Chicago Delivery Station",
+    "Chicago",
+    "IL",
+    "60608",
+    "US",
+    41.8500,
+    -87.6500,
+)
+ADDRESS = Location(
+    None,
+    "address",
+    "Jane Doe",
+    "Chicago",
+    "IL",
+    "60614",
+    "US",
+    41.9220,
+    -87.6530,
+    address="2100 N Lincoln Ave",
+)
+LOCKER = Location(
+    "ups-pp-chi-1",
+    "pickup_point",
+    "Access Point — Lincoln Park",
+    "Chicago",
+    "IL",
+    "60614",
+    "US",
+    41.9200,
+    -87.6510,
+)
 
 
 def _iso(dt: datetime) -> str:
     return dt.isoformat(timespec="seconds")
 
 
-def story(tracking_number: str, carrier: str, service: str = "ground",
-          kind: str = "delivered") -> list[ScanEvent]:
+def story(
+    tracking_number: str, carrier: str, service: str = "ground", kind: str = "delivered"
+) -> list[ScanEvent]:
     """A canonical event list for one parcel. ``kind``: ``delivered`` (with a weather delay),
     ``failed_then_locker`` (attempt, pickup point, collected), ``returned`` (address issue → RTS),
     ``customs`` (customs hold and release, then partner hand-over), ``lost`` (scans stop, then an
@@ -54,14 +86,31 @@ def story(tracking_number: str, carrier: str, service: str = "ground",
     seq = itertools.count(1)
     out: list[ScanEvent] = []
 
-    def add(code: EventCode, loc: Location, at: datetime, reason: ExceptionReason | None = None,
-            est: EstimatedDelivery | None = eta, **details: Any) -> None:
+    def add(
+        code: EventCode,
+        loc: Location,
+        at: datetime,
+        reason: ExceptionReason | None = None,
+        est: EstimatedDelivery | None = eta,
+        **details: Any,
+    ) -> None:
         n = next(seq)
-        out.append(ScanEvent(
-            event_id=f"ev-{tracking_number}-{n}", seq=n, tracking_number=tracking_number, carrier=carrier,
-            service=service, code=code, reason=reason, occurred_at=_iso(at),
-            visible_at=_iso(at + timedelta(minutes=20)), location=loc, estimated_delivery=est,
-            details=details))
+        out.append(
+            ScanEvent(
+                event_id=f"ev-{tracking_number}-{n}",
+                seq=n,
+                tracking_number=tracking_number,
+                carrier=carrier,
+                service=service,
+                code=code,
+                reason=reason,
+                occurred_at=_iso(at),
+                visible_at=_iso(at + timedelta(minutes=20)),
+                location=loc,
+                estimated_delivery=est,
+                details=details,
+            )
+        )
 
     add(EventCode.LABEL_CREATED, ORIGIN_FC, t0)
     add(EventCode.PICKED_UP, ORIGIN_FC, t0 + timedelta(hours=8))
@@ -78,8 +127,13 @@ def story(tracking_number: str, carrier: str, service: str = "ground",
     if kind == "customs":
         add(EventCode.CUSTOMS_HOLD, MID_HUB, t0 + timedelta(hours=17), ExceptionReason.CUSTOMS_HOLD, est=late)
         add(EventCode.CUSTOMS_CLEARED, MID_HUB, t0 + timedelta(hours=30), est=late)
-        add(EventCode.HANDED_TO_PARTNER, MID_HUB, t0 + timedelta(hours=31), est=late,
-            partner={"carrier": "usps", "tracking_number": "9400111206206406260787"})
+        add(
+            EventCode.HANDED_TO_PARTNER,
+            MID_HUB,
+            t0 + timedelta(hours=31),
+            est=late,
+            partner={"carrier": "usps", "tracking_number": "9400111206206406260787"},
+        )
         return out
     add(EventCode.DELAYED, MID_HUB, t0 + timedelta(hours=17), ExceptionReason.WEATHER, est=late)
     add(EventCode.DEPARTED_FACILITY, MID_HUB, t0 + timedelta(hours=40), est=late)
@@ -88,38 +142,79 @@ def story(tracking_number: str, carrier: str, service: str = "ground",
     t_ofd = datetime(2026, 11, 6, 8, 10, tzinfo=CENTRAL)
     add(EventCode.OUT_FOR_DELIVERY, DEST_STATION, t_ofd, est=late)
     if kind == "delivered":
-        add(EventCode.DELIVERED, ADDRESS, t_ofd + timedelta(hours=4), est=None,
-            signed_by="DOE", delivery_location="front_door")
+        add(
+            EventCode.DELIVERED,
+            ADDRESS,
+            t_ofd + timedelta(hours=4),
+            est=None,
+            signed_by="DOE",
+            delivery_location="front_door",
+        )
     elif kind == "failed_then_locker":
-        add(EventCode.DELIVERY_ATTEMPTED, ADDRESS, t_ofd + timedelta(hours=4),
-            ExceptionReason.RECIPIENT_UNAVAILABLE, est=late, attempt=1)
+        add(
+            EventCode.DELIVERY_ATTEMPTED,
+            ADDRESS,
+            t_ofd + timedelta(hours=4),
+            ExceptionReason.RECIPIENT_UNAVAILABLE,
+            est=late,
+            attempt=1,
+        )
         add(EventCode.DELIVERY_RESCHEDULED, DEST_STATION, t_ofd + timedelta(hours=10), est=late)
         add(EventCode.AVAILABLE_FOR_PICKUP, LOCKER, t_ofd + timedelta(days=1), est=None)
-        add(EventCode.PICKED_UP_BY_RECIPIENT, LOCKER, t_ofd + timedelta(days=2), est=None,
-            delivery_location="locker")
+        add(
+            EventCode.PICKED_UP_BY_RECIPIENT,
+            LOCKER,
+            t_ofd + timedelta(days=2),
+            est=None,
+            delivery_location="locker",
+        )
     elif kind == "returned":
-        add(EventCode.EXCEPTION, DEST_STATION, t_ofd + timedelta(hours=1), ExceptionReason.ADDRESS_ISSUE,
-            est=None)
+        add(
+            EventCode.EXCEPTION,
+            DEST_STATION,
+            t_ofd + timedelta(hours=1),
+            ExceptionReason.ADDRESS_ISSUE,
+            est=None,
+        )
         add(EventCode.RETURN_TO_SENDER, DEST_STATION, t_ofd + timedelta(hours=2), est=None)
         add(EventCode.DEPARTED_FACILITY, DEST_STATION, t_ofd + timedelta(hours=12), est=None)
-        add(EventCode.RETURNED_TO_SENDER, ORIGIN_FC, t_ofd + timedelta(days=3), est=None,
-            signed_by="SHIPPING DOCK")
+        add(
+            EventCode.RETURNED_TO_SENDER,
+            ORIGIN_FC,
+            t_ofd + timedelta(days=3),
+            est=None,
+            signed_by="SHIPPING DOCK",
+        )
     elif kind == "damaged":
         add(EventCode.EXCEPTION, DEST_STATION, t_ofd + timedelta(hours=1), ExceptionReason.DAMAGED)
-        add(EventCode.DELIVERY_ATTEMPTED, ADDRESS, t_ofd + timedelta(hours=4), ExceptionReason.REFUSED,
-            attempt=1)
-        add(EventCode.DELIVERY_ATTEMPTED, ADDRESS, t_ofd + timedelta(hours=5), ExceptionReason.NO_ACCESS,
-            attempt=2)
+        add(
+            EventCode.DELIVERY_ATTEMPTED,
+            ADDRESS,
+            t_ofd + timedelta(hours=4),
+            ExceptionReason.REFUSED,
+            attempt=1,
+        )
+        add(
+            EventCode.DELIVERY_ATTEMPTED,
+            ADDRESS,
+            t_ofd + timedelta(hours=5),
+            ExceptionReason.NO_ACCESS,
+            attempt=2,
+        )
     return out
 
 
 def truth_for(events: list[ScanEvent]) -> ParcelTruth:
     first = events[0]
-    delivered = next((e for e in events if e.code in (EventCode.DELIVERED,
-                                                      EventCode.PICKED_UP_BY_RECIPIENT)), None)
+    delivered = next(
+        (e for e in events if e.code in (EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT)), None
+    )
     return ParcelTruth(
-        tracking_number=first.tracking_number, carrier=first.carrier, service=first.service,
-        created_at=first.occurred_at, promised_by="2026-11-05T20:00:00-06:00",
+        tracking_number=first.tracking_number,
+        carrier=first.carrier,
+        service=first.service,
+        created_at=first.occurred_at,
+        promised_by="2026-11-05T20:00:00-06:00",
         origin={**ORIGIN_FC.to_dict(), "address": "3500 Alum Creek Dr", "name": "Acme Fulfilment"},
         destination={**ADDRESS.to_dict(), "name": "Jane Doe"},
         fate=Fate.DELIVERED if delivered else Fate.IN_NETWORK,

@@ -1,0 +1,519 @@
+"""Canonical → FedEx wire format. Pure functions: a ``ParcelView`` and an instant in, plain JSON out.
+
+Shapes follow the Track API spec (``TrkcResponseVO_TrackingNumber``, ``TrkcResponseVO_SPOD``) and, for
+key order, empty-string habits and which fields appear at all, the captured production responses in
+karrio's FedEx fixtures [3P]: timestamps ISO-8601 with the scan's local offset and no fractions,
+scans newest first, ``""`` rather than null, city names in capitals.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import struct
+import zlib
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mock_carriers.carriers.fedex import codes
+from mock_carriers.context import ParcelView
+from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
+
+_DELIVERED = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
+_TERMINAL = _DELIVERED | {EventCode.RETURNED_TO_SENDER}
+_DELAY_CODES = frozenset({EventCode.DELAYED, EventCode.CUSTOMS_HOLD, EventCode.DELIVERY_RESCHEDULED})
+_LOCATION_ID_SUFFIX = {
+    "sort_hub": "H",
+    "delivery_station": "A",
+    "fulfilment_centre": "C",
+    "pickup_point": "P",
+}
+#: FedEx's uniqueId leads with the ship date as a Julian day number + "000" [3P: 2460426000 = 2024-04-25].
+_JULIAN_OFFSET = 1721425
+
+
+# --- small pieces --------------------------------------------------------------------------------
+
+
+def fedex_time(iso: str) -> str:
+    """ISO-8601 as FedEx writes it: seconds precision, the offset the scan carried."""
+    return datetime.fromisoformat(iso).replace(microsecond=0).isoformat()
+
+
+def _offset(iso: str | None) -> str:
+    if not iso:
+        return ""
+    dt = datetime.fromisoformat(iso).replace(microsecond=0)
+    return dt.isoformat()[19:] if dt.tzinfo is not None else ""
+
+
+def _midnight(day: str, offset: str) -> str:
+    return f"{day}T00:00:00{offset}"
+
+
+def _state(region: str | None) -> str:
+    # FedEx's field is a state/province *code*; a spelled-out region name would not be one.
+    return region if region and len(region) <= 3 else ""
+
+
+def _address(
+    city: str | None,
+    region: str | None,
+    country: str | None,
+    postal_code: str | None = None,
+    *,
+    street: bool = False,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if street:
+        out["streetLines"] = [""]
+    if city:
+        out["city"] = city.upper()
+    if _state(region):
+        out["stateOrProvinceCode"] = _state(region)
+    if postal_code:
+        out["postalCode"] = postal_code
+    if country:
+        out["countryCode"] = country.upper()
+    out["residential"] = False
+    if country:
+        out["countryName"] = codes.country_name(country)
+    return out
+
+
+def _loc_address(loc: Location, *, street: bool = False, postal: bool = False) -> dict[str, Any]:
+    return _address(loc.city, loc.region, loc.country, loc.postal_code if postal else None, street=street)
+
+
+def _truth_address(d: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not d:
+        return None
+    return _address(d.get("city"), d.get("region"), d.get("country"))
+
+
+def _scan_location(ev: ScanEvent) -> dict[str, Any]:
+    loc = ev.location
+    if ev.code is EventCode.LABEL_CREATED:
+        # Label data is the shipper's, not a scan: FedEx shows only postcode and country [3P].
+        return {
+            "streetLines": [""],
+            "postalCode": loc.postal_code,
+            "countryCode": loc.country.upper(),
+            "residential": False,
+            "countryName": codes.country_name(loc.country),
+        }
+    return _loc_address(loc, street=True, postal=True)
+
+
+def _location_id(loc: Location) -> str | None:
+    if loc.kind == "address" or not loc.facility_id:
+        return None
+    letters = "".join(c for c in loc.city.upper() if "A" <= c <= "Z")[:3].ljust(3, "X")
+    return letters + _LOCATION_ID_SUFFIX.get(loc.kind, "F")
+
+
+def _location_type(ev: ScanEvent) -> str:
+    if ev.code in codes.EVENT_LOCATION_TYPES:
+        return codes.EVENT_LOCATION_TYPES[ev.code]
+    return codes.LOCATION_TYPES.get(ev.location.kind, "FEDEX_FACILITY")
+
+
+def _partner(ev: ScanEvent) -> dict[str, Any]:
+    partner = ev.details.get("partner")
+    return partner if isinstance(partner, dict) else {}
+
+
+def _fedex_event(ev: ScanEvent) -> codes.FedexEvent:
+    return codes.event_for(ev.code, _partner(ev).get("carrier"))
+
+
+def _reason(ev: ScanEvent) -> codes.FedexReason | None:
+    return codes.REASONS[ev.reason] if ev.reason is not None else None
+
+
+def _ship_day(view: ParcelView) -> date:
+    return datetime.fromisoformat(view.events[0].occurred_at).date()
+
+
+def unique_id(view: ParcelView) -> str:
+    svc = codes.service_for(view.service)
+    jd = _ship_day(view).toordinal() + _JULIAN_OFFSET
+    return f"{jd}000~{view.tracking_number}~{svc.unique_suffix}"
+
+
+# --- scan events ---------------------------------------------------------------------------------
+
+
+def scan_events(view: ParcelView) -> list[dict[str, Any]]:
+    """All visible scans, newest first. A scan at the recipient's door carries the delivering
+    station's location id, as FedEx's delivery scans do [3P]."""
+    out: list[dict[str, Any]] = []
+    last_facility: str | None = None
+    for ev in view.events:
+        lid = _location_id(ev.location)
+        if lid is not None:
+            last_facility = lid
+        elif ev.location.kind == "address":
+            lid = last_facility
+        fx = _fedex_event(ev)
+        reason = _reason(ev)
+        item: dict[str, Any] = {
+            "date": fedex_time(ev.occurred_at),
+            "eventType": fx.event_type,
+            "eventDescription": fx.description,
+            "exceptionCode": reason.code if reason else "",
+            "exceptionDescription": reason.description if reason else "",
+            "scanLocation": _scan_location(ev),
+        }
+        if lid is not None and ev.code is not EventCode.LABEL_CREATED:
+            item["locationId"] = lid
+        item["locationType"] = _location_type(ev)
+        item["derivedStatusCode"] = fx.derived_code
+        item["derivedStatus"] = fx.derived_status
+        out.append(item)
+    out.reverse()
+    return out
+
+
+# --- the track result ----------------------------------------------------------------------------
+
+
+def _latest_status(ev: ScanEvent) -> dict[str, Any]:
+    fx = _fedex_event(ev)
+    out: dict[str, Any] = {
+        "code": fx.event_type,
+        "derivedCode": fx.status_code,
+        "statusByLocale": fx.status_text,
+        "description": fx.description,
+        "scanLocation": _loc_address(ev.location),
+    }
+    reason = _reason(ev)
+    if reason is not None:
+        out["ancillaryDetails"] = [
+            {
+                "reason": reason.code,
+                "reasonDescription": reason.description,
+                "action": reason.action,
+                "actionDescription": reason.action_description,
+            }
+        ]
+        if ev.code in _DELAY_CODES:
+            out["delayDetail"] = {"type": reason.delay_type, "status": "DELAYED"}
+    return out
+
+
+def _first(view: ParcelView, code: EventCode) -> ScanEvent | None:
+    return next((e for e in view.events if e.code is code), None)
+
+
+def _last(view: ParcelView, code: EventCode) -> ScanEvent | None:
+    return next((e for e in reversed(view.events) if e.code is code), None)
+
+
+def _estimate_offset(est: EstimatedDelivery, view: ParcelView) -> str:
+    truth = view.truth
+    return (
+        _offset(est.start)
+        or _offset(est.end)
+        or _offset(truth.promised_by if truth else None)
+        or _offset(view.events[-1].occurred_at)
+    )
+
+
+def _date_and_times(view: ParcelView, est: EstimatedDelivery | None) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    latest = view.events[-1]
+    if latest.code in _DELIVERED:
+        out.append({"type": "ACTUAL_DELIVERY", "dateTime": fedex_time(latest.occurred_at)})
+    elif est is not None and latest.code not in _TERMINAL:
+        out.append(
+            {"type": "ESTIMATED_DELIVERY", "dateTime": _midnight(est.date, _estimate_offset(est, view))}
+        )
+    attempt = _last(view, EventCode.DELIVERY_ATTEMPTED)
+    if attempt is not None:
+        out.append({"type": "ATTEMPTED_DELIVERY", "dateTime": fedex_time(attempt.occurred_at)})
+    pickup = _first(view, EventCode.PICKED_UP)
+    if pickup is not None:
+        at = fedex_time(pickup.occurred_at)
+        out.append({"type": "ACTUAL_PICKUP", "dateTime": at})
+        out.append({"type": "SHIP", "dateTime": _midnight(at[:10], _offset(pickup.occurred_at))})
+        out.append({"type": "ACTUAL_TENDER", "dateTime": at})
+    return out
+
+
+def _delivery_details(view: ParcelView, est: EstimatedDelivery | None, now: datetime) -> dict[str, Any]:
+    latest = view.events[-1]
+    out: dict[str, Any] = {}
+    if latest.code in _TERMINAL:
+        out["actualDeliveryAddress"] = _loc_address(latest.location)
+        where = str(latest.details.get("delivery_location") or "")
+        if where in codes.DELIVERY_LOCATIONS:
+            location_type, description = codes.DELIVERY_LOCATIONS[where]
+        elif latest.code is EventCode.PICKED_UP_BY_RECIPIENT:
+            location_type, description = codes.DELIVERY_LOCATIONS["pickup_point"]
+        elif latest.code is EventCode.RETURNED_TO_SENDER:
+            location_type, description = codes.DELIVERY_LOCATIONS["shipping_receiving"]
+        elif where:
+            location_type, description = "OTHER", where.replace("_", " ").capitalize()
+        else:
+            location_type, description = codes.DELIVERY_LOCATIONS["residence"]
+        out["locationType"] = location_type
+        out["locationDescription"] = description
+    out["deliveryAttempts"] = str(sum(1 for e in view.events if e.code is EventCode.DELIVERY_ATTEMPTED))
+    signed_by = latest.details.get("signed_by")
+    if latest.code in _TERMINAL and signed_by:
+        out["receivedByName"] = str(signed_by)
+    if latest.code not in _TERMINAL and est is not None:
+        # The scan's own offset stands in for the destination's: the view carries no time zone.
+        offset = datetime.fromisoformat(latest.occurred_at).tzinfo or UTC
+        out["deliveryToday"] = now.astimezone(offset).date().isoformat() == est.date
+    eligibility = "INELIGIBLE" if latest.code in _TERMINAL else "POSSIBLY_ELIGIBLE"
+    out["deliveryOptionEligibilityDetails"] = [
+        {"option": option, "eligibility": eligibility} for option in codes.DELIVERY_OPTIONS
+    ]
+    return out
+
+
+def _service_commit(view: ParcelView, est: EstimatedDelivery | None) -> dict[str, str] | None:
+    # Types are the spec's enum; only the "unavailable" message text is from the spec, the rest [INFER].
+    latest = view.events[-1]
+    if latest.code in _TERMINAL:
+        return None
+    if latest.code is EventCode.LABEL_CREATED:
+        return {
+            "message": "Label has been created. The status will be updated when shipment begins to travel.",
+            "type": "SHIPMENT_LABEL_CREATED",
+        }
+    if latest.code is EventCode.AVAILABLE_FOR_PICKUP:
+        return {
+            "message": "Package is available for pickup at the FedEx location.",
+            "type": "HELD_PACKAGE_AVAILABLE_FOR_RECIPIENT_PICKUP",
+        }
+    if latest.code is EventCode.DELIVERY_ATTEMPTED:
+        first = str(latest.details.get("attempt") or 1) == "1"
+        return {
+            "message": "Delivery was attempted. Another attempt will be made.",
+            "type": "FIRST_DELIVERY_ATTEMPTED" if first else "SUBSEQUENT_DELIVERY_ATTEMPTED",
+        }
+    if est is None:
+        return {
+            "message": "No scheduled delivery date available at this time.",
+            "type": "ESTIMATED_DELIVERY_DATE_UNAVAILABLE",
+        }
+    return None
+
+
+def _package_identifiers(view: ParcelView) -> list[dict[str, Any]]:
+    # The hand-over number rides as a PARTNER_CARRIER_NUMBER identifier (spec enum). The spec names
+    # the list ``value``; one captured response spells it ``values`` — we follow the spec.
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for ev in view.events:
+        number = str(_partner(ev).get("tracking_number") or "")
+        if ev.code is EventCode.HANDED_TO_PARTNER and number and number not in seen:
+            seen.add(number)
+            out.append({"type": "PARTNER_CARRIER_NUMBER", "value": [number], "trackingNumberUniqueId": ""})
+    return out
+
+
+def track_result(view: ParcelView, requested: str, now: datetime, detailed: bool = True) -> dict[str, Any]:
+    """One ``TrackResult`` for a parcel with at least one visible scan."""
+    latest = view.events[-1]
+    est = latest.estimated_delivery
+    svc = codes.service_for(view.service)
+    truth = view.truth
+    delivered = latest.code in _DELIVERED
+    terminal = latest.code in _TERMINAL
+
+    out: dict[str, Any] = {
+        "trackingNumberInfo": {
+            "trackingNumber": requested,
+            "trackingNumberUniqueId": unique_id(view),
+            "carrierCode": svc.carrier_code,
+        },
+        "additionalTrackingInfo": {
+            "nickname": "",
+            "packageIdentifiers": _package_identifiers(view),
+            "hasAssociatedShipments": False,
+        },
+    }
+    shipper = _truth_address(truth.origin) if truth else None
+    recipient = _truth_address(truth.destination) if truth else None
+    if shipper is not None:
+        out["shipperInformation"] = {"address": shipper}
+    if recipient is not None:
+        out["recipientInformation"] = {"address": recipient}
+    out["latestStatusDetail"] = _latest_status(latest)
+    out["dateAndTimes"] = _date_and_times(view, est)
+    out["availableImages"] = [{"type": "SIGNATURE_PROOF_OF_DELIVERY"}] if delivered else []
+    out["packageDetails"] = {
+        "packagingDescription": {"type": "YOUR_PACKAGING", "description": "Your Packaging"},
+        "count": "1",
+    }
+    out["shipmentDetails"] = {"possessionStatus": _first(view, EventCode.PICKED_UP) is not None}
+    events = scan_events(view)
+    out["scanEvents"] = events if detailed else events[:1]
+    out["availableNotifications"] = (
+        ["ON_DELIVERY"] if terminal else ["ON_DELIVERY", "ON_EXCEPTION", "ON_ESTIMATED_DELIVERY"]
+    )
+    out["deliveryDetails"] = _delivery_details(view, est, now)
+    pickup = _first(view, EventCode.PICKED_UP)
+    if pickup is not None:
+        origin: dict[str, Any] = {"locationContactAndAddress": {"address": _loc_address(pickup.location)}}
+        lid = _location_id(pickup.location)
+        if lid is not None:
+            origin["locationId"] = lid
+        out["originLocation"] = origin
+    elif shipper is not None:
+        out["originLocation"] = {"locationContactAndAddress": {"address": shipper}}
+    if recipient is not None:
+        out["destinationLocation"] = {"locationContactAndAddress": {"address": recipient}}
+        out["lastUpdatedDestinationAddress"] = recipient
+    commit = _service_commit(view, est)
+    if commit is not None:
+        out["serviceCommitMessage"] = commit
+    out["serviceDetail"] = {
+        "type": svc.type,
+        "description": svc.description,
+        "shortDescription": svc.short_description,
+    }
+    out["standardTransitTimeWindow"] = {"window": _standard_window(view)}
+    window: dict[str, str] = {}
+    if est is not None and not terminal and est.start and est.end:
+        window = {"begins": fedex_time(est.start), "ends": fedex_time(est.end)}
+    out["estimatedDeliveryTimeWindow"] = {"window": window}
+    out["goodsClassificationCode"] = ""
+    out["returnDetail"] = {}
+    return out
+
+
+def _standard_window(view: ParcelView) -> dict[str, str]:
+    """The promise made at label time: the truth's ``promised_by``, else the first scan's estimate."""
+    if view.truth is not None and view.truth.promised_by:
+        return {"ends": fedex_time(view.truth.promised_by)}
+    first = view.events[0].estimated_delivery
+    if first is None:
+        return {}
+    if first.end:
+        return {"ends": fedex_time(first.end)}
+    return {"ends": _midnight(first.date, _estimate_offset(first, view))}
+
+
+def not_found_result(requested: str, code: str, message: str) -> dict[str, Any]:
+    """The per-number error FedEx puts inside a 200 for a number it does not know [3P].
+
+    The captured reply also carries ``"carrierCode": ""``, which the spec's enum forbids; it is left
+    out so the body stays valid against the spec (a client reading it gets the same nothing)."""
+    return {
+        "trackingNumberInfo": {"trackingNumber": requested, "trackingNumberUniqueId": ""},
+        "error": {"code": code, "message": message},
+    }
+
+
+def complete_track_result(requested: str, result: dict[str, Any]) -> dict[str, Any]:
+    return {"trackingNumber": requested, "trackResults": [result]}
+
+
+def track_response(
+    transaction_id: str, customer_transaction_id: str | None, complete_results: list[dict[str, Any]]
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"transactionId": transaction_id}
+    if customer_transaction_id is not None:
+        body["customerTransactionId"] = customer_transaction_id
+    body["output"] = {"completeTrackResults": complete_results}
+    return body
+
+
+# --- signature proof of delivery -----------------------------------------------------------------
+
+
+def is_delivered(view: ParcelView) -> bool:
+    return bool(view.events) and view.events[-1].code in _DELIVERED
+
+
+def spod_lines(view: ParcelView) -> list[str]:
+    latest = view.events[-1]
+    loc = latest.location
+    where = ", ".join(p for p in (loc.city.upper(), _state(loc.region), loc.postal_code, loc.country) if p)
+    return [
+        "Signature Proof of Delivery",
+        f"Tracking number: {view.tracking_number}",
+        f"Service: {codes.service_for(view.service).description}",
+        f"Delivered: {fedex_time(latest.occurred_at)}",
+        f"Delivery location: {where}",
+        f"Received by: {latest.details.get('signed_by') or 'Signature not required'}",
+        "Generated by parcel-sandbox (simulated document).",
+    ]
+
+
+def spod_pdf(view: ParcelView) -> bytes:
+    """A small, valid, deterministic PDF (no timestamps, fixed object order)."""
+
+    def esc(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = ["BT", "/F1 12 Tf", "72 740 Td", "16 TL"]
+    text += [
+        f"({esc(line.encode('latin-1', 'replace').decode('latin-1'))}) Tj T*" for line in spod_lines(view)
+    ]
+    text.append("ET")
+    stream = "\n".join(text).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def spod_png(view: ParcelView, width: int = 240, height: int = 60) -> bytes:
+    """A grayscale PNG with a scribbled "signature" drawn from the signer's name (deterministic)."""
+    name = str(view.events[-1].details.get("signed_by") or view.tracking_number)
+    seed = hashlib.sha256(name.encode()).digest()
+    pixels = [bytearray(b"\xff" * width) for _ in range(height)]
+    y = height // 2
+    for x in range(10, width - 10):
+        step = seed[x % len(seed)] % 5 - 2
+        y = min(height - 8, max(8, y + step))
+        for dy in (0, 1):
+            pixels[y + dy][x] = 0
+    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def spod_response(
+    transaction_id: str, customer_transaction_id: str | None, document_format: str, documents: list[bytes]
+) -> dict[str, Any]:
+    # The spec names the list ``document``; a captured sandbox reply spells it ``documents`` [3P].
+    body: dict[str, Any] = {"transactionId": transaction_id}
+    if customer_transaction_id is not None:
+        body["customerTransactionId"] = customer_transaction_id
+    body["output"] = {
+        "localization": {"localeCode": "US", "languageCode": "en"},
+        "documentType": "SIGNATURE_PROOF_OF_DELIVERY",
+        "documentFormat": document_format,
+        "document": [base64.b64encode(d).decode("ascii") for d in documents],
+    }
+    return body
