@@ -29,8 +29,10 @@ class UsageError(Exception):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     scenario, path = load_scenario(args.scenario)
-    out.print(f"{path}: ok — scenario [bold]{scenario.name}[/], seed {scenario.seed}, "
-              f"{len(scenario.carriers)} carriers, {len(scenario.cases)} pinned cases")
+    out.print(
+        f"{path}: ok — scenario [bold]{scenario.name}[/], seed {scenario.seed}, "
+        f"{len(scenario.carriers)} carriers, {len(scenario.cases)} pinned cases"
+    )
     return 0
 
 
@@ -61,18 +63,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out or f"runs/{scenario.name}")
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
-    with JsonlSink(out_dir / "events.jsonl") as events, JsonlSink(out_dir / "truth.jsonl") as truths, \
-            Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                     TextColumn("{task.fields[parcels]} parcels"), TimeElapsedColumn(),
-                     console=err, disable=not show, transient=True) as progress:
+    with (
+        JsonlSink(out_dir / "events.jsonl") as events,
+        JsonlSink(out_dir / "truth.jsonl") as truths,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[parcels]} parcels"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task(f"simulating {scenario.name}", total=1.0, parcels=0)
-        for evs, done in engine.run(lambda f: progress.update(task, completed=f,
-                                                              parcels=engine.parcels_created)):
+        for evs, done in engine.run(
+            lambda f: progress.update(task, completed=f, parcels=engine.parcels_created)
+        ):
             events.write(evs)
             truths.write(done)
     elapsed = time.perf_counter() - started
-    summary = {"scenario": scenario.name, "seed": engine.seed,
-               **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl")}
+    summary = {
+        "scenario": scenario.name,
+        "seed": engine.seed,
+        **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl"),
+    }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print_summary(summary, out_dir, elapsed)
     return 0
@@ -107,7 +123,7 @@ def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mock_carriers.serve import serve
 
-    scenario, path = load_scenario(args.scenario)
+    scenario, _ = load_scenario(args.scenario)
     return serve(scenario, args)
 
 
@@ -147,19 +163,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:
-        for line in exc.problems:
-            err.print(line, markup=False)
+        for line in exc.problems:  # plain print: rich would wrap a long path over two lines
+            print(line, file=sys.stderr)
         return 2
     except UsageError as exc:
-        err.print(f"parcel-sandbox: {exc}", markup=False)
+        print(f"parcel-sandbox: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         if os.environ.get("PARCEL_SANDBOX_DEBUG"):
             raise
-        err.print(f"parcel-sandbox: internal error: {type(exc).__name__}: {exc} "
-                  "(set PARCEL_SANDBOX_DEBUG=1 for a traceback)", markup=False)
+        err.print(
+            f"parcel-sandbox: internal error: {type(exc).__name__}: {exc} "
+            "(set PARCEL_SANDBOX_DEBUG=1 for a traceback)",
+            markup=False,
+        )
         return 1
 
 

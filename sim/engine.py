@@ -22,8 +22,14 @@ class Engine:
     runs for the scenario's ``duration`` and the world drains for ``drain`` more.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, *, endless: bool = False,
-                 network: Network | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        *,
+        endless: bool = False,
+        network: Network | None = None,
+    ) -> None:
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.endless = endless
@@ -78,8 +84,10 @@ class Engine:
     def parcels_created(self) -> int:
         return self.world.created
 
-    def run(self, progress: Callable[[float], None] | None = None,
-            ) -> Iterator[tuple[list[ScanEvent], list[ParcelTruth]]]:
+    def run(
+        self,
+        progress: Callable[[float], None] | None = None,
+    ) -> Iterator[tuple[list[ScanEvent], list[ParcelTruth]]]:
         """Batch run to the end, yielding (events, finished truths) per step; then the leftovers."""
         if self.end is None:
             raise ValueError("an endless engine has no end to run to")

@@ -85,14 +85,16 @@ class Lane:
 def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str | None = None) -> Facility:
     default = CARRIER_FACILITY_NAMES.get((carrier or "", kind), KIND_NAMES[kind])
     label = name or f"{default} {place.city}"
-    loc = Location(fid, kind, label, place.city, place.region, place.postal_code, place.country,
-                   place.lat, place.lon)
+    loc = Location(
+        fid, kind, label, place.city, place.region, place.postal_code, place.country, place.lat, place.lon
+    )
     return Facility(fid, kind, carrier, place, label, loc, place.zone)
 
 
 def _nearest(place: Place, candidates: list[Facility], n: int) -> list[Facility]:
-    return sorted(candidates, key=lambda f: (timing.haversine_km(place.lat, place.lon, f.place.lat,
-                                                                 f.place.lon), f.id))[:n]
+    return sorted(
+        candidates, key=lambda f: (timing.haversine_km(place.lat, place.lon, f.place.lat, f.place.lon), f.id)
+    )[:n]
 
 
 @dataclass
@@ -122,8 +124,9 @@ class Network:
     def lane(self, carrier: str, express: bool, src: str, dst: str) -> Lane:
         return self.graph(carrier, express).edges[src, dst]["lane"]
 
-    def route(self, carrier: str, express: bool, src: str, dst: str,
-              avoid: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    def route(
+        self, carrier: str, express: bool, src: str, dst: str, avoid: frozenset[str] = frozenset()
+    ) -> tuple[str, ...] | None:
         """Fastest facility path ``src`` → ``dst``; ``avoid`` names hubs that are down."""
         key = (carrier, express, src, dst, avoid)
         if key not in self._routes:
@@ -161,8 +164,9 @@ def build_network(scenario: Scenario) -> Network:
         if f.kind == "fulfilment_centre":
             net.fcs.append(f)
 
-    for carrier in scenario.carriers | {p: None for c in scenario.carriers.values()
-                                        for p in c.partner.values()}:
+    for carrier in scenario.carriers | {
+        p: None for c in scenario.carriers.values() for p in c.partner.values()
+    }:
         hub_places = scenario.carrier_hubs(carrier)
         hubs = [_facility(f"{carrier}-hub-{k}", "sort_hub", carrier, places.PLACES[k]) for k in hub_places]
         hubs += [f for f in net.facilities.values() if f.kind == "sort_hub" and f.carrier == carrier]
@@ -179,8 +183,11 @@ def build_network(scenario: Scenario) -> Network:
             net.stations[(carrier, metro.key)] = ds.id
             net.pickup_points[(carrier, metro.key)] = pp.id
         for f in list(net.facilities.values()):
-            if f.carrier == carrier and f.kind == "delivery_station" and (carrier, f.place.key) not in \
-                    net.stations:
+            if (
+                f.carrier == carrier
+                and f.kind == "delivery_station"
+                and (carrier, f.place.key) not in net.stations
+            ):
                 net.stations[(carrier, f.place.key)] = f.id
 
         for mode in ("ground", "express"):
@@ -195,8 +202,11 @@ def build_network(scenario: Scenario) -> Network:
                         air = Lane(a.id, b.id, "air", km, timing.air_seconds(km), HUB_AIR_DEPARTURES)
                         lane = air if air.expected_s < lane.expected_s else lane
                     _add_lane(g, lane)
-            spokes = [f for f in net.facilities.values()
-                      if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"]
+            spokes = [
+                f
+                for f in net.facilities.values()
+                if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"
+            ]
             for s in spokes:
                 same_country = [h for h in hubs if h.place.country == s.place.country]
                 for h in _nearest(s.place, same_country, NEIGHBOUR_HUBS):
@@ -214,7 +224,8 @@ def build_network(scenario: Scenario) -> Network:
                 for fc in net.fcs:
                     ds_id = net.stations.get((carrier, fc.place.key))
                     if ds_id:
-                        _add_lane(g, Lane(fc.id, ds_id, "truck", 20.0, timing.LOCAL_TRUCK_S,
-                                          SAME_DAY_DEPARTURES))
+                        _add_lane(
+                            g, Lane(fc.id, ds_id, "truck", 20.0, timing.LOCAL_TRUCK_S, SAME_DAY_DEPARTURES)
+                        )
             net.graphs[(carrier, mode)] = g
     return net

@@ -148,8 +148,12 @@ class World:
                 fakers[locale].seed_instance(stream_seed(self.seed, f"faker:{locale}"))
             fk = fakers[locale]
             pools[metro.key] = [
-                (fk.street_address(), fk.name(), metro.lat + rng.uniform(-0.12, 0.12),
-                 metro.lon + rng.uniform(-0.15, 0.15))
+                (
+                    fk.street_address(),
+                    fk.name(),
+                    metro.lat + rng.uniform(-0.12, 0.12),
+                    metro.lon + rng.uniform(-0.15, 0.15),
+                )
                 for _ in range(ADDRESS_POOL)
             ]
         return pools
@@ -166,8 +170,12 @@ class World:
                 partner = cfg.partner.get(service)
                 express = service in FAST_SERVICES
                 for fc in fcs:
-                    metros = [m for m in self.net.metros if self.net.serves(carrier, m.key)
-                              and (m.country != fc.place.country) == (service is Service.INTERNATIONAL)]
+                    metros = [
+                        m
+                        for m in self.net.metros
+                        if self.net.serves(carrier, m.key)
+                        and (m.country != fc.place.country) == (service is Service.INTERNATIONAL)
+                    ]
                     total = sum(m.population for m in metros) or 1.0
                     for m in metros:
                         load = demand * cfg.share * q / len(fcs) * m.population / total
@@ -196,7 +204,7 @@ class World:
                 self.sorters[f.id] = simpy.Resource(self.env, capacity=SORT_LANES)
                 self.sort_scale[f.id] = SORT_LANES * 3600 / per_hour  # lane-seconds per parcel
             elif f.kind == "delivery_station":
-                self.station_capacity[f.id] = max(20, int(STATION_HEADROOM * station_load.get(f.id, 0.0)))
+                self.station_capacity[f.id] = max(5, int(STATION_HEADROOM * station_load.get(f.id, 0.0)))
 
     def _index_disruptions(self) -> None:
         self.closures: dict[str, list[tuple[float, float, ExceptionReason, float]]] = {}
@@ -207,13 +215,13 @@ class World:
             if isinstance(d, WeatherDisruption):
                 for f in self.net.facilities.values():
                     if d.region.contains(f.place):
-                        self.closures.setdefault(f.id, []).append((start, end, ExceptionReason.WEATHER,
-                                                                   d.severity))
+                        self.closures.setdefault(f.id, []).append(
+                            (start, end, ExceptionReason.WEATHER, d.severity)
+                        )
             elif isinstance(d, HubOutage):
                 if d.facility not in self.net.facilities:
                     raise ValueError(f"disruptions: hub_outage names unknown facility {d.facility!r}")
-                self.closures.setdefault(d.facility, []).append((start, end, ExceptionReason.HUB_OUTAGE,
-                                                                 1.0))
+                self.closures.setdefault(d.facility, []).append((start, end, ExceptionReason.HUB_OUTAGE, 1.0))
             elif isinstance(d, LinehaulBreakdown):
                 self.lane_closures.setdefault(tuple(d.lane), []).append((start, end))
 
@@ -225,35 +233,71 @@ class World:
     def wait_until(self, epoch: float) -> simpy.Timeout:
         return self.env.timeout(max(0.0, epoch - self.now))
 
-    def closed_until(self, facility_id: str, at: float, rng: random.Random,
-                     ) -> tuple[float, ExceptionReason] | None:
+    def closed_until(
+        self,
+        facility_id: str,
+        at: float,
+        rng: random.Random,
+    ) -> tuple[float, ExceptionReason] | None:
         for start, end, cause, severity in self.closures.get(facility_id, ()):
             if start <= at < end and (severity >= 1.0 or rng.random() < severity):
                 return end, cause
         return None
 
     def down_hubs(self, at: float) -> frozenset[str]:
-        return frozenset(fid for fid, spans in self.closures.items()
-                         if any(s <= at < e and c is ExceptionReason.HUB_OUTAGE for s, e, c, _ in spans))
+        return frozenset(
+            fid
+            for fid, spans in self.closures.items()
+            if any(s <= at < e and c is ExceptionReason.HUB_OUTAGE for s, e, c, _ in spans)
+        )
 
     # --- events -----------------------------------------------------------------------------
-    def emit(self, p: Parcel, code: EventCode, loc: Location, tz: ZoneInfo,
-             reason: ExceptionReason | None = None, details: dict[str, Any] | None = None,
-             stream: Stream | None = None) -> None:
+    def emit(
+        self,
+        p: Parcel,
+        code: EventCode,
+        loc: Location,
+        tz: ZoneInfo,
+        reason: ExceptionReason | None = None,
+        details: dict[str, Any] | None = None,
+        stream: Stream | None = None,
+    ) -> None:
         s = stream or p.stream
         s.seq += 1
         now = self.now
         visible = max(now + incidents.visibility_lag(p.rng, s.seq == 1), s.last_visible)
         s.last_visible = visible
-        self.events.append(ScanEvent(
-            event_id=event_id(s.tracking_number, s.seq), seq=s.seq, tracking_number=s.tracking_number,
-            carrier=s.carrier, service=s.service, code=code, reason=reason, occurred_at=iso(now, tz),
-            visible_at=iso(visible, tz), location=loc, estimated_delivery=p.eta, details=details or {},
-        ))
+        self.events.append(
+            ScanEvent(
+                event_id=event_id(s.tracking_number, s.seq),
+                seq=s.seq,
+                tracking_number=s.tracking_number,
+                carrier=s.carrier,
+                service=s.service,
+                code=code,
+                reason=reason,
+                occurred_at=iso(now, tz),
+                visible_at=iso(visible, tz),
+                location=loc,
+                estimated_delivery=p.eta,
+                details=details or {},
+            )
+        )
 
-    def at_facility(self, p: Parcel, code: EventCode, f: Facility, reason: ExceptionReason | None = None,
-                    **details: Any) -> None:
+    def at_facility(
+        self, p: Parcel, code: EventCode, f: Facility, reason: ExceptionReason | None = None, **details: Any
+    ) -> None:
         self.emit(p, code, f.location, f.tz, reason, details or None)
+
+    def conclude(
+        self, p: Parcel, code: EventCode, loc: Location, tz: ZoneInfo, details: dict[str, Any] | None = None
+    ) -> None:
+        """A terminal scan. After a hand-over the original carrier shows the partner's ending too
+        (UPS SurePost / FedEx Ground Economy show the post office's delivery)."""
+        self.emit(p, code, loc, tz, None, details)
+        if len(p.streams) > 1:
+            partner = {"carrier": p.stream.carrier, "tracking_number": p.stream.tracking_number}
+            self.emit(p, code, loc, tz, None, {**(details or {}), "partner": partner}, stream=p.streams[0])
 
     def finish(self, p: Parcel) -> None:
         self.in_flight.pop(p.tracking_number, None)
@@ -286,8 +330,9 @@ class World:
         planned = self.plan_delivery_day(p, 0, created)
         if p.service in STANDARD_DAYS:
             ship_day = timing.local_date(created, p.fc.tz)
-            standard = timing.add_business_days(ship_day, STANDARD_DAYS[p.service],
-                                                self.delivery_days[p.carrier])
+            standard = timing.add_business_days(
+                ship_day, STANDARD_DAYS[p.service], self.delivery_days[p.carrier]
+            )
             return max(planned, standard)
         if p.service is Service.ECONOMY:
             return timing.add_business_days(planned, 1, self.delivery_days[p.partner or p.carrier])
@@ -299,8 +344,9 @@ class World:
         p.eta_day = day
         p.eta = EstimatedDelivery(day.isoformat())
 
-    def note_delay(self, p: Parcel, cause: ExceptionReason, seconds: float, f: Facility,
-                   index: int, ready: float) -> None:
+    def note_delay(
+        self, p: Parcel, cause: ExceptionReason, seconds: float, f: Facility, index: int, ready: float
+    ) -> None:
         """Record a delay in the truth; if it moves the expected day, show the new ETA."""
         if seconds <= 0:
             return
@@ -322,8 +368,15 @@ class World:
         return Lane(src, dst, "truck", km, timing.truck_seconds(km), HUB_TO_STATION_DEPARTURES)
 
     # --- parcels ----------------------------------------------------------------------------
-    def new_parcel(self, carrier: str, service: Service, fc: Facility, dest: Place, rng: random.Random,
-                   case: PinnedCase | None = None) -> Parcel | None:
+    def new_parcel(
+        self,
+        carrier: str,
+        service: Service,
+        fc: Facility,
+        dest: Place,
+        rng: random.Random,
+        case: PinnedCase | None = None,
+    ) -> Parcel | None:
         cfg = self.scenario.carriers.get(carrier)
         partner = cfg.partner.get(service) if cfg else None
         express = service in FAST_SERVICES
@@ -343,8 +396,18 @@ class World:
         factory = self.case_numbers if case else self.numbers
         tn = factory.mint(carrier, service.value, fc.place.country, dest.country)
         street, name, lat, lon = self._addresses[dest.key][rng.randrange(ADDRESS_POOL)]
-        dest_loc = Location(None, "address", name, dest.city, dest.region, dest.postal_code, dest.country,
-                            round(lat, 5), round(lon, 5), address=street)
+        dest_loc = Location(
+            None,
+            "address",
+            name,
+            dest.city,
+            dest.region,
+            dest.postal_code,
+            dest.country,
+            round(lat, 5),
+            round(lon, 5),
+            address=street,
+        )
         now = self.now
         created = iso(now, fc.tz)
         n_legs = len(route) - 1
@@ -352,23 +415,58 @@ class World:
         fate = incidents.draw_fate(rng, self.rates, n_legs, n_hubs)
         stream = Stream(tn, carrier, service.value)
         truth = ParcelTruth(
-            tracking_number=tn, carrier=carrier, service=service.value, created_at=created,
+            tracking_number=tn,
+            carrier=carrier,
+            service=service.value,
+            created_at=created,
             promised_by=created,
-            origin={"facility_id": fc.id, "city": fc.place.city, "region": fc.place.region,
-                    "postal_code": fc.place.postal_code, "country": fc.place.country,
-                    "lat": fc.place.lat, "lon": fc.place.lon, "name": fc.name},
-            destination={"address": street, "name": name, "city": dest.city, "region": dest.region,
-                         "postal_code": dest.postal_code, "country": dest.country,
-                         "lat": dest_loc.lat, "lon": dest_loc.lon},
+            origin={
+                "facility_id": fc.id,
+                "city": fc.place.city,
+                "region": fc.place.region,
+                "postal_code": fc.place.postal_code,
+                "country": fc.place.country,
+                "lat": fc.place.lat,
+                "lon": fc.place.lon,
+                "name": fc.name,
+            },
+            destination={
+                "address": street,
+                "name": name,
+                "city": dest.city,
+                "region": dest.region,
+                "postal_code": dest.postal_code,
+                "country": dest.country,
+                "lat": dest_loc.lat,
+                "lon": dest_loc.lon,
+            },
             international=fc.place.country != dest.country,
             case=case.name if case else None,
         )
-        p = Parcel(tn, carrier, service, express, rng, fc, dest, dest_loc, route, truth, fate, stream,
-                   [stream], date.min, None, partner=partner, pinned=case is not None)
+        p = Parcel(
+            tn,
+            carrier,
+            service,
+            express,
+            rng,
+            fc,
+            dest,
+            dest_loc,
+            route,
+            truth,
+            fate,
+            stream,
+            [stream],
+            date.min,
+            None,
+            partner=partner,
+            pinned=case is not None,
+        )
         day = self.promise(p, now)
         if service is Service.SAME_DAY and len(route) == 2:
-            day = timing.delivery_day(now + 2 * H, self.net.facilities[route[-1]].tz,
-                                      self.delivery_days[carrier])
+            day = timing.delivery_day(
+                now + 2 * H, self.net.facilities[route[-1]].tz, self.delivery_days[carrier]
+            )
         self.set_eta(p, day)
         dest_tz = self.net.facilities[route[-1]].tz
         truth.promised_by = iso(timing.end_of_day(day, dest_tz), dest_tz)
@@ -438,8 +536,11 @@ def pick_destination(world: World, carrier: str, service: Service, fc: Facility,
     key = (carrier, international, fc.place.country)
     cache = world.__dict__.setdefault("_dest_cache", {})
     if key not in cache:
-        options = [m for m in world.net.metros if world.net.serves(carrier, m.key)
-                   and (m.country != fc.place.country) == international]
+        options = [
+            m
+            for m in world.net.metros
+            if world.net.serves(carrier, m.key) and (m.country != fc.place.country) == international
+        ]
         total = sum(m.population for m in options)
         cum, acc = [], 0.0
         for m in options:
@@ -467,8 +568,9 @@ def journey(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     yield from last_mile(env, world, p)
 
 
-def travel(env: simpy.Environment, world: World, p: Parcel, forward: bool) -> Generator[
-        simpy.Event, Any, str]:
+def travel(
+    env: simpy.Environment, world: World, p: Parcel, forward: bool
+) -> Generator[simpy.Event, Any, str]:
     """Walk ``p.route`` leg by leg. Returns ``arrived`` (at the last node), or ``lost``."""
     net = world.net
     i = 0
@@ -531,8 +633,7 @@ def travel(env: simpy.Environment, world: World, p: Parcel, forward: bool) -> Ge
     return "arrived"
 
 
-def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane: Lane,
-           index: int) -> Proc:
+def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane: Lane, index: int) -> Proc:
     """Wait for the lane's next departure; closures, backlog and missed connections delay it."""
     arrived = world.now
     closed = world.closed_until(here.id, world.now, p.rng)
@@ -550,8 +651,11 @@ def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane
             late = timing.next_departure(end, here.tz, lane.departures, cutoff=0.0)
             world.note_delay(p, ExceptionReason.BREAKDOWN, late - dep, here, index, end)
             dep = late
-    if not p.story.no_incidents and here.kind == "sort_hub" \
-            and incidents.missed_connection(p.rng, world.rates.missed_connection):
+    if (
+        not p.story.no_incidents
+        and here.kind == "sort_hub"
+        and incidents.missed_connection(p.rng, world.rates.missed_connection)
+    ):
         later = timing.next_departure(dep + 60, here.tz, lane.departures, cutoff=0.0)
         world.note_delay(p, ExceptionReason.MISSED_CONNECTION, later - dep, here, index, dep + 60)
         dep = later
@@ -614,13 +718,15 @@ def hand_over(world: World, p: Parcel, hub: Facility) -> None:
     tn = factory.mint(p.partner, p.service.value, hub.place.country, p.dest.country)
     partner = Stream(tn, p.partner, p.service.value)
     p.truth.partner = {"carrier": p.partner, "tracking_number": tn}
-    world.at_facility(p, EventCode.HANDED_TO_PARTNER, hub,
-                      partner={"carrier": p.partner, "tracking_number": tn})
+    world.at_facility(
+        p, EventCode.HANDED_TO_PARTNER, hub, partner={"carrier": p.partner, "tracking_number": tn}
+    )
     p.stream = partner
     p.streams.append(partner)
     world.in_flight[tn] = p
-    world.at_facility(p, EventCode.LABEL_CREATED, hub, partner={"carrier": p.carrier,
-                                                                "tracking_number": p.tracking_number})
+    world.at_facility(
+        p, EventCode.LABEL_CREATED, hub, partner={"carrier": p.carrier, "tracking_number": p.tracking_number}
+    )
 
 
 def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
@@ -638,8 +744,11 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
             start_s, first_s, last_s = 14 * H, 15 * H, 21 * H
         else:
             day = timing.delivery_day(world.now, ds.tz, open_days)
-            start_s, first_s, last_s = (timing.COURIER_START_S, timing.ROUTE_FIRST_STOP_S,
-                                        timing.ROUTE_LAST_STOP_S)
+            start_s, first_s, last_s = (
+                timing.COURIER_START_S,
+                timing.ROUTE_FIRST_STOP_S,
+                timing.ROUTE_LAST_STOP_S,
+            )
         ready = world.now
         if not p.pinned:
             first_choice = day
@@ -647,8 +756,9 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
                 day = timing.next_open_day(day + timedelta(days=1), open_days)
             world.station_load[(ds.id, day)] = world.station_load.get((ds.id, day), 0) + 1
             if day != first_choice:
-                late = timing.local_clock(0, ds.tz, day, start_s) - timing.local_clock(0, ds.tz, first_choice,
-                                                                                        start_s)
+                late = timing.local_clock(0, ds.tz, day, start_s) - timing.local_clock(
+                    0, ds.tz, first_choice, start_s
+                )
                 world.note_delay(p, ExceptionReason.HUB_BACKLOG, late, ds, len(p.route) - 1, ready)
                 if day > p.eta_day:
                     world.set_eta(p, day)
@@ -670,8 +780,14 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
             world.at_facility(p, EventCode.EXCEPTION, ds, ExceptionReason.ADDRESS_ISSUE)
             if p.fate.address_corrected:
                 retry = timing.next_open_day(day + timedelta(days=1), open_days)
-                p.truth.delays.append(Delay(ExceptionReason.ADDRESS_ISSUE, round((retry - day).days * 1440),
-                                            iso(world.now, ds.tz), ds.id))
+                p.truth.delays.append(
+                    Delay(
+                        ExceptionReason.ADDRESS_ISSUE,
+                        round((retry - day).days * 1440),
+                        iso(world.now, ds.tz),
+                        ds.id,
+                    )
+                )
                 world.set_eta(p, retry)
                 world.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, ExceptionReason.ADDRESS_ISSUE)
                 yield env.timeout(H)
@@ -720,17 +836,21 @@ def deliver(world: World, p: Parcel) -> None:
     ds = world.net.facilities[p.route[-1]]
     p.eta = None
     u = p.rng.random()
-    place = "front_door" if u < 0.62 else "mailbox" if u < 0.75 else "left_with_individual" if u < 0.9 \
-        else "front_desk" if u < 0.96 else "garage"
+    place = (
+        "front_door"
+        if u < 0.62
+        else "mailbox"
+        if u < 0.75
+        else "left_with_individual"
+        if u < 0.9
+        else "front_desk"
+        if u < 0.96
+        else "garage"
+    )
     details: dict[str, Any] = {"delivery_location": place}
     if place in ("left_with_individual", "front_desk"):
         details["signed_by"] = p.dest_location.name.split()[-1].upper()
-    world.emit(p, EventCode.DELIVERED, p.dest_location, ds.tz, None, details)
-    if len(p.streams) > 1:  # the original carrier shows the partner's delivery too
-        world.emit(p, EventCode.DELIVERED, p.dest_location, ds.tz, None,
-                   {**details, "partner": {"carrier": p.stream.carrier,
-                                           "tracking_number": p.stream.tracking_number}},
-                   stream=p.streams[0])
+    world.conclude(p, EventCode.DELIVERED, p.dest_location, ds.tz, details)
     t = p.truth
     t.delivered_at = iso(world.now, ds.tz)
     dest = dict(t.destination)
@@ -766,7 +886,9 @@ def pickup_point(env: simpy.Environment, world: World, p: Parcel, chosen: bool) 
         yield from return_to_sender(env, world, p, pp, ExceptionReason.UNCLAIMED)
         return
     yield env.timeout(incidents.pickup_point_collection(p.rng))
-    world.at_facility(p, EventCode.PICKED_UP_BY_RECIPIENT, pp, delivery_location="pickup_point")
+    world.conclude(
+        p, EventCode.PICKED_UP_BY_RECIPIENT, pp.location, pp.tz, {"delivery_location": "pickup_point"}
+    )
     if not chosen:
         p.truth.delivered_at = iso(world.now, pp.tz)
     p.truth.delivered_to = {**pp.location.to_dict()}
@@ -774,8 +896,9 @@ def pickup_point(env: simpy.Environment, world: World, p: Parcel, chosen: bool) 
     world.finish(p)
 
 
-def return_to_sender(env: simpy.Environment, world: World, p: Parcel, here: Facility,
-                     reason: ExceptionReason) -> Proc:
+def return_to_sender(
+    env: simpy.Environment, world: World, p: Parcel, here: Facility, reason: ExceptionReason
+) -> Proc:
     """Back through the network to the shipper, under the same tracking number."""
     net = world.net
     p.eta = None
@@ -787,7 +910,7 @@ def return_to_sender(env: simpy.Environment, world: World, p: Parcel, here: Faci
         p.route = list(back)
         p.express = False
         yield from travel(env, world, p, forward=False)
-    world.at_facility(p, EventCode.RETURNED_TO_SENDER, p.fc)
+    world.conclude(p, EventCode.RETURNED_TO_SENDER, p.fc.location, p.fc.tz)
     p.truth.fate = Fate.RETURNED
     p.truth.returned_at = iso(world.now, p.fc.tz)
     world.finish(p)

@@ -30,10 +30,14 @@ from sim.events import CARRIERS, Service
 # --------------------------------------------------------------------------------------------
 # Durations: "7d", "12h", "90m", "45s", "1d12h", ISO-8601 "PT2H" / "P1DT6H", or plain seconds.
 
-_SIMPLE = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?"
-                     r"\s*(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$")
-_ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?"
-                  r"(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+_SIMPLE = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?"
+    r"\s*(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
+)
+_ISO = re.compile(
+    r"^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?"
+    r"(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
 
 
 def parse_duration(value: Any) -> float:
@@ -68,8 +72,9 @@ def _aware(value: Any) -> Any:
         try:
             value = datetime.fromisoformat(value)
         except ValueError as exc:
-            raise ValueError(f"bad instant {value!r}: use ISO-8601 with an offset, "
-                             "e.g. 2026-11-02T00:00:00-05:00") from exc
+            raise ValueError(
+                f"bad instant {value!r}: use ISO-8601 with an offset, e.g. 2026-11-02T00:00:00-05:00"
+            ) from exc
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError("an instant needs a UTC offset, e.g. 2026-11-02T00:00:00-05:00")
     return value
@@ -206,8 +211,30 @@ class NetworkConfig(StrictModel):
 
 # Share of a day's orders per local hour (online-shopping curve: evening peak, night trough).
 DEFAULT_DAILY_CURVE: tuple[float, ...] = (
-    1.2, 0.8, 0.5, 0.4, 0.4, 0.6, 1.5, 2.8, 4.0, 5.2, 5.8, 6.0,
-    6.0, 5.9, 5.8, 5.7, 5.6, 5.6, 5.8, 6.2, 6.4, 5.8, 4.2, 2.2,
+    1.2,
+    0.8,
+    0.5,
+    0.4,
+    0.4,
+    0.6,
+    1.5,
+    2.8,
+    4.0,
+    5.2,
+    5.8,
+    6.0,
+    6.0,
+    5.9,
+    5.8,
+    5.7,
+    5.6,
+    5.6,
+    5.8,
+    6.2,
+    6.4,
+    5.8,
+    4.2,
+    2.2,
 )
 
 
@@ -224,8 +251,15 @@ class DemandConfig(StrictModel):
         description="24 relative weights, one per local hour.",
     )
     weekday_weights: dict[Weekday, float] = Field(
-        default_factory=lambda: {"mon": 1.15, "tue": 1.1, "wed": 1.05, "thu": 1.0, "fri": 0.95,
-                                 "sat": 0.85, "sun": 0.9},
+        default_factory=lambda: {
+            "mon": 1.15,
+            "tue": 1.1,
+            "wed": 1.05,
+            "thu": 1.0,
+            "fri": 0.95,
+            "sat": 0.85,
+            "sun": 0.9,
+        },
         description="Relative volume per weekday.",
     )
     peak_multiplier: float = Field(1.0, gt=0, description="Volume multiplier over the whole run.")
@@ -269,7 +303,9 @@ class IncidentRates(StrictModel):
     damage: float = Field(0.005, ge=0, le=1, description="Contents damaged in a hub.")
     failed_attempt: float = Field(0.045, ge=0, le=1, description="A delivery attempt fails.")
     address_error: float = Field(0.003, ge=0, le=1, description="Address unusable: exception/return.")
-    address_corrected_share: float = Field(0.5, ge=0, le=1, description="Address issues fixed by the carrier.")
+    address_corrected_share: float = Field(
+        0.5, ge=0, le=1, description="Address issues fixed by the carrier."
+    )
     missed_connection: float = Field(0.008, ge=0, le=1, description="Per hub transfer: misses its trailer.")
     breakdown: float = Field(0.002, ge=0, le=1, description="Per line-haul trip: breakdown (2-8 h).")
     customs_hold: float = Field(0.08, ge=0, le=1, description="Cross-border parcels held in customs.")
@@ -298,8 +334,7 @@ class RegionSelector(StrictModel):
         return self
 
     def contains(self, place: places.Place) -> bool:
-        return (place.country in self.countries or place.region in self.regions
-                or place.key in self.places)
+        return place.country in self.countries or place.region in self.regions or place.key in self.places
 
 
 class WeatherDisruption(StrictModel):
@@ -331,8 +366,15 @@ Disruption = Annotated[WeatherDisruption | HubOutage | LinehaulBreakdown, Field(
 # Pinned cases
 
 Story = Literal[
-    "delivered", "lost", "misdelivered", "damaged", "weather_delay", "failed_attempts_return",
-    "pickup_point", "customs_hold", "address_return",
+    "delivered",
+    "lost",
+    "misdelivered",
+    "damaged",
+    "weather_delay",
+    "failed_attempts_return",
+    "pickup_point",
+    "customs_hold",
+    "address_return",
 ]
 
 
@@ -439,8 +481,12 @@ class ScenarioError(Exception):
         self.problems = problems
 
 
-def _positions(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], tuple[int, int]],
-               keys: dict[tuple[Any, ...], tuple[int, int]]) -> None:
+def _positions(
+    node: yaml.Node,
+    path: tuple[Any, ...],
+    out: dict[tuple[Any, ...], tuple[int, int]],
+    keys: dict[tuple[Any, ...], tuple[int, int]],
+) -> None:
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -458,8 +504,12 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and (p in skip or p.startswith("function-"))))
 
 
-def _locate(loc: tuple[Any, ...], values: dict[tuple[Any, ...], tuple[int, int]],
-            keys: dict[tuple[Any, ...], tuple[int, int]], error_type: str) -> tuple[int, int]:
+def _locate(
+    loc: tuple[Any, ...],
+    values: dict[tuple[Any, ...], tuple[int, int]],
+    keys: dict[tuple[Any, ...], tuple[int, int]],
+    error_type: str,
+) -> tuple[int, int]:
     if error_type == "extra_forbidden" and loc in keys:
         return keys[loc]
     probe = loc
@@ -482,8 +532,9 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
     except yaml.YAMLError as exc:
         raise ScenarioError([f"{filename}:1:1: (yaml): {exc}"]) from None
     if not isinstance(data, dict):
-        raise ScenarioError([f"{filename}:1:1: (root): a scenario is a mapping of fields, "
-                             f"got {type(data).__name__}"])
+        raise ScenarioError(
+            [f"{filename}:1:1: (root): a scenario is a mapping of fields, got {type(data).__name__}"]
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -500,7 +551,7 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
             elif msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
+                msg = msg[len("Value error, ") :]
             problems.append(f"{filename}:{line}:{col}: {field}: {msg}")
         raise ScenarioError(problems) from None
 

@@ -27,7 +27,7 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
         for line in fh:
             # Only the tracking number is needed; avoid a full parse of every event.
             start = line.index('"tracking_number":"') + 19
-            per_number[line[start:line.index('"', start)]] += 1
+            per_number[line[start : line.index('"', start)]] += 1
             events += 1
 
     parcels = 0
@@ -58,9 +58,15 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
                     on_time += 1
                     c["on_time"] += 1
                 transit_h.append((done - datetime.fromisoformat(t["created_at"])).total_seconds() / 3600)
-                simple = (t["fate"] == "delivered" and not t["international"] and not t["partner"]
-                          and t["attempts"] == 1 and not t["delays"] and t["case"] is None
-                          and t["delivered_to"].get("kind") != "pickup_point")
+                simple = (
+                    t["fate"] == "delivered"
+                    and not t["international"]
+                    and not t["partner"]
+                    and t["attempts"] == 1
+                    and not t["delays"]
+                    and t["case"] is None
+                    and t["delivered_to"].get("kind") != "pickup_point"
+                )
                 if simple:
                     simple_counts.append(per_number[t["tracking_number"]])
 
@@ -80,12 +86,19 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
         },
         "on_time_rate": rate(on_time, delivered),
         "first_attempt_rate": rate(first_ok, attempted),
-        "fates": {f: fates.get(f, 0) for f in
-                  ("delivered", "misdelivered", "damaged", "lost", "returned", "in_network")},
+        "fates": {
+            f: fates.get(f, 0)
+            for f in ("delivered", "misdelivered", "damaged", "lost", "returned", "in_network")
+        },
         "lost_rate": rate(fates.get("lost", 0), parcels),
         "delay_minutes_by_cause": dict(sorted(delay_minutes.items())),
-        "transit_hours": {"p50": _percentile(transit_h, 0.5), "p90": _percentile(transit_h, 0.9),
-                          "p99": _percentile(transit_h, 0.99)},
-        "by_carrier": {k: {**v, "on_time_rate": rate(v["on_time"], v["delivered"])}
-                       for k, v in sorted(by_carrier.items())},
+        "transit_hours": {
+            "p50": _percentile(transit_h, 0.5),
+            "p90": _percentile(transit_h, 0.9),
+            "p99": _percentile(transit_h, 0.99),
+        },
+        "by_carrier": {
+            k: {**v, "on_time_rate": rate(v["on_time"], v["delivered"])}
+            for k, v in sorted(by_carrier.items())
+        },
     }

@@ -65,8 +65,9 @@ def local_clock(epoch: float, tz: ZoneInfo, day: date, seconds: float) -> float:
     return datetime(d.year, d.month, d.day, hours, minutes, secs, tzinfo=tz).timestamp()
 
 
-def next_departure(ready: float, tz: ZoneInfo, departures: tuple[float, ...],
-                   cutoff: float = LOADING_CUTOFF_S) -> float:
+def next_departure(
+    ready: float, tz: ZoneInfo, departures: tuple[float, ...], cutoff: float = LOADING_CUTOFF_S
+) -> float:
     """The first scheduled departure (local seconds-of-day list) a parcel ready at ``ready`` makes.
 
     A parcel that misses the cut-off waits for the next departure, the next day if need be.
@@ -115,8 +116,9 @@ def delivery_day(arrival: float, tz: ZoneInfo, open_days: frozenset[int]) -> dat
     return next_open_day(today + timedelta(days=1), open_days)
 
 
-def pickup_time(ready: float, tz: ZoneInfo, pickup_times: tuple[float, ...],
-                open_days: frozenset[int]) -> float:
+def pickup_time(
+    ready: float, tz: ZoneInfo, pickup_times: tuple[float, ...], open_days: frozenset[int]
+) -> float:
     """When the carrier collects a parcel labelled at ``ready`` from a shipper (cut-off 1 h before)."""
     day = local_date(ready, tz)
     for offset in range(0, 15):

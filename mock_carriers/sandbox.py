@@ -1,0 +1,142 @@
+"""The served world: scenario + engine + store + clock + credentials, kept in step.
+
+Every request that looks at the world first calls ``sync()``: the engine is advanced to the
+clock's instant and the new events go into the store. Carriers then show only what is visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from mock_carriers.clock import ClockMode, SandboxClock
+from mock_carriers.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.store import InMemoryStore, Record, SqliteArchive
+from sim.engine import Engine
+from sim.events import CARRIERS
+from sim.network import Network, build_network
+from sim.scenario import Scenario
+
+#: Finished parcels stay in memory this long (sandbox time) before leaving for the archive.
+DEFAULT_RETENTION = timedelta(days=3)
+#: The clock never jumps the engine by more than this at once, so a 4-day jump still streams.
+SYNC_STEP_S = 6 * 3600.0
+
+
+class Sandbox:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        clock_mode: ClockMode = "manual",
+        speed: float = 1.0,
+        db: str | Path | None = None,
+        retention: timedelta = DEFAULT_RETENTION,
+        endless: bool = True,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.retention = retention
+        self.endless = endless
+        self.db = db
+        self._network: Network = build_network(scenario)
+        self._lock = threading.RLock()
+        self.credentials = CredentialPolicy(
+            allowed={c: dict(cfg.credentials) for c, cfg in scenario.carriers.items() if cfg.credentials},
+            api_keys={c: set(cfg.api_keys) for c, cfg in scenario.carriers.items() if cfg.api_keys},
+        )
+        lifetimes = {c: int(cfg.token_lifetime) for c, cfg in scenario.carriers.items() if cfg.token_lifetime}
+        self.tokens = TokenIssuer(self.seed, lifetimes)
+        self._initial_clock = (clock_mode, speed)
+        self._build()
+
+    def _build(self) -> None:
+        mode, speed = self._initial_clock
+        self.engine = Engine(self.scenario, self.seed, endless=self.endless, network=self._network)
+        horizon = self.scenario.start + timedelta(seconds=self.scenario.duration + self.scenario.drain)
+        self.clock = SandboxClock(self.scenario.start, mode, speed, horizon=horizon)
+        archive = SqliteArchive(self.db) if self.db else None
+        self.store = InMemoryStore(archive)
+        self._request_ids: dict[str, itertools.count] = {}
+        self.cases: dict[str, str] = {}  # pinned case name -> tracking number
+
+    def reset(self) -> None:
+        with self._lock:
+            if self.store.archive is not None:
+                self.store.archive.db.close()
+            self.tokens.reset()
+            self._build()
+
+    def sync(self) -> datetime:
+        """Bring the world up to the clock's instant; returns that instant."""
+        with self._lock:
+            now = self.clock.now()
+            while self.engine.now < now:
+                step = min(now, self.engine.now + timedelta(seconds=SYNC_STEP_S))
+                events = self.engine.advance(step)
+                truths = {
+                    e.tracking_number: self.engine.truth(e.tracking_number)
+                    for e in events
+                    if not self.store.holds(e.tracking_number)
+                }
+                self.store.add(events, truths)
+                for tn, truth in truths.items():
+                    if truth is not None and truth.case and truth.tracking_number == tn:
+                        self.cases.setdefault(truth.case, tn)
+                finished = self.engine.take_finished()
+                self.store.finish(finished, step.timestamp())
+                self.store.evict((step - self.retention).timestamp())
+                if self.engine.end is not None and self.engine.now >= self.engine.end:
+                    break
+            return now
+
+    def view(self, carrier: str, tracking_number: str, now: datetime) -> ParcelView | None:
+        rec = self.store.get(tracking_number)
+        if rec is None or rec.carrier != carrier:
+            return None
+        return ParcelView(
+            rec.tracking_number, rec.carrier, rec.service, rec.visible_events(now.timestamp()), rec.truth
+        )
+
+    def record(self, tracking_number: str) -> Record | None:
+        return self.store.get(tracking_number)
+
+    def request_id(self, carrier: str, kind: str) -> str:
+        with self._lock:
+            counter = self._request_ids.setdefault(f"{carrier}:{kind}", itertools.count(1))
+            n = next(counter)
+        digest = hashlib.sha256(f"{self.seed}:{carrier}:{kind}:{n}".encode()).hexdigest()
+        return digest[:32]
+
+    def context(self, carrier: str) -> SandboxContext:
+        return SandboxContext(self, carrier)
+
+
+class SandboxContext:
+    """The ``CarrierContext`` a carrier sub-app gets from the served sandbox."""
+
+    def __init__(self, sandbox: Sandbox, carrier: str) -> None:
+        if carrier not in CARRIERS:
+            raise ValueError(f"unknown carrier {carrier!r}")
+        self.sandbox = sandbox
+        self.carrier = carrier
+
+    def now(self) -> datetime:
+        return self.sandbox.sync()
+
+    def lookup(self, tracking_number: str) -> ParcelView | None:
+        return self.sandbox.view(self.carrier, tracking_number, self.now())
+
+    @property
+    def tokens(self) -> TokenIssuer:
+        return self.sandbox.tokens
+
+    @property
+    def credentials(self) -> CredentialPolicy:
+        return self.sandbox.credentials
+
+    def request_id(self, kind: str) -> str:
+        return self.sandbox.request_id(self.carrier, kind)

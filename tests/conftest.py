@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sim.cli import main as cli_main
+from sim.scenario import Scenario, shipped_scenarios
+
+
+def scenario_dict(name: str = "baseline") -> dict[str, Any]:
+    return yaml.safe_load(shipped_scenarios()[name].read_text(encoding="utf-8"))
+
+
+def small_scenario(**overrides: Any) -> Scenario:
+    """The baseline world at a test-friendly size: 3 days of demand, a few hundred parcels a day."""
+    data = scenario_dict()
+    data.update({"duration": "3d", "drain": "12d"})
+    data["demand"] = {**data["demand"], "parcels_per_day": 500}
+    for key, value in overrides.items():
+        if key in ("demand", "incidents") and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return Scenario.model_validate(data)
+
+
+@pytest.fixture(scope="session")
+def baseline_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped baseline, run once for the whole session through the real CLI."""
+    out = tmp_path_factory.mktemp("baseline")
+    assert cli_main(["run", "baseline", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]

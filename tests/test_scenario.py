@@ -1,0 +1,129 @@
+"""Scenario files: durations, shipped scenarios, and errors that name file:line:col and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.scenario import ScenarioError, load_scenario, parse_duration, parse_scenario, shipped_scenarios
+
+GOOD = """\
+name: tiny
+seed: 1
+start: 2026-11-02T00:00:00-05:00
+duration: 2d
+carriers:
+  ups:
+    share: 1.0
+    services: {ground: 1.0}
+demand:
+  parcels_per_day: 100
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("4d", 4 * 86400), ("90m", 5400), ("2h", 7200), ("1d12h", 129600), ("PT2H", 7200),
+     ("P1DT6H", 108000), ("45s", 45), (30, 30), ("1w", 604800)],
+)
+def test_durations(text: str | int, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("bad", ["soon", "", "-3h", "4 days", True, -1])
+def test_bad_durations(bad: object) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(bad)
+
+
+def test_every_shipped_scenario_validates() -> None:
+    assert "baseline" in shipped_scenarios()
+    for name in shipped_scenarios():
+        scenario, path = load_scenario(name)
+        assert scenario.name == path.stem
+
+
+def _error(text: str, tmp_path: Path) -> list[str]:
+    f = tmp_path / "broken.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(f)
+    return exc.value.problems
+
+
+def test_unknown_field_names_line_and_field(tmp_path: Path) -> None:
+    problems = _error(GOOD + "colour: blue\n", tmp_path)
+    assert problems == [f"{tmp_path / 'broken.yaml'}:11:1: colour: unknown field"]
+
+
+def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
+    problems = _error(GOOD.replace("parcels_per_day: 100", "parcels_per_day: lots"), tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:10:20: demand.parcels_per_day: ")
+
+
+def test_bad_duration_is_reported(tmp_path: Path) -> None:
+    problems = _error(GOOD.replace("duration: 2d", "duration: two days"), tmp_path)
+    assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:4:11: duration: bad duration 'two days'")
+
+
+def test_unknown_carrier_is_reported(tmp_path: Path) -> None:
+    problems = _error(GOOD.replace("  ups:", "  pony_express:"), tmp_path)
+    assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:6:3: carriers: unknown carrier 'pony_express'")
+
+
+def test_nested_unknown_field(tmp_path: Path) -> None:
+    problems = _error(GOOD.replace("    share: 1.0", "    share: 1.0\n    colour: brown"), tmp_path)
+    assert problems[0] == f"{tmp_path / 'broken.yaml'}:8:5: carriers.ups.colour: unknown field"
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    problems = _error(GOOD + "demand: [unclosed\n", tmp_path)
+    assert problems[0].startswith(str(tmp_path / "broken.yaml") + ":")
+    assert "(yaml)" in problems[0]
+
+
+def test_start_needs_an_offset() -> None:
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(GOOD.replace("-05:00", ""), "s.yaml")
+    assert exc.value.problems[0].startswith("s.yaml:3:8: start: ")
+    assert "offset" in exc.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "field"),
+    [
+        (("parcels_per_day: 100", "parcels_per_day: 100\n  colour: red"), "demand.colour"),
+        (("duration: 2d", "duration: 2 fortnights"), "duration"),
+        (("  ups:", "  ufo:"), "carriers"),
+        (("seed: 1", "seed: one"), "seed"),
+    ],
+)
+def test_validate_cli_exit_2_one_line_no_traceback(tmp_path: Path, mutation: tuple[str, str], field: str) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(GOOD.replace(*mutation), encoding="utf-8")
+    for command in ("validate", "run"):
+        proc = subprocess.run([sys.executable, "-m", "sim.cli", command, str(f)], capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1, proc.stderr
+        assert lines[0].startswith(f"{f}:") and f": {field}: " in lines[0]
+        assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_validate_accepts_a_shipped_name() -> None:
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", "baseline"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "ok" in proc.stdout
+
+
+def test_missing_file_is_exit_2() -> None:
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", "no/such/file.yaml"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "no such file or shipped scenario" in proc.stderr
