@@ -18,7 +18,7 @@ from sim.events import CARRIERS
 from sim.scenario import Scenario
 
 
-def carrier_app_factory(carrier: str):  # noqa: ANN201 - returns the package's create_carrier_app
+def carrier_app_factory(carrier: str):
     return importlib.import_module(f"mock_carriers.carriers.{carrier}").create_carrier_app
 
 

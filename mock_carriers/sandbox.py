@@ -21,7 +21,7 @@ from sim.network import Network, build_network
 from sim.scenario import Scenario
 
 #: Finished parcels stay in memory this long (sandbox time) before leaving for the archive.
-DEFAULT_RETENTION = timedelta(days=3)
+DEFAULT_RETENTION = timedelta(days=14)
 #: The clock never jumps the engine by more than this at once, so a 4-day jump still streams.
 SYNC_STEP_S = 6 * 3600.0
 

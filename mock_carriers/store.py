@@ -129,7 +129,10 @@ class SqliteArchive:
         after: int,
         limit: int,
     ) -> list[ParcelSummary]:
-        sql = "SELECT ord, tracking_number, carrier, service, status, fate, case_name FROM parcels WHERE ord > ?"
+        sql = (
+            "SELECT ord, tracking_number, carrier, service, status, fate, case_name FROM parcels"
+            " WHERE ord > ?"
+        )
         args: list[object] = [after]
         for column, value in (("carrier", carrier), ("status", status), ("fate", fate), ("case_name", case)):
             if value is not None:

@@ -26,8 +26,17 @@ demand:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("4d", 4 * 86400), ("90m", 5400), ("2h", 7200), ("1d12h", 129600), ("PT2H", 7200),
-     ("P1DT6H", 108000), ("45s", 45), (30, 30), ("1w", 604800)],
+    [
+        ("4d", 4 * 86400),
+        ("90m", 5400),
+        ("2h", 7200),
+        ("1d12h", 129600),
+        ("PT2H", 7200),
+        ("P1DT6H", 108000),
+        ("45s", 45),
+        (30, 30),
+        ("1w", 604800),
+    ],
 )
 def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text) == seconds
@@ -102,12 +111,15 @@ def test_start_needs_an_offset() -> None:
         (("seed: 1", "seed: one"), "seed"),
     ],
 )
-def test_validate_cli_exit_2_one_line_no_traceback(tmp_path: Path, mutation: tuple[str, str], field: str) -> None:
+def test_validate_cli_exit_2_one_line_no_traceback(
+    tmp_path: Path, mutation: tuple[str, str], field: str
+) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text(GOOD.replace(*mutation), encoding="utf-8")
     for command in ("validate", "run"):
-        proc = subprocess.run([sys.executable, "-m", "sim.cli", command, str(f)], capture_output=True,
-                              text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "sim.cli", command, str(f)], capture_output=True, text=True, timeout=60
+        )
         assert proc.returncode == 2, proc.stderr
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1, proc.stderr
@@ -116,14 +128,19 @@ def test_validate_cli_exit_2_one_line_no_traceback(tmp_path: Path, mutation: tup
 
 
 def test_validate_accepts_a_shipped_name() -> None:
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", "baseline"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "validate", "baseline"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "ok" in proc.stdout
 
 
 def test_missing_file_is_exit_2() -> None:
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", "no/such/file.yaml"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "validate", "no/such/file.yaml"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "no such file or shipped scenario" in proc.stderr

@@ -192,15 +192,27 @@ def test_raising_the_loss_rate_raises_lost_parcels(tmp_path: Path) -> None:
 
 def test_a_peak_lowers_on_time(tmp_path: Path) -> None:
     # A compact network, so that each station and hub carries a real load at test size.
-    network = {"countries": ["US"], "metros": ["NYC", "LAX", "CHI", "DFW", "ATL", "SEA"],
-               "fulfilment_centres": ["ONT", "EWR", "DFW"]}
-    carriers = {"ups": {"share": 0.5, "services": {"ground": 1.0}},
-                "amazon": {"share": 0.5, "services": {"two_day": 1.0}}}
+    network = {
+        "countries": ["US"],
+        "metros": ["NYC", "LAX", "CHI", "DFW", "ATL", "SEA"],
+        "fulfilment_centres": ["ONT", "EWR", "DFW"],
+    }
+    carriers = {
+        "ups": {"share": 0.5, "services": {"ground": 1.0}},
+        "amazon": {"share": 0.5, "services": {"two_day": 1.0}},
+    }
     normal = run_to_dir(small_scenario(network=network, carriers=carriers), tmp_path / "normal")
-    peak = run_to_dir(small_scenario(network=network, carriers=carriers,
-                                     demand={"parcels_per_day": 500, "peak_multiplier": 1.6}), tmp_path / "peak")
+    peak = run_to_dir(
+        small_scenario(
+            network=network, carriers=carriers, demand={"parcels_per_day": 500, "peak_multiplier": 1.6}
+        ),
+        tmp_path / "peak",
+    )
     assert peak["parcels"] > 1.4 * normal["parcels"]
-    assert peak["on_time_rate"] < normal["on_time_rate"] - 0.02, (peak["on_time_rate"], normal["on_time_rate"])
+    assert peak["on_time_rate"] < normal["on_time_rate"] - 0.02, (
+        peak["on_time_rate"],
+        normal["on_time_rate"],
+    )
 
 
 def test_a_hub_outage_delays_parcels_routed_through_it(tmp_path: Path) -> None:
@@ -209,21 +221,27 @@ def test_a_hub_outage_delays_parcels_routed_through_it(tmp_path: Path) -> None:
     plain_dir, down_dir = tmp_path / "plain", tmp_path / "down"
     run_to_dir(small_scenario(), plain_dir)
     run_to_dir(small_scenario(disruptions=[outage]), down_dir)
-    through = {e["tracking_number"] for e in read_jsonl(plain_dir / "events.jsonl")
-               if e["location"]["facility_id"] == hub
-               and "2026-11-02T12" <= e["occurred_at"][:13] <= "2026-11-03T23"}
+    through = {
+        e["tracking_number"]
+        for e in read_jsonl(plain_dir / "events.jsonl")
+        if e["location"]["facility_id"] == hub and "2026-11-02T12" <= e["occurred_at"][:13] <= "2026-11-03T23"
+    }
     assert len(through) >= 8
 
     def delivered(run: Path) -> dict[str, datetime]:
-        return {t["tracking_number"]: datetime.fromisoformat(t["delivered_at"])
-                for t in read_jsonl(run / "truth.jsonl") if t["delivered_at"]}
+        return {
+            t["tracking_number"]: datetime.fromisoformat(t["delivered_at"])
+            for t in read_jsonl(run / "truth.jsonl")
+            if t["delivered_at"]
+        }
 
     before, after = delivered(plain_dir), delivered(down_dir)
     common = [tn for tn in through if tn in before and tn in after]
     shift_h = mean((after[tn] - before[tn]).total_seconds() / 3600 for tn in common)
     assert shift_h > 2, shift_h
-    outage_delays = [d for t in read_jsonl(down_dir / "truth.jsonl") for d in t["delays"]
-                     if d["cause"] == "hub_outage"]
+    outage_delays = [
+        d for t in read_jsonl(down_dir / "truth.jsonl") for d in t["delays"] if d["cause"] == "hub_outage"
+    ]
     assert outage_delays
     rerouted = {e["tracking_number"] for e in read_jsonl(down_dir / "events.jsonl")} & through
     assert rerouted
