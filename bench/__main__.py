@@ -1,0 +1,89 @@
+"""`make bench`: simulation throughput vs bare SimPy, and HTTP throughput vs a static server."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.http_bench import run_http_bench
+from bench.sim_bench import in_subprocess
+
+console = Console()
+
+
+def main() -> int:
+    only = set(sys.argv[1:]) or {"sim", "http"}
+    results: dict = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+    }
+    if "sim" in only:
+        with console.status("simulation: baseline ×10, one week"):
+            week = in_subprocess("run_world", 10.0, 7)
+        with console.status("simulation: baseline ×10, two weeks (memory flat in delivered parcels?)"):
+            fortnight = in_subprocess("run_world", 10.0, 14)
+        with console.status("bare SimPy, same number of events"):
+            bare = in_subprocess("run_bare_simpy", week["events"])
+        results["sim"] = {
+            "week": week,
+            "fortnight": fortnight,
+            "bare_simpy": bare,
+            "event_rate_ratio": round(week["events_per_s"] / bare["events_per_s"], 3),
+            "memory_ratio_2w_vs_1w": round(fortnight["peak_rss_mb"] / week["peak_rss_mb"], 3),
+        }
+        t = Table(title="simulation (baseline ×10)")
+        for col in ("run", "parcels", "events", "seconds", "parcels/s", "events/s", "peak RSS MB"):
+            t.add_column(col, justify="right")
+        for name, r in (("1 week", week), ("2 weeks", fortnight)):
+            t.add_row(
+                name,
+                f"{r['parcels']:,}",
+                f"{r['events']:,}",
+                str(r["seconds"]),
+                f"{r['parcels_per_s']:,}",
+                f"{r['events_per_s']:,}",
+                str(r["peak_rss_mb"]),
+            )
+        t.add_row(
+            "bare SimPy",
+            "—",
+            f"{bare['events']:,}",
+            str(bare["seconds"]),
+            "—",
+            f"{bare['events_per_s']:,}",
+            str(bare["peak_rss_mb"]),
+        )
+        console.print(t)
+        console.print(
+            f"event rate vs bare SimPy: [bold]{results['sim']['event_rate_ratio']}[/] (goal ≥ 0.3); "
+            f"peak memory 2 weeks / 1 week: {results['sim']['memory_ratio_2w_vs_1w']}"
+        )
+    if "http" in only:
+        with console.status("HTTP: UPS tracking route vs static server, 64 connections"):
+            http = run_http_bench()
+        results["http"] = http
+        t = Table(title=f"{http['route']} at {http['connections']} connections ({http['body_bytes']} B body)")
+        for col in ("server", "requests/s", "p50 ms", "p99 ms", "errors"):
+            t.add_column(col, justify="right")
+        for name in ("sandbox", "static"):
+            r = http[name]
+            t.add_row(name, f"{r['rps']:,}", str(r["p50_ms"]), str(r["p99_ms"]), str(r["errors"]))
+        console.print(t)
+        console.print(f"sandbox / static ceiling: [bold]{http['ratio']}[/] (goal ≥ 0.25, p99 < 50 ms)")
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    console.print("wrote bench/results/latest.json — record the figures in docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Simulation throughput: the baseline world at N× volume vs a bare SimPy loop making as many events.
+
+Each measurement runs in its own process so its peak RSS is its own. Memory "flat in delivered
+parcels" is shown by running the same rate for one week and for two: twice the delivered parcels,
+about the same peak memory (only parcels in flight are held).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_world(volume: float, days: int) -> dict[str, Any]:
+    """Run the shipped baseline at ``volume``× demand for ``days`` days, events to /dev/null."""
+    from sim.engine import Engine
+    from sim.scenario import load_scenario
+
+    scenario, _ = load_scenario("baseline")
+    demand = scenario.demand.model_copy(update={"parcels_per_day": scenario.demand.parcels_per_day * volume})
+    scenario = scenario.model_copy(update={"demand": demand, "duration": days * 86400.0})
+    t0 = time.perf_counter()
+    engine = Engine(scenario)
+    setup = time.perf_counter() - t0
+    events = truths = 0
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        t1 = time.perf_counter()
+        for evs, done in engine.run():
+            for e in evs:
+                sink.write(e.to_json())
+            for t in done:
+                sink.write(t.to_json())
+            events += len(evs)
+            truths += len(done)
+        elapsed = time.perf_counter() - t1
+    return {
+        "kind": "world",
+        "volume": volume,
+        "days": days,
+        "parcels": engine.parcels_created,
+        "events": events,
+        "truths": truths,
+        "seconds": round(elapsed, 2),
+        "setup_s": round(setup, 2),
+        "parcels_per_s": round(engine.parcels_created / elapsed),
+        "events_per_s": round(events / elapsed),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def run_bare_simpy(n_events: int, per_process: int = 11) -> dict[str, Any]:
+    """The floor of any SimPy model: processes that only wait and record a tuple per event."""
+    import simpy
+
+    env = simpy.Environment()
+    out: list[tuple[float, int, int]] = []
+
+    def parcel(env: simpy.Environment, i: int):  # noqa: ANN202
+        for k in range(per_process):
+            yield env.timeout(3600.0 + (i * 7 + k * 13) % 600)
+            out.append((env.now, i, k))
+        if len(out) > 50_000:
+            out.clear()
+
+    def source(env: simpy.Environment, n: int):  # noqa: ANN202
+        for i in range(n):
+            env.process(parcel(env, i))
+            yield env.timeout(1.0)
+
+    t0 = time.perf_counter()
+    env.process(source(env, n_events // per_process))
+    env.run()
+    elapsed = time.perf_counter() - t0
+    return {
+        "kind": "bare_simpy",
+        "events": n_events,
+        "seconds": round(elapsed, 2),
+        "events_per_s": round(n_events / elapsed),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def in_subprocess(fn: str, *args: Any) -> dict[str, Any]:
+    code = f"import json,sys; from bench.sim_bench import {fn}; print(json.dumps({fn}(*{args!r})))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
