@@ -7,10 +7,11 @@ millions of them; ``to_dict``/``from_dict`` give the JSON shape of the logs.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import orjson
 
 
 class EventCode(StrEnum):
@@ -94,7 +95,7 @@ class Location:
     address: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        return {
             "facility_id": self.facility_id,
             "kind": self.kind,
             "name": self.name,
@@ -104,10 +105,8 @@ class Location:
             "country": self.country,
             "lat": self.lat,
             "lon": self.lon,
+            "address": self.address,
         }
-        if self.address is not None:
-            d["address"] = self.address
-        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Location:
@@ -179,7 +178,8 @@ class ScanEvent:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        # orjson serialises the dataclass directly, in field order — the same shape as to_dict()
+        return orjson.dumps(self).decode()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ScanEvent:
@@ -262,7 +262,8 @@ class ParcelTruth:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        # orjson serialises the dataclass directly, in field order — the same shape as to_dict()
+        return orjson.dumps(self).decode()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ParcelTruth:

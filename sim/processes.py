@@ -55,8 +55,27 @@ def stream_seed(seed: int, name: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest(), "big")
 
 
+_OFFSETS: dict[tuple[ZoneInfo, int], tuple[int, str]] = {}
+_DATES: dict[int, str] = {}
+_OFFSET_BUCKET_S = 900  # zone transitions fall on quarter hours; cache the offset per bucket
+
+
 def iso(epoch: float, tz: ZoneInfo) -> str:
-    return datetime.fromtimestamp(int(epoch), tz).isoformat()
+    """``datetime.fromtimestamp(int(epoch), tz).isoformat()``, several times faster: a simulation
+    formats a few timestamps per scan event, so the offset and the date string are cached."""
+    e = int(epoch)
+    key = (tz, e // _OFFSET_BUCKET_S)
+    off = _OFFSETS.get(key)
+    if off is None:
+        local = datetime.fromtimestamp(e, tz)
+        off = _OFFSETS[key] = (int(local.utcoffset().total_seconds()), local.isoformat()[19:])
+    days, secs = divmod(e + off[0], 86400)
+    day = _DATES.get(days)
+    if day is None:
+        day = _DATES[days] = date.fromordinal(719163 + days).isoformat()
+    h, rem = divmod(secs, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{day}T{h:02d}:{m:02d}:{sec:02d}{off[1]}"
 
 
 def event_id(tracking_number: str, seq: int) -> str:
