@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench golden serve clean
+.PHONY: venv run test lint bench golden serve loadtest clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,9 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+loadtest: venv
+	$(BIN)/python -m loadtests.smoke
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -64,14 +64,14 @@ def run_bare_simpy(n_events: int, per_process: int = 11) -> dict[str, Any]:
     env = simpy.Environment()
     out: list[tuple[float, int, int]] = []
 
-    def parcel(env: simpy.Environment, i: int):  # noqa: ANN202
+    def parcel(env: simpy.Environment, i: int):
         for k in range(per_process):
             yield env.timeout(3600.0 + (i * 7 + k * 13) % 600)
             out.append((env.now, i, k))
         if len(out) > 50_000:
             out.clear()
 
-    def source(env: simpy.Environment, n: int):  # noqa: ANN202
+    def source(env: simpy.Environment, n: int):
         for i in range(n):
             env.process(parcel(env, i))
             yield env.timeout(1.0)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from mock_carriers.clock import ClockMode, SandboxClock
 from mock_carriers.context import CredentialPolicy, ParcelView, TokenIssuer
 from mock_carriers.store import InMemoryStore, Record, SqliteArchive
 from sim.engine import Engine
-from sim.events import CARRIERS
+from sim.events import CARRIERS, ParcelTruth, ScanEvent
 from sim.network import Network, build_network
 from sim.scenario import Scenario
 
@@ -24,6 +26,20 @@ from sim.scenario import Scenario
 DEFAULT_RETENTION = timedelta(days=14)
 #: The clock never jumps the engine by more than this at once, so a 4-day jump still streams.
 SYNC_STEP_S = 6 * 3600.0
+
+
+class WorldSource(Protocol):
+    """What the sandbox needs of a world: the simulation ``Engine``, or a recorded run (replay)."""
+
+    @property
+    def now(self) -> datetime: ...
+    @property
+    def end(self) -> datetime | None: ...
+    @property
+    def parcels_created(self) -> int: ...
+    def advance(self, until: datetime | float) -> list[ScanEvent]: ...
+    def take_finished(self) -> list[ParcelTruth]: ...
+    def truth(self, tracking_number: str) -> ParcelTruth | None: ...
 
 
 class Sandbox:
@@ -36,8 +52,10 @@ class Sandbox:
         db: str | Path | None = None,
         retention: timedelta = DEFAULT_RETENTION,
         endless: bool = True,
+        engine_factory: Callable[[], WorldSource] | None = None,
     ) -> None:
         self.scenario = scenario
+        self._engine_factory = engine_factory
         self.seed = scenario.seed if seed is None else seed
         self.retention = retention
         self.endless = endless
@@ -51,11 +69,22 @@ class Sandbox:
         lifetimes = {c: int(cfg.token_lifetime) for c, cfg in scenario.carriers.items() if cfg.token_lifetime}
         self.tokens = TokenIssuer(self.seed, lifetimes)
         self._initial_clock = (clock_mode, speed)
+        #: Called with each batch of new events (occurrence order) as the world advances — the
+        #: webhook dispatcher listens here. Kept across resets; told about resets via on_reset.
+        self.listeners: list[Callable[[list[ScanEvent]], None]] = []
+        self.on_reset: list[Callable[[], None]] = []
+        #: Transform what a carrier shows of one tracking number at an instant (scan-data faults).
+        #: Each gets (record, visible events, now) and returns the events to show; never the truth.
+        self.view_filters: list[Callable[[Record, list[ScanEvent], datetime], list[ScanEvent]]] = []
         self._build()
 
     def _build(self) -> None:
         mode, speed = self._initial_clock
-        self.engine = Engine(self.scenario, self.seed, endless=self.endless, network=self._network)
+        self.engine: WorldSource = (
+            self._engine_factory()
+            if self._engine_factory
+            else Engine(self.scenario, self.seed, endless=self.endless, network=self._network)
+        )
         horizon = self.scenario.start + timedelta(seconds=self.scenario.duration + self.scenario.drain)
         self.clock = SandboxClock(self.scenario.start, mode, speed, horizon=horizon)
         archive = SqliteArchive(self.db) if self.db else None
@@ -69,6 +98,8 @@ class Sandbox:
                 self.store.archive.db.close()
             self.tokens.reset()
             self._build()
+            for hook in self.on_reset:
+                hook()
 
     def sync(self) -> datetime:
         """Bring the world up to the clock's instant; returns that instant."""
@@ -83,6 +114,8 @@ class Sandbox:
                     if not self.store.holds(e.tracking_number)
                 }
                 self.store.add(events, truths)
+                for listener in self.listeners:
+                    listener(events)
                 for tn, truth in truths.items():
                     if truth is not None and truth.case and truth.tracking_number == tn:
                         self.cases.setdefault(truth.case, tn)
@@ -97,9 +130,10 @@ class Sandbox:
         rec = self.store.get(tracking_number)
         if rec is None or rec.carrier != carrier:
             return None
-        return ParcelView(
-            rec.tracking_number, rec.carrier, rec.service, rec.visible_events(now.timestamp()), rec.truth
-        )
+        events = rec.visible_events(now.timestamp())
+        for view_filter in self.view_filters:
+            events = view_filter(rec, events, now)
+        return ParcelView(rec.tracking_number, rec.carrier, rec.service, events, rec.truth)
 
     def record(self, tracking_number: str) -> Record | None:
         return self.store.get(tracking_number)
