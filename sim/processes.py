@@ -55,27 +55,23 @@ def stream_seed(seed: int, name: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest(), "big")
 
 
-_OFFSETS: dict[tuple[ZoneInfo, int], tuple[int, str]] = {}
-_DATES: dict[int, str] = {}
-_OFFSET_BUCKET_S = 900  # zone transitions fall on quarter hours; cache the offset per bucket
+_MINUTES: dict[tuple[ZoneInfo, int], tuple[str, str]] = {}
 
 
 def iso(epoch: float, tz: ZoneInfo) -> str:
     """``datetime.fromtimestamp(int(epoch), tz).isoformat()``, several times faster: a simulation
-    formats a few timestamps per scan event, so the offset and the date string are cached."""
+    formats a few timestamps per scan event, so everything but the seconds is cached per minute
+    (zone transitions fall on whole minutes)."""
     e = int(epoch)
-    key = (tz, e // _OFFSET_BUCKET_S)
-    off = _OFFSETS.get(key)
-    if off is None:
-        local = datetime.fromtimestamp(e, tz)
-        off = _OFFSETS[key] = (int(local.utcoffset().total_seconds()), local.isoformat()[19:])
-    days, secs = divmod(e + off[0], 86400)
-    day = _DATES.get(days)
-    if day is None:
-        day = _DATES[days] = date.fromordinal(719163 + days).isoformat()
-    h, rem = divmod(secs, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{day}T{h:02d}:{m:02d}:{sec:02d}{off[1]}"
+    minute, sec = divmod(e, 60)
+    key = (tz, minute)
+    cached = _MINUTES.get(key)
+    if cached is None:
+        if len(_MINUTES) > 500_000:
+            _MINUTES.clear()
+        text = datetime.fromtimestamp(minute * 60, tz).isoformat()
+        cached = _MINUTES[key] = (text[:17], text[19:])  # "YYYY-MM-DDTHH:MM:", "+hh:mm"
+    return f"{cached[0]}{sec:02d}{cached[1]}"
 
 
 def event_id(tracking_number: str, seq: int) -> str:
@@ -142,6 +138,7 @@ class World:
         self.events: list[ScanEvent] = []
         self.finished: list[ParcelTruth] = []
         self.in_flight: dict[str, Parcel] = {}
+        self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
         self.created = 0
         self.numbers = TrackingNumberFactory(random.Random(stream_seed(seed, "tracking")))
         self.case_numbers = TrackingNumberFactory(random.Random(stream_seed(seed, "cases")), namespace=1)
@@ -247,7 +244,7 @@ class World:
     # --- clocks -----------------------------------------------------------------------------
     @property
     def now(self) -> float:
-        return self.start_epoch + self.env.now
+        return self.start_epoch + self.env._now  # the hottest property in the model
 
     def wait_until(self, epoch: float) -> simpy.Timeout:
         return self.env.timeout(max(0.0, epoch - self.now))
@@ -378,6 +375,13 @@ class World:
             self.at_facility(p, EventCode.DELAYED, f, cause)
 
     def lane(self, p: Parcel, src: str, dst: str) -> Lane:
+        key = (p.carrier, p.express, src, dst)
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = self._find_lane(p, src, dst)
+        return lane
+
+    def _find_lane(self, p: Parcel, src: str, dst: str) -> Lane:
         g = self.net.graph(self.net.facilities[src].carrier or p.carrier, p.express)
         if g.has_edge(src, dst):
             return g.edges[src, dst]["lane"]
