@@ -71,7 +71,12 @@ class Service(StrEnum):
     INTERNATIONAL = "international"
 
 
-CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon")
+#: Carriers with a mock API (each a package under mock_carriers/carriers/).
+CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "hermes")
+#: Postal operators that take over cross-border items (UPU S10 numbers) in the simulation; their
+#: scans are in the event log, but no mock API serves them.
+POSTAL_PARTNERS: tuple[str, ...] = ("canadapost", "kazpost")
+SIM_CARRIERS: tuple[str, ...] = CARRIERS + POSTAL_PARTNERS
 
 #: Codes after which a parcel's story is over for the carrier that shows it.
 TERMINAL_CODES: frozenset[EventCode] = frozenset(

@@ -2,9 +2,10 @@
 
 Sources: coordinates are city-centre points as published by the US Census Bureau Gazetteer and
 GeoNames (rounded to 4 decimals); metro populations (millions) are the US Census Bureau 2020
-metropolitan statistical area counts and Statistics Canada 2021 census metropolitan areas,
-rounded — they only weight where parcels go. Places with population 0 are logistics towns that
-host hubs (Hodgkins IL, Ontario CA, Hebron KY) rather than demand.
+metropolitan statistical area counts, Statistics Canada 2021 census metropolitan areas, and city
+populations from Destatis (2022), the Kazakh Bureau of National Statistics (2023) and SURS
+(Slovenia, 2023), rounded — they only weight where parcels go. Places with population 0 are
+logistics towns that host hubs (Hodgkins IL, Ontario CA, Hebron KY, Haldensleben ST) rather than demand.
 """
 
 from __future__ import annotations
@@ -86,6 +87,25 @@ _TABLE: tuple[tuple[str, str, str, str, str, float, float, str, float], ...] = (
     ("ONT", "Ontario", "CA", "US", "91761", 34.0633, -117.6509, "America/Los_Angeles", 0.0),
     ("HEB", "Hebron", "KY", "US", "41048", 39.0488, -84.6678, "America/New_York", 0.0),
     ("OAK", "Oakland", "CA", "US", "94607", 37.8044, -122.2712, "America/Los_Angeles", 0.0),
+    ("BER", "Berlin", "BE", "DE", "10117", 52.5200, 13.4050, "Europe/Berlin", 3.7),
+    ("HAM", "Hamburg", "HH", "DE", "20095", 53.5511, 9.9937, "Europe/Berlin", 1.9),
+    ("MUC", "München", "BY", "DE", "80331", 48.1351, 11.5820, "Europe/Berlin", 1.5),
+    ("CGN", "Köln", "NW", "DE", "50667", 50.9375, 6.9603, "Europe/Berlin", 1.1),
+    ("FRA", "Frankfurt am Main", "HE", "DE", "60311", 50.1109, 8.6821, "Europe/Berlin", 0.8),
+    ("STR", "Stuttgart", "BW", "DE", "70173", 48.7758, 9.1829, "Europe/Berlin", 0.6),
+    ("DUS", "Düsseldorf", "NW", "DE", "40213", 51.2277, 6.7735, "Europe/Berlin", 0.6),
+    ("LEJ", "Leipzig", "SN", "DE", "04109", 51.3397, 12.3731, "Europe/Berlin", 0.6),
+    ("DTM", "Dortmund", "NW", "DE", "44137", 51.5136, 7.4653, "Europe/Berlin", 0.6),
+    ("BRE", "Bremen", "HB", "DE", "28195", 53.0793, 8.8017, "Europe/Berlin", 0.6),
+    ("DRS", "Dresden", "SN", "DE", "01067", 51.0504, 13.7373, "Europe/Berlin", 0.6),
+    ("HAJ", "Hannover", "NI", "DE", "30159", 52.3759, 9.7320, "Europe/Berlin", 0.5),
+    ("NUE", "Nürnberg", "BY", "DE", "90402", 49.4521, 11.0767, "Europe/Berlin", 0.5),
+    ("HDL", "Haldensleben", "ST", "DE", "39340", 52.2891, 11.4097, "Europe/Berlin", 0.0),
+    ("ALA", "Almaty", "ALA", "KZ", "050000", 43.2220, 76.8512, "Asia/Almaty", 2.2),
+    ("NQZ", "Astana", "AST", "KZ", "010000", 51.1694, 71.4491, "Asia/Almaty", 1.4),
+    ("CIT", "Shymkent", "SHY", "KZ", "160000", 42.3417, 69.5901, "Asia/Almaty", 1.2),
+    ("KGF", "Karaganda", "KAR", "KZ", "100000", 49.8047, 73.1094, "Asia/Almaty", 0.5),
+    ("LJU", "Ljubljana", "LJ", "SI", "1000", 46.0569, 14.5058, "Europe/Ljubljana", 0.3),
     ("YYZ", "Toronto", "ON", "CA", "M5H 2N2", 43.6532, -79.3832, "America/Toronto", 6.2),
     ("YUL", "Montreal", "QC", "CA", "H2Y 1C6", 45.5017, -73.5673, "America/Toronto", 4.3),
     ("YVR", "Vancouver", "BC", "CA", "V6B 1A1", 49.2827, -123.1207, "America/Vancouver", 2.6),

@@ -20,7 +20,9 @@ import simpy
 from faker import Faker
 
 from sim import incidents, timing
+from sim import places as places_module
 from sim.events import (
+    POSTAL_PARTNERS,
     Delay,
     EstimatedDelivery,
     EventCode,
@@ -35,7 +37,7 @@ from sim.incidents import ParcelFate
 from sim.network import HUB_TO_STATION_DEPARTURES, Facility, Lane, Network
 from sim.places import Place
 from sim.scenario import HubOutage, LinehaulBreakdown, PinnedCase, Scenario, WeatherDisruption
-from sim.tracking_numbers import TrackingNumberFactory
+from sim.tracking_numbers import TrackingNumberFactory, detect_carrier
 
 H = 3600.0
 DAY = 86400.0
@@ -47,7 +49,10 @@ ADDRESS_POOL = 48  # generated recipient addresses per metro
 FAST_SERVICES = frozenset({Service.SAME_DAY, Service.NEXT_DAY, Service.TWO_DAY, Service.INTERNATIONAL})
 CUSTOMS_PLANNING_S = 4 * H
 STANDARD_DAYS = {Service.NEXT_DAY: 1, Service.TWO_DAY: 2}
-FAKER_LOCALES = {"US": "en_US", "CA": "en_CA", "DE": "de_DE", "KZ": "ru_RU", "GB": "en_GB"}
+# Addresses from the country's Faker locale. Faker has no Kazakh locale (kk_KZ); Russian is an
+# official language of Kazakhstan and how most addresses there are printed, so ru_RU stands in.
+FAKER_LOCALES = {"US": "en_US", "CA": "en_CA", "DE": "de_DE", "KZ": "ru_RU", "SI": "sl_SI", "GB": "en_GB"}
+FALLBACK_LOCALE = "en_US"
 
 
 def stream_seed(seed: int, name: str) -> int:
@@ -120,7 +125,9 @@ class Parcel:
     eta_day: date
     eta: EstimatedDelivery | None
     partner: str | None = None
+    handover: int | None = None  # route index of the hub where a partner takes over
     pinned: bool = False
+    case: PinnedCase | None = None
     story: Story = field(default_factory=Story)
     hubs_done: int = 0
 
@@ -141,7 +148,7 @@ class World:
         self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
         self.created = 0
         self.numbers = TrackingNumberFactory(random.Random(stream_seed(seed, "tracking")))
-        self.case_numbers = TrackingNumberFactory(random.Random(stream_seed(seed, "cases")), namespace=1)
+        self._case_factories: dict[str, TrackingNumberFactory] = {}
         self.delivery_days = {c: timing.weekday_set(scenario.delivery_days(c)) for c in self._all_carriers()}
         self.pickup_days = {c: timing.weekday_set(scenario.pickup_days(c)) for c in self._all_carriers()}
         self._addresses = self._address_pools()
@@ -158,7 +165,7 @@ class World:
         fakers: dict[str, Faker] = {}
         rng = random.Random(stream_seed(self.seed, "addresses"))
         for metro in self.net.metros:
-            locale = FAKER_LOCALES.get(metro.country, "en_US")
+            locale = FAKER_LOCALES.get(metro.country, FALLBACK_LOCALE)
             if locale not in fakers:
                 fakers[locale] = Faker(locale)
                 fakers[locale].seed_instance(stream_seed(self.seed, f"faker:{locale}"))
@@ -391,6 +398,73 @@ class World:
         return Lane(src, dst, "truck", km, timing.truck_seconds(km), HUB_TO_STATION_DEPARTURES)
 
     # --- parcels ----------------------------------------------------------------------------
+    def plan_route(
+        self,
+        carrier: str,
+        service: Service,
+        fc: Facility,
+        dest: Place,
+        partner: str | None,
+    ) -> tuple[list[str], int | None] | None:
+        """The facility path and the index of the hand-over hub (None: no hand-over).
+
+        With a partner, the last mile is the partner's: into the partner's station when the
+        carrier reaches the destination city itself (SurePost style), else from the carrier's
+        gateway hub nearest the destination through the partner's own network (cross-border
+        postal hand-over)."""
+        net = self.net
+        express = service in FAST_SERVICES
+        ds_id = net.stations.get((carrier, dest.key))
+        partner_ds = net.stations.get((partner, dest.key)) if partner else None
+        if ds_id is not None:
+            if service is Service.SAME_DAY and net.graph(carrier, True).has_edge(fc.id, ds_id):
+                return [fc.id, ds_id], None
+            route = list(net.route(carrier, express, fc.id, ds_id) or [])
+            if len(route) < 2:
+                return None
+            if partner_ds and len(route) >= 3:
+                route[-1] = partner_ds
+                return route, len(route) - 2
+            return route, None
+        if partner_ds is None:
+            return None
+        hubs = net.hubs(carrier)
+        gateway = min(
+            hubs, key=lambda h: (timing.haversine_km(h.place.lat, h.place.lon, dest.lat, dest.lon), h.id)
+        )
+        first = list(net.route(carrier, express, fc.id, gateway.id) or [])
+        partner_hubs = net.hubs(partner)  # type: ignore[arg-type]
+        if len(first) < 2 or not partner_hubs:
+            return None
+        entry = min(
+            partner_hubs,
+            key=lambda h: (
+                timing.haversine_km(h.place.lat, h.place.lon, gateway.place.lat, gateway.place.lon),
+                h.id,
+            ),
+        )
+        second = list(net.route(partner, express, entry.id, partner_ds) or [])  # type: ignore[arg-type]
+        if len(second) < 2:
+            return None
+        return first + second, len(first) - 1
+
+    def case_numbers_for(self, case: PinnedCase) -> str:
+        """A pinned case's number comes from its own stream, so it is known before the run and
+        never depends on the rest of the world (or on the other cases)."""
+        return self.case_factory(case).mint(
+            case.carrier,
+            case.service,
+            places_module.PLACES[case.origin].country,
+            places_module.PLACES[case.destination].country,
+        )
+
+    def case_factory(self, case: PinnedCase) -> TrackingNumberFactory:
+        factory = self._case_factories.get(case.name)
+        if factory is None:
+            rng = random.Random(stream_seed(self.seed, f"case-number:{case.name}"))
+            factory = self._case_factories[case.name] = TrackingNumberFactory(rng, namespace=1)
+        return factory
+
     def new_parcel(
         self,
         carrier: str,
@@ -402,22 +476,16 @@ class World:
     ) -> Parcel | None:
         cfg = self.scenario.carriers.get(carrier)
         partner = cfg.partner.get(service) if cfg else None
-        express = service in FAST_SERVICES
-        ds_id = self.net.stations.get((carrier, dest.key))
-        if ds_id is None:
+        planned = self.plan_route(carrier, service, fc, dest, partner)
+        if planned is None:
             return None
-        route = None
-        if service is Service.SAME_DAY and self.net.graph(carrier, True).has_edge(fc.id, ds_id):
-            route = [fc.id, ds_id]
-        route = route or list(self.net.route(carrier, express, fc.id, ds_id) or [])
-        if len(route) < 2:
-            return None
-        if partner and (partner, dest.key) in self.net.stations and len(route) >= 3:
-            route[-1] = self.net.stations[(partner, dest.key)]
-        else:
+        route, handover = planned
+        if handover is None:
             partner = None
-        factory = self.case_numbers if case else self.numbers
-        tn = factory.mint(carrier, service.value, fc.place.country, dest.country)
+        if case is not None:
+            tn = self.case_numbers_for(case)
+        else:
+            tn = self.numbers.mint(carrier, service.value, fc.place.country, dest.country)
         street, name, lat, lon = self._addresses[dest.key][rng.randrange(ADDRESS_POOL)]
         dest_loc = Location(
             None,
@@ -470,7 +538,7 @@ class World:
             tn,
             carrier,
             service,
-            express,
+            service in FAST_SERVICES,
             rng,
             fc,
             dest,
@@ -483,7 +551,9 @@ class World:
             date.min,
             None,
             partner=partner,
+            handover=handover,
             pinned=case is not None,
+            case=case,
         )
         day = self.promise(p, now)
         if service is Service.SAME_DAY and len(route) == 2:
@@ -651,7 +721,7 @@ def travel(
             if forward and prev_country is not None and there.place.country != prev_country:
                 yield from customs(env, world, p, there, i)
             prev_country = there.place.country
-            if forward and p.partner and i == len(p.route) - 2:
+            if forward and p.partner and i == p.handover:
                 hand_over(world, p, there)
     return "arrived"
 
@@ -737,8 +807,18 @@ def customs(env: simpy.Environment, world: World, p: Parcel, hub: Facility, inde
 def hand_over(world: World, p: Parcel, hub: Facility) -> None:
     """Last mile by a partner carrier under its own tracking number (SurePost / SmartPost style)."""
     assert p.partner is not None
-    factory = world.case_numbers if p.pinned else world.numbers
-    tn = factory.mint(p.partner, p.service.value, hub.place.country, p.dest.country)
+    factory = world.case_factory(p.case) if p.case is not None else world.numbers
+    if p.partner in POSTAL_PARTNERS:
+        # A cross-border postal item carries a UPU S10 number issued in the country of posting.
+        if detect_carrier(p.tracking_number) == "s10":
+            # Already an S10 item (a post's own international service): the number travels on,
+            # and the post of posting keeps showing the destination post's scans (UPU EDI).
+            p.truth.partner = {"carrier": p.partner, "tracking_number": p.tracking_number}
+            world.at_facility(p, EventCode.HANDED_TO_PARTNER, hub, partner=p.truth.partner)
+            return
+        tn = factory.mint("s10", p.service.value, p.fc.place.country, p.dest.country)
+    else:
+        tn = factory.mint(p.partner, p.service.value, hub.place.country, p.dest.country)
     partner = Stream(tn, p.partner, p.service.value)
     p.truth.partner = {"carrier": p.partner, "tracking_number": tn}
     world.at_facility(

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from sim import places
-from sim.events import CARRIERS, Service
+from sim.events import CARRIERS, SIM_CARRIERS, Service
 
 # --------------------------------------------------------------------------------------------
 # Durations: "7d", "12h", "90m", "45s", "1d12h", ISO-8601 "PT2H" / "P1DT6H", or plain seconds.
@@ -102,7 +102,14 @@ DEFAULT_HUBS: dict[str, tuple[str, ...]] = {
     "usps": ("CHI", "ATL", "DFW", "LAX", "EWR", "DEN", "SEA", "PHL", "MEM", "MCI", "CVG", "MSP", "SFO"),
     "dhl": ("HEB", "LAX", "NYC", "CHI", "MIA", "DFW", "SFO", "YYZ", "YVR"),
     "amazon": ("HEB", "ONT", "DFW", "ATL", "EWR", "HDG", "SEA", "PHX", "BWI", "JAX", "SMF", "MSP"),
+    "hermes": ("HDL", "HAJ", "LEJ", "NUE", "DTM", "MUC", "FRA", "HAM"),
+    "canadapost": ("YYZ", "YUL", "YVR", "YYC"),
+    "kazpost": ("ALA", "NQZ"),
 }
+# Germany (and the Almaty gateway for Kazakhstan) for the carriers that also run there:
+# DHL's parcel centres and its Leipzig air hub; UPS's Köln/Bonn air hub and German centres.
+DEFAULT_HUBS["dhl"] += ("LEJ", "BER", "HAM", "CGN", "FRA", "MUC", "STR", "DTM", "ALA", "LJU")
+DEFAULT_HUBS["ups"] += ("CGN", "FRA", "MUC", "HAM", "BER", "LEJ")
 
 DEFAULT_DELIVERY_DAYS: dict[str, tuple[str, ...]] = {
     "ups": ("mon", "tue", "wed", "thu", "fri", "sat"),
@@ -110,6 +117,9 @@ DEFAULT_DELIVERY_DAYS: dict[str, tuple[str, ...]] = {
     "usps": ("mon", "tue", "wed", "thu", "fri", "sat"),
     "dhl": ("mon", "tue", "wed", "thu", "fri"),
     "amazon": WEEKDAYS,
+    "hermes": ("mon", "tue", "wed", "thu", "fri", "sat"),
+    "canadapost": ("mon", "tue", "wed", "thu", "fri"),
+    "kazpost": ("mon", "tue", "wed", "thu", "fri", "sat"),
 }
 
 
@@ -147,8 +157,8 @@ class CarrierConfig(StrictModel):
     @classmethod
     def _known_partner(cls, v: dict[Service, str]) -> dict[Service, str]:
         for carrier in v.values():
-            if carrier not in CARRIERS:
-                raise ValueError(f"unknown partner carrier {carrier!r} (known: {', '.join(CARRIERS)})")
+            if carrier not in SIM_CARRIERS:
+                raise ValueError(f"unknown partner carrier {carrier!r} (known: {', '.join(SIM_CARRIERS)})")
         return v
 
     @field_validator("hubs")
