@@ -156,8 +156,14 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
     @router.get("/cases", response_model=list[CaseItem])
     def list_cases() -> list[CaseItem]:
         sandbox.sync()
+        known = {c["name"]: c["tracking_number"] for c in sandbox.case_numbers()}
         return [
-            CaseItem(name=c.name, tracking_number=sandbox.cases.get(c.name), carrier=c.carrier, story=c.story)
+            CaseItem(
+                name=c.name,
+                tracking_number=known.get(c.name) or sandbox.cases.get(c.name),
+                carrier=c.carrier,
+                story=c.story,
+            )
             for c in sandbox.scenario.cases
         ]
 

@@ -145,6 +145,11 @@ class Sandbox:
         digest = hashlib.sha256(f"{self.seed}:{carrier}:{kind}:{n}".encode()).hexdigest()
         return digest[:32]
 
+    def case_numbers(self) -> list[dict[str, str]]:
+        """Pinned cases with their numbers, known up front for a live world (empty for a replay)."""
+        cases = getattr(self.engine, "cases", None)
+        return cases() if callable(cases) else []
+
     def context(self, carrier: str) -> SandboxContext:
         return SandboxContext(self, carrier)
 

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import uvicorn
 from rich.console import Console
 
 from mock_carriers.app import create_app
+from mock_carriers.sandbox import Sandbox, WorldSource
 from sim.events import CARRIERS
 from sim.scenario import Scenario
 
 
-def serve(scenario: Scenario, args: argparse.Namespace) -> int:
-    app = create_app(scenario, seed=args.seed, clock=args.clock, speed=args.speed, db=args.db)
+def serve(
+    scenario: Scenario, args: argparse.Namespace, world_source: Callable[[], WorldSource] | None = None
+) -> int:
+    sandbox = Sandbox(
+        scenario,
+        seed=args.seed,
+        clock_mode=args.clock,
+        speed=args.speed,
+        db=args.db,
+        endless=not args.stop_demand,
+        engine_factory=world_source,
+    )
+    app = create_app(sandbox=sandbox)
     base = f"http://{args.host}:{args.port}"
     console = Console(stderr=True, highlight=False)
     console.print(

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.scenario import ScenarioError, load_scenario, shipped_scenarios
+from sim.scenario import ScenarioError, load_scenario, shipped_scenarios, world_error
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -59,7 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         engine = Engine(scenario, seed=args.seed)
     except ValueError as exc:
-        raise ScenarioError([f"{path}:1:1: (network): {exc}"]) from None
+        raise world_error(path, exc) from None
     out_dir = Path(args.out or f"runs/{scenario.name}")
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
@@ -87,9 +87,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = {
         "scenario": scenario.name,
         "seed": engine.seed,
+        "unroutable_demand": engine.world.unroutable,
         **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl"),
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    # the scenario travels with its logs, so `parcel-sandbox replay DIR` can serve them as they were
+    (out_dir / "scenario.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     print_summary(summary, out_dir, elapsed)
     return 0
 
@@ -127,6 +130,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(scenario, args)
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from mock_carriers.serve import serve
+    from sim.replay import RecordedWorld, load_run
+
+    scenario, seed, run = load_run(args.run_dir)
+    args.seed = seed
+    return serve(scenario, args, world_source=lambda: RecordedWorld(run, scenario))
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from sim.engine import Engine
+
+    scenario, path = load_scenario(args.scenario)
+    try:
+        engine = Engine(scenario, seed=args.seed)
+    except ValueError as exc:
+        raise world_error(path, exc) from None
+    cases = engine.cases()
+    if args.json:
+        print(json.dumps(cases, indent=2))
+        return 0
+    table = Table(title=f"pinned cases in {scenario.name}")
+    for col in ("name", "tracking_number", "carrier", "story"):
+        table.add_column(col)
+    for c in cases:
+        table.add_row(c["name"], c["tracking_number"], c["carrier"], c["story"])
+    out.print(table)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def add_serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--clock", choices=("manual", "realtime", "instant"), default="manual")
+    p.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per wall second (realtime)")
+    p.add_argument("--db", default=None, help="SQLite file keeping delivered parcels queryable")
+    p.add_argument(
+        "--webhook-allow",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="allow webhook targets on this host (default: loopback only); repeatable",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parcel-sandbox", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -147,13 +202,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the mock carrier APIs on a sandbox clock")
     p.add_argument("scenario")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--clock", choices=("manual", "realtime", "instant"), default="manual")
-    p.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per wall second (realtime)")
     p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--db", default=None, help="SQLite file keeping delivered parcels queryable")
+    p.add_argument(
+        "--stop-demand",
+        action="store_true",
+        help="no new parcels after the scenario's duration (as `run`); default: endless",
+    )
+    add_serve_options(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("replay", help="serve a recorded run (a `run --out` directory) without re-simulating")
+    p.add_argument("run_dir")
+    add_serve_options(p)
+    p.set_defaults(func=cmd_replay, stop_demand=True)
+
+    p = sub.add_parser("cases", help="list a scenario's pinned QA cases and their tracking numbers")
+    p.add_argument("scenario")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cases)
+
+    p = sub.add_parser("schema", help="print the scenario file's JSON Schema (for editor completion)")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -80,6 +80,18 @@ class Engine:
         p = self.world.in_flight.get(tracking_number)
         return p.truth if p is not None else None
 
+    def cases(self) -> list[dict[str, str]]:
+        """The scenario's pinned cases with their tracking numbers — known before the run starts."""
+        return [
+            {
+                "name": c.name,
+                "tracking_number": self.world.case_numbers_for(c),
+                "carrier": c.carrier,
+                "story": c.story,
+            }
+            for c in self.scenario.cases
+        ]
+
     @property
     def parcels_created(self) -> int:
         return self.world.created

@@ -243,6 +243,8 @@ class ParcelTruth:
     partner: dict[str, str] | None = None
     returned_at: str | None = None
     damaged: bool = False
+    #: A customer's return to the merchant (reverse logistics), not an outbound parcel.
+    customer_return: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,6 +266,7 @@ class ParcelTruth:
             "partner": self.partner,
             "returned_at": self.returned_at,
             "damaged": self.damaged,
+            "customer_return": self.customer_return,
         }
 
     def to_json(self) -> str:
@@ -294,4 +297,5 @@ class ParcelTruth:
             partner=d.get("partner"),
             returned_at=d.get("returned_at"),
             damaged=d.get("damaged", False),
+            customer_return=d.get("customer_return", False),
         )

@@ -48,6 +48,7 @@ PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 
 ADDRESS_POOL = 48  # generated recipient addresses per metro
 FAST_SERVICES = frozenset({Service.SAME_DAY, Service.NEXT_DAY, Service.TWO_DAY, Service.INTERNATIONAL})
 CUSTOMS_PLANNING_S = 4 * H
+RETURN_DROP_OFF_ALLOWANCE_S = 2 * DAY  # returns are promised from the label, allowing a drop-off
 STANDARD_DAYS = {Service.NEXT_DAY: 1, Service.TWO_DAY: 2}
 # Addresses from the country's Faker locale. Faker has no Kazakh locale (kk_KZ); Russian is an
 # official language of Kazakhstan and how most addresses there are printed, so ru_RU stands in.
@@ -128,6 +129,7 @@ class Parcel:
     handover: int | None = None  # route index of the hub where a partner takes over
     pinned: bool = False
     case: PinnedCase | None = None
+    pickup_point: Facility | None = None  # where a customer return was dropped off
     story: Story = field(default_factory=Story)
     hubs_done: int = 0
 
@@ -146,14 +148,18 @@ class World:
         self.finished: list[ParcelTruth] = []
         self.in_flight: dict[str, Parcel] = {}
         self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
+        self.dest_cache: dict[tuple[str, Service, str], tuple[list[Place], list[float]]] = {}
+        self.unroutable = 0
         self.created = 0
         self.numbers = TrackingNumberFactory(random.Random(stream_seed(seed, "tracking")))
         self._case_factories: dict[str, TrackingNumberFactory] = {}
+        self._case_numbers: dict[str, str] = {}
         self.delivery_days = {c: timing.weekday_set(scenario.delivery_days(c)) for c in self._all_carriers()}
         self.pickup_days = {c: timing.weekday_set(scenario.pickup_days(c)) for c in self._all_carriers()}
         self._addresses = self._address_pools()
         self._plan_capacity()
         self._index_disruptions()
+        self._check_destinations()
 
     # --- set-up ---------------------------------------------------------------------------
     def _all_carriers(self) -> list[str]:
@@ -228,6 +234,31 @@ class World:
                 self.sort_scale[f.id] = SORT_LANES * 3600 / per_hour  # lane-seconds per parcel
             elif f.kind == "delivery_station":
                 self.station_capacity[f.id] = max(5, int(STATION_HEADROOM * station_load.get(f.id, 0.0)))
+
+    def fcs_for(self, carrier: str) -> list[Facility]:
+        """The fulfilment centres a carrier collects from: those in countries where it has hubs."""
+        countries = {h.place.country for h in self.net.hubs(carrier)}
+        return [fc for fc in self.net.fcs if fc.place.country in countries]
+
+    def _check_destinations(self) -> None:
+        """Every service a carrier sells must reach somewhere from every fulfilment centre;
+        otherwise the scenario is wrong, and saying so beats dropping its parcels."""
+        for carrier, cfg in self.scenario.carriers.items():
+            for service, share in cfg.services.items():
+                if share <= 0:
+                    continue
+                fcs = self.fcs_for(carrier)
+                if not fcs:
+                    raise ValueError(
+                        f"carriers.{carrier}: no fulfilment centre in a country where {carrier} has hubs"
+                    )
+                for fc in fcs:
+                    if pick_destination(self, carrier, service, fc, 0.5) is None:
+                        where = "abroad" if service is Service.INTERNATIONAL else f"in {fc.place.country}"
+                        raise ValueError(
+                            f"carriers.{carrier}.services.{service.value}: {carrier} reaches no city {where} "
+                            f"from {fc.id} (add countries/metros, hubs, or a partner)"
+                        )
 
     def _index_disruptions(self) -> None:
         self.closures: dict[str, list[tuple[float, float, ExceptionReason, float]]] = {}
@@ -448,15 +479,77 @@ class World:
             return None
         return first + second, len(first) - 1
 
+    def new_return(
+        self, carrier: str, service: Service, customer: Place, fc: Facility, rng: random.Random
+    ) -> Parcel:
+        """A customer's return to the merchant: dropped at a pickup point, carried to the FC."""
+        net = self.net
+        pp = net.facilities[net.pickup_points[(carrier, customer.key)]]
+        ds_id = net.stations[(carrier, customer.key)]
+        route = list(net.route(carrier, False, ds_id, fc.id) or [ds_id, fc.id])
+        tn = self.numbers.mint(carrier, service.value, customer.country, fc.place.country)
+        street, name, lat, lon = self._addresses[customer.key][rng.randrange(ADDRESS_POOL)]
+        now = self.now
+        created = iso(now, pp.tz)
+        stream = Stream(tn, carrier, service.value)
+        truth = ParcelTruth(
+            tracking_number=tn,
+            carrier=carrier,
+            service=service.value,
+            created_at=created,
+            promised_by=created,
+            origin={
+                "address": street,
+                "name": name,
+                "city": customer.city,
+                "region": customer.region,
+                "postal_code": customer.postal_code,
+                "country": customer.country,
+                "lat": round(lat, 5),
+                "lon": round(lon, 5),
+            },
+            destination={**fc.location.to_dict(), "name": fc.name},
+            international=customer.country != fc.place.country,
+            customer_return=True,
+        )
+        p = Parcel(
+            tn,
+            carrier,
+            service,
+            False,
+            rng,
+            fc,
+            fc.place,
+            fc.location,
+            route,
+            truth,
+            ParcelFate(),
+            stream,
+            [stream],
+            date.min,
+            None,
+        )
+        p.pickup_point = pp
+        day = self.plan_delivery_day(p, 0, now + RETURN_DROP_OFF_ALLOWANCE_S)
+        self.set_eta(p, day)
+        truth.promised_by = iso(timing.end_of_day(day, fc.tz), fc.tz)
+        self.in_flight[tn] = p
+        self.created += 1
+        return p
+
     def case_numbers_for(self, case: PinnedCase) -> str:
         """A pinned case's number comes from its own stream, so it is known before the run and
         never depends on the rest of the world (or on the other cases)."""
-        return self.case_factory(case).mint(
+        known = self._case_numbers.get(case.name)
+        if known is not None:
+            return known
+        known = self._case_numbers[case.name] = self.case_factory(case).mint(
             case.carrier,
             case.service,
             places_module.PLACES[case.origin].country,
             places_module.PLACES[case.destination].country,
         )
+        return known
 
     def case_factory(self, case: PinnedCase) -> TrackingNumberFactory:
         factory = self._case_factories.get(case.name)
@@ -590,7 +683,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
     rate_max = base * max(hourly) * max(wk) * peak_max
     carriers = sorted(sc.carriers)
     carrier_w = [sc.carriers[c].share for c in carriers]
-    fcs = world.net.fcs
+    fcs_of = {c: world.fcs_for(c) for c in carriers}
     end = None if endless else sc.duration
     t = 0.0
     index = 0
@@ -609,30 +702,42 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         mix = sc.carriers[carrier].services
         services = list(mix)
         service = rng.choices(services, [mix[s] for s in services])[0]
+        fcs = fcs_of[carrier]
         fc = fcs[rng.randrange(len(fcs))]
         u_dest = rng.random()
+        # drawn only when returns are on, so worlds without returns keep their random sequence
+        is_return = dm.returns_share > 0 and rng.random() < dm.returns_share
         if u >= rate / rate_max:
             continue
         yield env.timeout(t - env.now)
         index += 1
+        if is_return:
+            service = Service.ECONOMY if Service.ECONOMY in mix else Service.GROUND
         dest = pick_destination(world, carrier, service, fc, u_dest)
-        if dest is None:
-            continue
         prng = random.Random(stream_seed(world.seed, f"parcel:{index}"))
-        parcel = world.new_parcel(carrier, service, fc, dest, prng)
-        if parcel is not None:
-            env.process(journey(env, world, parcel))
+        if is_return and dest is not None and world.net.serves(carrier, dest.key):
+            parcel = world.new_return(carrier, service, dest, fc, prng)
+            env.process(customer_return(env, world, parcel))
+            continue
+        parcel = world.new_parcel(carrier, service, fc, dest, prng) if dest is not None else None
+        if parcel is None:
+            world.unroutable += 1  # counted, and shown in the summary: demand is never lost silently
+            continue
+        env.process(journey(env, world, parcel))
 
 
 def pick_destination(world: World, carrier: str, service: Service, fc: Facility, u: float) -> Place | None:
     international = service is Service.INTERNATIONAL
-    key = (carrier, international, fc.place.country)
-    cache = world.__dict__.setdefault("_dest_cache", {})
+    key = (carrier, service, fc.place.country)
+    cache = world.dest_cache
     if key not in cache:
+        cfg = world.scenario.carriers.get(carrier)
+        partner = cfg.partner.get(service) if cfg else None
         options = [
             m
             for m in world.net.metros
-            if world.net.serves(carrier, m.key) and (m.country != fc.place.country) == international
+            if (world.net.serves(carrier, m.key) or (partner and world.net.serves(partner, m.key)))
+            and (m.country != fc.place.country) == international
         ]
         total = sum(m.population for m in options)
         cum, acc = [], 0.0
@@ -1029,6 +1134,32 @@ def lost(env: simpy.Environment, world: World, p: Parcel) -> Proc:
         f = world.net.facilities.get(fid) or p.fc
         p.eta = None
         world.at_facility(p, EventCode.EXCEPTION, f, ExceptionReason.LOST)
+    world.finish(p)
+
+
+def customer_return(env: simpy.Environment, world: World, p: Parcel) -> Proc:
+    """Reverse logistics: label, drop-off at a pickup point, the network, delivered to the merchant."""
+    assert p.pickup_point is not None
+    pp = p.pickup_point
+    world.at_facility(p, EventCode.LABEL_CREATED, pp)
+    yield env.timeout(incidents.lognormal_seconds(p.rng, 20 * H, 72 * H))  # the customer drops it off
+    world.at_facility(p, EventCode.PICKED_UP, pp)
+    ds = world.net.facilities[p.route[0]]
+    yield env.timeout(H * (2 + 4 * p.rng.random()))  # the station's collection round
+    world.at_facility(p, EventCode.ARRIVED_AT_FACILITY, ds)
+    if len(p.route) > 1:
+        yield from travel(env, world, p, forward=False)
+    p.eta = None
+    world.conclude(
+        p,
+        EventCode.DELIVERED,
+        p.fc.location,
+        p.fc.tz,
+        {"delivery_location": "receiving_dock", "signed_by": "RECEIVING"},
+    )
+    p.truth.delivered_at = iso(world.now, p.fc.tz)
+    p.truth.delivered_to = dict(p.truth.destination)
+    p.truth.fate = Fate.DELIVERED
     world.finish(p)
 
 

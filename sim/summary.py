@@ -30,7 +30,7 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
             per_number[line[start : line.index('"', start)]] += 1
             events += 1
 
-    parcels = 0
+    parcels = returns = 0
     fates: Counter[str] = Counter()
     delay_minutes: dict[str, int] = defaultdict(int)
     delivered = on_time = attempted = first_ok = 0
@@ -42,6 +42,7 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
             t = json.loads(line)
             parcels += 1
             fates[t["fate"]] += 1
+            returns += bool(t.get("customer_return"))
             c = by_carrier[t["carrier"]]
             c["parcels"] += 1
             for d in t["delays"]:
@@ -59,7 +60,8 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
                     c["on_time"] += 1
                 transit_h.append((done - datetime.fromisoformat(t["created_at"])).total_seconds() / 3600)
                 simple = (
-                    t["fate"] == "delivered"
+                    not t.get("customer_return")
+                    and t["fate"] == "delivered"
                     and not t["international"]
                     and not t["partner"]
                     and t["attempts"] == 1
@@ -91,6 +93,11 @@ def summarize(events_path: Path, truth_path: Path) -> dict[str, Any]:
             for f in ("delivered", "misdelivered", "damaged", "lost", "returned", "in_network")
         },
         "lost_rate": rate(fates.get("lost", 0), parcels),
+        "fate_rates": {
+            f: rate(fates.get(f, 0), parcels)
+            for f in ("delivered", "misdelivered", "damaged", "lost", "returned", "in_network")
+        },
+        "customer_returns": returns,
         "delay_minutes_by_cause": dict(sorted(delay_minutes.items())),
         "transit_hours": {
             "p50": _percentile(transit_h, 0.5),
