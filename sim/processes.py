@@ -189,32 +189,27 @@ class World:
 
     def _expected_loads(self) -> tuple[dict[str, float], dict[str, float]]:
         """Expected parcels per normal day through each hub and into each delivery station,
-        from the demand mix and the planned routes (partner last miles land on the partner)."""
+        from the demand mix and the planned routes (partner legs land on the partner)."""
         hubs: dict[str, float] = defaultdict(float)
         stations: dict[str, float] = defaultdict(float)
         demand = self.scenario.demand.parcels_per_day
-        fcs = self.net.fcs
         for carrier, cfg in self.scenario.carriers.items():
+            fcs = self.fcs_for(carrier)
             for service, q in cfg.services.items():
                 partner = cfg.partner.get(service)
-                express = service in FAST_SERVICES
                 for fc in fcs:
-                    metros = [
-                        m
-                        for m in self.net.metros
-                        if self.net.serves(carrier, m.key)
-                        and (m.country != fc.place.country) == (service is Service.INTERNATIONAL)
-                    ]
-                    total = sum(m.population for m in metros) or 1.0
-                    for m in metros:
+                    options, _ = destinations(self, carrier, service, fc)
+                    total = sum(m.population for m in options) or 1.0
+                    for m in options:
                         load = demand * cfg.share * q / len(fcs) * m.population / total
-                        ds = self.net.stations[(carrier, m.key)]
-                        path = self.net.route(carrier, express, fc.id, ds) or ()
+                        planned = self.plan_route(carrier, service, fc, m, partner)
+                        if planned is None:
+                            continue
+                        path, _ = planned
                         for fid in path:
                             if self.net.facilities[fid].kind == "sort_hub":
                                 hubs[fid] += load
-                        last = self.net.stations.get((partner, m.key), ds) if partner else ds
-                        stations[last] += load * 7 / len(self.pickup_days[carrier])
+                        stations[path[-1]] += load * 7 / len(self.pickup_days[carrier])
         return hubs, stations
 
     def _plan_capacity(self) -> None:
@@ -726,11 +721,15 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         env.process(journey(env, world, parcel))
 
 
-def pick_destination(world: World, carrier: str, service: Service, fc: Facility, u: float) -> Place | None:
-    international = service is Service.INTERNATIONAL
+def destinations(
+    world: World, carrier: str, service: Service, fc: Facility
+) -> tuple[list[Place], list[float]]:
+    """Cities a carrier's service reaches from a fulfilment centre (itself or through its partner),
+    with cumulative population weights."""
     key = (carrier, service, fc.place.country)
     cache = world.dest_cache
     if key not in cache:
+        international = service is Service.INTERNATIONAL
         cfg = world.scenario.carriers.get(carrier)
         partner = cfg.partner.get(service) if cfg else None
         options = [
@@ -745,7 +744,11 @@ def pick_destination(world: World, carrier: str, service: Service, fc: Facility,
             acc += m.population / total if total else 1 / len(options)
             cum.append(acc)
         cache[key] = (options, cum)
-    options, cum = cache[key]
+    return cache[key]
+
+
+def pick_destination(world: World, carrier: str, service: Service, fc: Facility, u: float) -> Place | None:
+    options, cum = destinations(world, carrier, service, fc)
     if not options:
         return None
     for m, c in zip(options, cum, strict=True):
@@ -941,7 +944,7 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     """Courier routes from the delivery station in local working hours; attempts and their outcomes."""
     net = world.net
     ds = net.facilities[p.route[-1]]
-    carrier = p.stream.carrier
+    carrier = net.facilities[p.route[-1]].carrier or p.stream.carrier  # who runs the last mile
     open_days = world.delivery_days[carrier]
     attempt = 0
     address_checked = False
@@ -1078,7 +1081,7 @@ def deliver(world: World, p: Parcel) -> None:
 def pickup_point(env: simpy.Environment, world: World, p: Parcel, chosen: bool) -> Proc:
     """The parcel waits in a locker / pickup point; collected, or returned when unclaimed."""
     net = world.net
-    carrier = p.stream.carrier
+    carrier = net.facilities[p.route[-1]].carrier or p.stream.carrier  # who runs the last mile
     pp = net.facilities[net.pickup_points[(carrier, p.dest.key)]]
     if not chosen:
         yield env.timeout(H * (2 + 3 * p.rng.random()))

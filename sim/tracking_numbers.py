@@ -31,6 +31,7 @@ from typing import NamedTuple
 __all__ = [
     "CARRIERS",
     "NAMESPACE_LIMIT",
+    "REGIONAL_CARRIERS",
     "S10_COUNTRIES",
     "S10_SERVICE_INDICATORS",
     "SERVICES",
@@ -43,6 +44,11 @@ __all__ = [
 ]
 
 CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "s10")
+#: Carriers whose formats neither jkeen's tracking_number_data nor the ``tracking-numbers`` package
+#: describe (Hermes Germany).  Kept out of CARRIERS, which is the set cross-checked against those two
+#: judges; minted, validated and detected all the same.
+REGIONAL_CARRIERS: tuple[str, ...] = ("hermes",)
+_ALL_CARRIERS: tuple[str, ...] = CARRIERS + REGIONAL_CARRIERS
 SERVICES: tuple[str, ...] = ("same_day", "next_day", "two_day", "ground", "economy", "international")
 _SERVICE_SET = frozenset(SERVICES)
 
@@ -197,12 +203,14 @@ _USPS_MAILERS = 10**8  # Mailer IDs 9xxxxxxxx
 _AMAZON_SIZE = 9 * 10**11  # TBA + 12 digits, 100000000000..999999999999
 _S10_SERIALS = 10**8  # 8-digit S10 serial per service indicator
 _S10_VARIANTS = 26  # second indicator letter, used as overflow space beyond the preferred variant
+_HERMES_SIZE = 10**13  # Hermes Germany 14-digit shipment ID: 13-digit serial (+ check)
 
 # Multipliers for the hot-path scrambles, looked up once here rather than per number.
 _FEDEX_EXPRESS_MULTIPLIER = _scramble_multiplier(_FEDEX_EXPRESS_SIZE)
 _DHL_MULTIPLIER = _scramble_multiplier(_DHL_SIZE)
 _AMAZON_MULTIPLIER = _scramble_multiplier(_AMAZON_SIZE)
 _S10_MULTIPLIER = _scramble_multiplier(_S10_SERIALS)
+_HERMES_MULTIPLIER = _scramble_multiplier(_HERMES_SIZE)
 
 _UPS_PACKAGE_SUM = _weighted_digit_sum((1, 2, 1, 2, 1, 2, 1))  # serial positions 8..14, odds x2
 _FEDEX_EXPRESS_SUM = _weighted_digit_sum((1, 7, 3, 1, 7, 3, 1, 7, 3, 1))  # positions 1..10 of 3,1,7,...
@@ -210,6 +218,10 @@ _FEDEX_GROUND_SHIPPER_SUM = _weighted_digit_sum(_alternating(7, 1, 3))  # positi
 _FEDEX_GROUND_PACKAGE_SUM = _weighted_digit_sum(_alternating(7, 3, 1))  # positions 7..13
 _USPS_PACKAGE_SUM = _weighted_digit_sum(_alternating(7, 3, 1))  # positions 14..20 of 21, evens x3
 _S10_SUM = _weighted_digit_sum((8, 6, 4, 2, 3, 5, 9, 7))
+# Hermes 14: weights 3,1,3,1... from the left over 13 digits; the tables take 12, so the leading digit
+# (weight 3) is added separately and the other 12 start with weight 1.
+_HERMES_TAIL_SUM = _weighted_digit_sum(_alternating(12, 1, 3))
+_HERMES_TAIL = 10**12
 _S10_CHECK_BY_REMAINDER = (5, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1)  # r=0 -> 5, r=1 -> 0, else 11 - r
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -276,6 +288,8 @@ class TrackingNumberFactory:
         self._usps = _SerialBlock("USPS IMpb", _USPS_MAILERS * _USPS_PACKAGES, namespace, rng)
         self._amazon = _SerialBlock("Amazon", _AMAZON_SIZE, namespace, rng)
         self._s10 = _SerialBlock("S10", _S10_VARIANTS * _S10_SERIALS, namespace, rng)
+        # Appended after the original draws, so adding Hermes left every other stream unchanged.
+        self._hermes = _SerialBlock("Hermes", _HERMES_SIZE, namespace, rng)
 
         # Per-account prefixes, recomputed only when a counter rolls over into the next account.
         self._ups_account = -1
@@ -292,6 +306,7 @@ class TrackingNumberFactory:
             "dhl": self.dhl,
             "usps": self.usps,
             "amazon": self.amazon,
+            "hermes": self.hermes,
         }
 
     # -- public API ------------------------------------------------------------------------------
@@ -307,7 +322,7 @@ class TrackingNumberFactory:
             return self.s10(origin_country, service)
         minter = self._minters.get(carrier)
         if minter is None:
-            raise _unknown("carrier", carrier, CARRIERS)
+            raise _unknown("carrier", carrier, _ALL_CARRIERS)
         return minter(service)
 
     def ups(self, service: str) -> str:
@@ -370,6 +385,21 @@ class TrackingNumberFactory:
             raise _unknown("service", service, SERVICES)
         serial = (self._amazon.take() * _AMAZON_MULTIPLIER + _SCRAMBLE_K) % _AMAZON_SIZE
         return f"TBA{100_000_000_000 + serial}"
+
+    def hermes(self, service: str = "ground") -> str:
+        """Hermes Germany 14-digit shipment ID: 13-digit serial + check digit, whatever the service.
+
+        Check digit: mod 10 with weights 3,1,3,1… from the left, as paketda.de documents for 14-digit
+        Hermes numbers (its example ``09133131530724`` passes).  Hermes publishes no structure for the
+        13 leading digits, so they are one scrambled serial.  The 20-character ``H…`` IDs that HSI
+        also issues (spec example ``H9746130018743501086``) have no documented check digit and are
+        accepted by ``is_valid`` but not minted.
+        """
+        if service not in _SERVICE_SET:
+            raise _unknown("service", service, SERVICES)
+        serial = (self._hermes.take() * _HERMES_MULTIPLIER + _SCRAMBLE_K) % _HERMES_SIZE
+        head, tail = divmod(serial, _HERMES_TAIL)
+        return f"{serial:013d}{-(3 * head + _HERMES_TAIL_SUM(tail)) % 10}"
 
     def s10(self, country: str, service: str = "international") -> str:
         """UPU S10: indicator (2 letters) + 8-digit serial + check + issuing country (ISO 3166 alpha-2).
@@ -563,16 +593,21 @@ _FORMATS: tuple[_Format, ...] = (
         _weighted_mod((1, 7, 3) * 4 + (1,), 11, 10),
     ),
     _fmt("DHL Express", "dhl", r"(?P<serial>[0-9]{9,10})(?P<check>[0-9])", _mod7),
+    # Before the check-less "DHL E-Commerce (14)": a 14-digit number whose Hermes check digit holds
+    # is read as Hermes (none of jkeen's DHL 14-digit test numbers passes it).
+    _fmt("Hermes Germany (14)", "hermes", r"(?P<serial>[0-9]{13})(?P<check>[0-9])", _mod10(1, 3)),
     # Check-less formats last.
     _fmt("Amazon Logistics", "amazon", r"TB[ACM][0-9]{12}", None),
     _fmt("DHL Express (Piece ID)", "dhl", r"J[A-Z]{2,3}[0-9]{9,10}", None),
     _fmt("DHL E-Commerce", "dhl", r"(?:GM|LX|RX|UV|CN|SG|TH|IN|HK|MY)[0-9][0-9A-Z]{9,38}", None),
     _fmt("DHL E-Commerce (14)", "dhl", r"[0-9]{14}", None),
     _fmt("Amazon International", "amazon", r"[AFC][0-9]{10}", None),
+    # HSI-generated IDs (openapi-shipment.yaml example "H9746130018743501086"); no documented check.
+    _fmt("Hermes Germany HSI (20)", "hermes", r"H[0-9]{19}", None),
 )
 
 _FORMATS_BY_CARRIER: dict[str, tuple[_Format, ...]] = {
-    carrier: tuple(f for f in _FORMATS if f.carrier == carrier) for carrier in CARRIERS
+    carrier: tuple(f for f in _FORMATS if f.carrier == carrier) for carrier in _ALL_CARRIERS
 }
 
 
@@ -597,7 +632,7 @@ def is_valid(carrier: str, number: str) -> bool:
     """
     formats = _FORMATS_BY_CARRIER.get(carrier)
     if formats is None:
-        raise _unknown("carrier", carrier, CARRIERS)
+        raise _unknown("carrier", carrier, _ALL_CARRIERS)
     return _first_match(formats, _normalize(number)) is not None
 
 
