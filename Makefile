@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench golden serve loadtest clean
+.PHONY: venv run test lint bench golden docs serve loadtest clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,12 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+golden: venv
+	$(BIN)/python -m sim.golden
+
+docs: venv
+	$(BIN)/python -m sim.docgen > docs/scenarios.md
 
 loadtest: venv
 	$(BIN)/python -m loadtests.smoke

@@ -42,7 +42,7 @@ from sim.tracking_numbers import TrackingNumberFactory, detect_carrier
 H = 3600.0
 DAY = 86400.0
 SORT_LANES = 8  # parallel sort lines per hub (the SimPy resource's capacity)
-STATION_HEADROOM = 1.45  # couriers' daily stop capacity over a station's expected normal load
+STATION_HEADROOM = 1.6  # couriers' daily stop capacity over a station's expected normal load
 IN_TRANSIT_AFTER_S = 10 * H  # long line-haul legs get a synthetic "in transit" update
 PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 3}
 ADDRESS_POOL = 48  # generated recipient addresses per metro

@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -64,7 +65,17 @@ def parse_duration(value: Any) -> float:
     raise ValueError(f"bad duration {value!r}: use e.g. '7d', '12h', '90m', '1d12h' or 'PT2H'")
 
 
-Duration = Annotated[float, BeforeValidator(parse_duration)]
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "format": "duration",
+            "examples": ["7d", "12h", "90m", "1d12h", "PT2H"],
+        }
+    ),
+]
 
 
 def _aware(value: Any) -> Any:
@@ -80,7 +91,11 @@ def _aware(value: Any) -> Any:
     return value
 
 
-Instant = Annotated[datetime, BeforeValidator(_aware)]
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_aware),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-11-02T00:00:00-05:00"]}),
+]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -177,9 +192,9 @@ class CarrierConfig(StrictModel):
 class FacilitySpec(StrictModel):
     id: str
     kind: Literal["fulfilment_centre", "sort_hub", "delivery_station", "pickup_point"]
-    carrier: str | None = None
+    carrier: str | None = Field(None, description="Owning carrier (none for a fulfilment centre).")
     place: str = Field(description="Place key (sim.places), e.g. 'CHI'.")
-    name: str | None = None
+    name: str | None = Field(None, description="Display name; default from the carrier and city.")
 
     @field_validator("place")
     @classmethod
@@ -251,7 +266,7 @@ DEFAULT_DAILY_CURVE: tuple[float, ...] = (
 class PeakWindow(StrictModel):
     start: Instant
     end: Instant
-    multiplier: float = Field(gt=0)
+    multiplier: float = Field(gt=0, description="Volume multiplier inside the window.")
 
 
 class DemandConfig(StrictModel):
@@ -293,9 +308,9 @@ class DemandConfig(StrictModel):
 
 
 class AfterFailedAttempt(StrictModel):
-    retry: float = 0.70
-    pickup_point: float = 0.25
-    return_to_sender: float = 0.05
+    retry: float = Field(0.70, ge=0, le=1, description="Redelivery on the next delivery day.")
+    pickup_point: float = Field(0.25, ge=0, le=1, description="Held at a pickup point / locker.")
+    return_to_sender: float = Field(0.05, ge=0, le=1, description="Sent back to the shipper at once.")
 
     @model_validator(mode="after")
     def _sums(self) -> AfterFailedAttempt:
@@ -324,8 +339,10 @@ class IncidentRates(StrictModel):
     customs_hold: float = Field(0.08, ge=0, le=1, description="Cross-border parcels held in customs.")
     pickup_point_choice: float = Field(0.03, ge=0, le=1, description="Recipients shipping to a locker.")
     unclaimed: float = Field(0.05, ge=0, le=1, description="Pickup-point parcels never collected.")
-    after_failed_attempt: AfterFailedAttempt = Field(default_factory=AfterFailedAttempt)
-    max_attempts: int = Field(3, ge=1, le=5)
+    after_failed_attempt: AfterFailedAttempt = Field(
+        default_factory=AfterFailedAttempt, description="What happens after a failed attempt (shares)."
+    )
+    max_attempts: int = Field(3, ge=1, le=5, description="Delivery attempts before return to sender.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,7 +350,7 @@ class IncidentRates(StrictModel):
 
 
 class RegionSelector(StrictModel):
-    countries: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list, description="ISO country codes, e.g. ['US'].")
     regions: list[str] = Field(default_factory=list, description="States/provinces, e.g. ['IL', 'WI'].")
     places: list[str] = Field(default_factory=list, description="Place keys.")
 
@@ -392,13 +409,13 @@ Story = Literal[
 
 
 class PinnedCase(StrictModel):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", description="How QA asks for the case.")
     carrier: str
-    service: Service = Service.GROUND
+    service: Service = Field(Service.GROUND, description="Service level of the pinned parcel.")
     origin: str = Field(description="Place key of the fulfilment centre.")
     destination: str = Field(description="Place key of the recipient's city.")
     ship_at: Duration = Field(0, description="When the label is created, after the scenario start.")
-    story: Story = "delivered"
+    story: Story = Field("delivered", description="The scripted story the parcel lives.")
     at: str | None = Field(None, description="Facility id where the story's incident happens.")
     delay: Duration = Field(2 * 86400, description="Extra delay for weather_delay stories.")
 
@@ -664,20 +681,24 @@ class FaultsConfig(StrictModel):
 
 
 class Scenario(StrictModel):
-    name: str
-    description: str = ""
-    seed: int = 0
-    start: Instant
+    name: str = Field(description="Scenario name (a shipped scenario's file stem).")
+    description: str = Field("", description="What the scenario exercises (first line is listed).")
+    seed: int = Field(0, description="Seed of every random stream; same seed, same world.")
+    start: Instant = Field(description="The instant the world starts (ISO-8601 with offset).")
     duration: Duration = Field(description="How long demand runs, e.g. '7d'.")
     drain: Duration = Field(
         14 * 86400, description="After demand stops, keep simulating so parcels in flight can finish."
     )
-    network: NetworkConfig = Field(default_factory=NetworkConfig)
-    carriers: dict[str, CarrierConfig]
-    demand: DemandConfig
-    incidents: IncidentRates = Field(default_factory=IncidentRates)
-    disruptions: list[Disruption] = Field(default_factory=list)
-    cases: list[PinnedCase] = Field(default_factory=list)
+    network: NetworkConfig = Field(default_factory=NetworkConfig, description="Where the world is.")
+    carriers: dict[str, CarrierConfig] = Field(
+        description="Carrier key -> share, services, hubs, partner, credentials."
+    )
+    demand: DemandConfig = Field(description="How many parcels, and when they are ordered.")
+    incidents: IncidentRates = Field(default_factory=IncidentRates, description="What goes wrong, how often.")
+    disruptions: list[Disruption] = Field(
+        default_factory=list, description="Weather over a region, hub outages, line-haul breakdowns."
+    )
+    cases: list[PinnedCase] = Field(default_factory=list, description="Pinned QA cases (scripted parcels).")
     faults: FaultsConfig = Field(
         default_factory=FaultsConfig, description="HTTP faults, rate limits and scan-data faults (all off)."
     )
