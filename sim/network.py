@@ -53,6 +53,15 @@ CARRIER_FACILITY_NAMES = {
     ("amazon", "sort_hub"): "Amazon Sort Center",
     ("amazon", "delivery_station"): "Amazon Delivery Station",
     ("amazon", "pickup_point"): "Amazon Hub Locker",
+    ("hermes", "sort_hub"): "Hermes Logistik-Center",
+    ("hermes", "delivery_station"): "Hermes Depot",
+    ("hermes", "pickup_point"): "Hermes PaketShop",
+    ("canadapost", "sort_hub"): "Canada Post Processing Plant",
+    ("canadapost", "delivery_station"): "Canada Post Depot",
+    ("canadapost", "pickup_point"): "Canada Post Outlet",
+    ("kazpost", "sort_hub"): "Kazpost Sorting Centre",
+    ("kazpost", "delivery_station"): "Kazpost Post Office",
+    ("kazpost", "pickup_point"): "Kazpost Postamat",
 }
 
 

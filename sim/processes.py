@@ -836,17 +836,19 @@ def travel(
 
 def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane: Lane, index: int) -> Proc:
     """Wait for the lane's next departure; closures, backlog and missed connections delay it."""
-    arrived = world.now
-    closed = world.closed_until(here.id, world.now, p.rng)
-    if closed:
-        end, cause = closed
-        yield world.wait_until(end)
-        world.note_delay(p, cause, end - arrived, here, index, end)
     if p.story.hold_at == here.id and p.story.hold_s:
         yield env.timeout(p.story.hold_s)
         world.note_delay(p, p.story.hold_cause, p.story.hold_s, here, index, world.now)
         p.story.hold_s = 0.0
     dep = timing.next_departure(world.now, here.tz, lane.departures)
+    # A closed facility (storm, outage) dispatches nothing: the first trailer after it reopens.
+    closed = world.closed_until(here.id, dep, p.rng)
+    while closed:
+        end, cause = closed
+        reopened = timing.next_departure(end, here.tz, lane.departures, cutoff=0.0)
+        world.note_delay(p, cause, reopened - dep, here, index, end)
+        dep = reopened
+        closed = world.closed_until(here.id, dep, p.rng)
     for start, end in world.lane_closures.get((lane.src, lane.dst), ()):
         if start <= dep < end:
             late = timing.next_departure(end, here.tz, lane.departures, cutoff=0.0)

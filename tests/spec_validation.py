@@ -35,6 +35,7 @@ SPEC_FILES: dict[str, str] = {
     "usps": "usps/tracking-v3.yaml",
     "amazon": "amazon/shippingV2.json",
     "hermes_de": "hermes_de/openapi-shipment.yaml",
+    "hermes_de_auth": "hermes_de/openapi-auth.yaml",
 }
 
 

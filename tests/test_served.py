@@ -3,6 +3,7 @@ server on loopback (the same tests, parametrized), as a tracking client would se
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -354,3 +355,63 @@ def test_memory_is_bounded_and_old_parcels_stay_queryable_with_db(tmp_path: Any)
         client.authenticate()
         r = client.track(tn)
         assert r.status_code == 200 and client.is_delivered(r.json())
+
+
+@pytest.fixture(params=["in-process", "live"])
+def germany_http(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, str]]:
+    from sim.scenario import load_scenario
+
+    scenario, _ = load_scenario("germany")
+    small = scenario.model_copy(
+        update={
+            "demand": scenario.demand.model_copy(update={"parcels_per_day": 300}),
+            "duration": 2 * 86400.0,
+        }
+    )
+    app = create_app(small)
+    if request.param == "in-process":
+        with TestClient(app) as client:
+            yield client, "http://testserver"
+    else:
+        with live_server(app) as base, httpx.Client(timeout=30) as client:
+            yield client, base
+
+
+def test_germany_hermes_dhl_ups(germany_http: tuple[httpx.Client, str]) -> None:
+    """The German world through Hermes (HSI), DHL and UPS: German texts, German addresses."""
+    from tests.carriers.client_hermes import HermesClient
+
+    http, base = germany_http
+    hermes = HermesClient(http, f"{base}/hermes")
+    hermes.authenticate()
+    advance(http, base, "30h")
+    numbers = [p["tracking_number"] for p in parcels(http, base, carrier="hermes") if p["status"]][:8]
+    assert numbers
+    first = {n: hermes.scan_count(hermes.track(n).json()) for n in numbers}
+    advance(http, base, "10d")
+    delivered = 0
+    for n in numbers:
+        r = hermes.track(n)
+        assert r.status_code == 200
+        hermes.validate(r)
+        body = r.json()
+        assert hermes.scan_count(body) >= first[n]
+        delivered += hermes.is_delivered(body)
+        detail = http.get(f"{base}/_sandbox/parcels/{n}").json()
+        assert detail["truth"]["destination"]["country"] == "DE"
+    assert delivered
+    text = json.dumps(hermes.track(numbers[0]).json(), ensure_ascii=False)
+    assert "Sendung" in text, "Hermes speaks German by default"
+    dhl = DhlClient(http, f"{base}/dhl")
+    dhl.authenticate()
+    dhl_number = next(p["tracking_number"] for p in parcels(http, base, carrier="dhl", status="DELIVERED"))
+    r = dhl.track(dhl_number, language="de")
+    dhl.validate(r)
+    assert r.headers["content-language"] == "de"
+    assert dhl.is_delivered(r.json())
+    bad = http.get(
+        f"{base}/hermes/services/hsi/shipmentinfo",
+        params={"shipmentID": numbers[0]},
+        headers={"Authorization": "Bearer nonsense"},
+    )
+    assert bad.status_code == 400 and bad.json()["listOfResultCodes"][0]["code"] == "e902"

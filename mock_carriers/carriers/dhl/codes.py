@@ -11,7 +11,8 @@ so the descriptions are DHL Express checkpoint texts. Evidence per entry:
 - ``SPEC``  the example in ``dhl-shipment-tracking-unified-1.4.1.yaml``;
 - ``INFER`` not seen anywhere — worded in DHL Express's style.
 
-Descriptions live in ``TEXTS[language][key]`` so that further languages are data, not code.
+Descriptions live in ``TEXTS[language][key]`` so that further languages are data, not code: English
+is below, German, Russian, Slovenian and Kazakh are in ``texts.py``.
 ``{facility}`` is replaced by the place the way DHL Express writes it (``LOUISVILLE - USA``).
 """
 
@@ -20,7 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from mock_carriers import i18n
 from sim.events import EventCode, ExceptionReason
+
+from . import texts
 
 StatusCode = Literal["pre-transit", "transit", "delivered", "failure", "unknown"]
 
@@ -79,7 +83,7 @@ REASON_CODES: dict[ExceptionReason, str] = {
     ExceptionReason.UNCLAIMED: "INFER",
 }
 
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = i18n.DEFAULT_LANGUAGE
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -131,16 +135,13 @@ TEXTS: dict[str, dict[str, str]] = {
         # estimated delivery
         "eta.end_of_day": "By End of Day",
     },
+    **texts.TRANSLATIONS,
 }
 
 
 def language_for(requested: str | None) -> str:
     """The language DHL answers in: the requested ISO 639-1 code when available, else English."""
-    if requested:
-        lang = requested.strip().lower()[:2]
-        if lang in TEXTS:
-            return lang
-    return DEFAULT_LANGUAGE
+    return i18n.dhl_language(requested, frozenset(TEXTS))
 
 
 def text(language: str, key: str, **values: str) -> str | None:

@@ -15,7 +15,8 @@ import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mock_carriers.carriers.fedex import codes
+from mock_carriers import i18n
+from mock_carriers.carriers.fedex import codes, texts
 from mock_carriers.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 
@@ -144,9 +145,9 @@ def unique_id(view: ParcelView) -> str:
 # --- scan events ---------------------------------------------------------------------------------
 
 
-def scan_events(view: ParcelView) -> list[dict[str, Any]]:
-    """All visible scans, newest first. A scan at the recipient's door carries the delivering
-    station's location id, as FedEx's delivery scans do [3P]."""
+def scan_events(view: ParcelView, language: str = i18n.DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
+    """All visible scans, newest first, their texts in ``language``. A scan at the recipient's door
+    carries the delivering station's location id, as FedEx's delivery scans do [3P]."""
     out: list[dict[str, Any]] = []
     last_facility: str | None = None
     for ev in view.events:
@@ -160,16 +161,16 @@ def scan_events(view: ParcelView) -> list[dict[str, Any]]:
         item: dict[str, Any] = {
             "date": fedex_time(ev.occurred_at),
             "eventType": fx.event_type,
-            "eventDescription": fx.description,
+            "eventDescription": texts.text(language, fx.description),
             "exceptionCode": reason.code if reason else "",
-            "exceptionDescription": reason.description if reason else "",
+            "exceptionDescription": texts.text(language, reason.description) if reason else "",
             "scanLocation": _scan_location(ev),
         }
         if lid is not None and ev.code is not EventCode.LABEL_CREATED:
             item["locationId"] = lid
         item["locationType"] = _location_type(ev)
         item["derivedStatusCode"] = fx.derived_code
-        item["derivedStatus"] = fx.derived_status
+        item["derivedStatus"] = texts.text(language, fx.derived_status)
         out.append(item)
     out.reverse()
     return out
@@ -178,13 +179,13 @@ def scan_events(view: ParcelView) -> list[dict[str, Any]]:
 # --- the track result ----------------------------------------------------------------------------
 
 
-def _latest_status(ev: ScanEvent) -> dict[str, Any]:
+def _latest_status(ev: ScanEvent, language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
     fx = _fedex_event(ev)
     out: dict[str, Any] = {
         "code": fx.event_type,
         "derivedCode": fx.status_code,
-        "statusByLocale": fx.status_text,
-        "description": fx.description,
+        "statusByLocale": texts.text(language, fx.status_text),
+        "description": texts.text(language, fx.description),
         "scanLocation": _loc_address(ev.location),
     }
     reason = _reason(ev)
@@ -192,9 +193,9 @@ def _latest_status(ev: ScanEvent) -> dict[str, Any]:
         out["ancillaryDetails"] = [
             {
                 "reason": reason.code,
-                "reasonDescription": reason.description,
-                "action": reason.action,
-                "actionDescription": reason.action_description,
+                "reasonDescription": texts.text(language, reason.description),
+                "action": texts.text(language, reason.action),
+                "actionDescription": texts.text(language, reason.action_description),
             }
         ]
         if ev.code in _DELAY_CODES:
@@ -316,8 +317,15 @@ def _package_identifiers(view: ParcelView) -> list[dict[str, Any]]:
     return out
 
 
-def track_result(view: ParcelView, requested: str, now: datetime, detailed: bool = True) -> dict[str, Any]:
-    """One ``TrackResult`` for a parcel with at least one visible scan."""
+def track_result(
+    view: ParcelView,
+    requested: str,
+    now: datetime,
+    detailed: bool = True,
+    language: str = i18n.DEFAULT_LANGUAGE,
+) -> dict[str, Any]:
+    """One ``TrackResult`` for a parcel with at least one visible scan; status texts in ``language``
+    (the ``x-locale`` header's, see ``mock_carriers.i18n``)."""
     latest = view.events[-1]
     est = latest.estimated_delivery
     svc = codes.service_for(view.service)
@@ -343,7 +351,7 @@ def track_result(view: ParcelView, requested: str, now: datetime, detailed: bool
         out["shipperInformation"] = {"address": shipper}
     if recipient is not None:
         out["recipientInformation"] = {"address": recipient}
-    out["latestStatusDetail"] = _latest_status(latest)
+    out["latestStatusDetail"] = _latest_status(latest, language)
     out["dateAndTimes"] = _date_and_times(view, est)
     out["availableImages"] = [{"type": "SIGNATURE_PROOF_OF_DELIVERY"}] if delivered else []
     out["packageDetails"] = {
@@ -351,7 +359,7 @@ def track_result(view: ParcelView, requested: str, now: datetime, detailed: bool
         "count": "1",
     }
     out["shipmentDetails"] = {"possessionStatus": _first(view, EventCode.PICKED_UP) is not None}
-    events = scan_events(view)
+    events = scan_events(view, language)
     out["scanEvents"] = events if detailed else events[:1]
     out["availableNotifications"] = (
         ["ON_DELIVERY"] if terminal else ["ON_DELIVERY", "ON_EXCEPTION", "ON_ESTIMATED_DELIVERY"]

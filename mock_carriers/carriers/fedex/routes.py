@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from mock_carriers import i18n
 from mock_carriers.carriers.fedex import auth, codes, errors, render
 from mock_carriers.context import CarrierContext, ParcelView
 
@@ -112,6 +113,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             return errors.fedex_error(request, 400, reject.code, reject.message)
 
         now = ctx.now()
+        language = i18n.fedex_language(request.headers.get("x-locale"))
         results = []
         for requested in numbers:
             view = _lookup(ctx, requested)
@@ -120,7 +122,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
                     requested, errors.TRACKING_NOT_FOUND, errors.MSG_TRACKING_NOT_FOUND
                 )
             else:
-                result = render.track_result(view, requested, now, detailed)
+                result = render.track_result(view, requested, now, detailed, language)
             results.append(render.complete_track_result(requested, result))
         return JSONResponse(
             render.track_response(

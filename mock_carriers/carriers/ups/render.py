@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from mock_carriers import i18n
 from mock_carriers.context import ParcelView
 from sim.events import EventCode, ScanEvent
 
-from . import codes, errors
+from . import codes, errors, texts
 
 _DELIVERED_CODES = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
 
@@ -93,6 +94,7 @@ def render_track(
     view: ParcelView, inquiry_number: str, now: datetime, options: TrackOptions | None = None
 ) -> dict[str, Any]:
     options = options or TrackOptions()
+    language = i18n.ups_language(options.locale)
     events = visible_events(view, now)
     if not events:
         return render_not_found(inquiry_number)
@@ -100,7 +102,7 @@ def render_track(
     statuses = _statuses(events)
     newest_first = sorted(events, key=lambda e: (parse_ts(e.occurred_at), e.seq), reverse=True)
     slics = _slics(events)
-    activity = [_activity(e, statuses[e.event_id], slics.get(e.event_id)) for e in newest_first]
+    activity = [_activity(e, statuses[e.event_id], slics.get(e.event_id), language) for e in newest_first]
     latest = newest_first[0]
     delivered = next((e for e in reversed(events) if e.code in _DELIVERED_CODES), None)
 
@@ -111,7 +113,10 @@ def render_track(
         package["deliveryTime"] = delivery_time
     package["activity"] = activity
     current = statuses[latest.event_id].status_code
-    package["currentStatus"] = {"description": codes.STATUS_TEXT[current], "code": current}
+    package["currentStatus"] = {
+        "description": texts.text(language, codes.STATUS_TEXT[current]),
+        "code": current,
+    }
     addresses = _package_addresses(view)
     if addresses:
         package["packageAddress"] = addresses
@@ -130,7 +135,7 @@ def render_track(
         hold_until = parse_ts(latest.occurred_at).date() + timedelta(days=ACCESS_POINT_HOLD_DAYS)
         package["accessPointInformation"] = {"pickupByDate": ups_date(hold_until)}
     if options.return_milestones:
-        package["milestones"] = _milestones(events, newest_first)
+        package["milestones"] = _milestones(events, newest_first, language)
     package["packageCount"] = 1
 
     shipment: dict[str, Any] = {"inquiryNumber": inquiry_number, "shipmentType": "S"}
@@ -166,7 +171,9 @@ def _slics(events: list[ScanEvent]) -> dict[str, str]:
     return out
 
 
-def _activity(event: ScanEvent, status: codes.UpsStatus, site: str | None) -> dict[str, Any]:
+def _activity(
+    event: ScanEvent, status: codes.UpsStatus, site: str | None, language: str = i18n.DEFAULT_LANGUAGE
+) -> dict[str, Any]:
     loc = event.location
     if event.code == EventCode.LABEL_CREATED:
         # A manifest record has no scan place: UPS shows the country only [OBS].
@@ -190,7 +197,7 @@ def _activity(event: ScanEvent, status: codes.UpsStatus, site: str | None) -> di
         "location": location,
         "status": {
             "type": status.type,
-            "description": status.description,
+            "description": texts.text(language, status.description),
             "code": status.code,
             "statusCode": status.status_code,
         },
@@ -314,7 +321,9 @@ _MILESTONES: tuple[tuple[str, str, frozenset[EventCode]], ...] = (
 )
 
 
-def _milestones(events: list[ScanEvent], newest_first: list[ScanEvent]) -> list[dict[str, Any]]:
+def _milestones(
+    events: list[ScanEvent], newest_first: list[ScanEvent], language: str = i18n.DEFAULT_LANGUAGE
+) -> list[dict[str, Any]]:
     index = {e.event_id: i for i, e in enumerate(newest_first)}
     reached: list[int | None] = []
     for _, _, triggers in _MILESTONES:
@@ -334,7 +343,9 @@ def _milestones(events: list[ScanEvent], newest_first: list[ScanEvent]) -> list[
             milestone["category"] = name
         milestone["code"] = code
         milestone["current"] = i == last_complete
-        milestone["description"] = name
+        # The category names the step for machines and stays English [INFER]; the description is
+        # the customer-facing text and follows ``locale``.
+        milestone["description"] = texts.text(language, name)
         if complete:
             milestone["linkedActivity"] = str(linked[i])
         milestone["state"] = "COMPLETE" if complete else "INCOMPLETE"

@@ -1,0 +1,274 @@
+"""The shipped scenario library: each runs, lands in the bands its header states, hashes to its
+golden trace, and its pinned cases live exactly their stories."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim import places
+from sim.engine import Engine
+from sim.golden import GOLDEN_FILE, run_scenario, trace_hash
+from sim.scenario import load_scenario, shipped_scenarios
+from sim.summary import summarize
+from tests.conftest import read_jsonl
+
+SHIPPED = sorted(shipped_scenarios())
+
+
+@pytest.fixture(scope="session")
+def scenario_runs(tmp_path_factory: pytest.TempPathFactory, baseline_run: Path) -> dict[str, Path]:
+    """Each shipped scenario run once per session, at its own seed (the baseline through the CLI)."""
+    runs: dict[str, Path] = {"baseline": baseline_run}
+    root = tmp_path_factory.mktemp("scenarios")
+    for name in SHIPPED:
+        if name not in runs:
+            run_scenario(name, root / name)
+            runs[name] = root / name
+    return runs
+
+
+def events_by_number(run: Path) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for e in read_jsonl(run / "events.jsonl"):
+        out[e["tracking_number"]].append(e)
+    return out
+
+
+def truths(run: Path) -> dict[str, dict]:
+    return {t["tracking_number"]: t for t in read_jsonl(run / "truth.jsonl")}
+
+
+def dig(summary: dict[str, Any], dotted: str) -> float:
+    value: Any = summary
+    for part in dotted.split("."):
+        value = value[part]
+    return float(value)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenario_lands_in_its_bands(scenario_runs: dict[str, Path], name: str) -> None:
+    scenario, path = load_scenario(name)
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith(f"# {name} — "), "every scenario opens with a header comment"
+    assert scenario.expect, f"{name} states no expected figures"
+    summary = summarize(scenario_runs[name] / "events.jsonl", scenario_runs[name] / "truth.jsonl")
+    assert summary["parcels"] > 500
+    for key, (low, high) in scenario.expect.items():
+        assert low <= dig(summary, key) <= high, f"{name}: {key} = {dig(summary, key)} not in [{low}, {high}]"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_golden_trace(scenario_runs: dict[str, Path], name: str) -> None:
+    golden = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
+    assert name in golden, f"no golden hash for {name}: run `make golden` and review the diff"
+    assert trace_hash(scenario_runs[name] / "events.jsonl") == golden[name], (
+        f"{name}'s events changed; if on purpose, `make golden` and commit tests/golden.json"
+    )
+
+
+def summary_of(runs: dict[str, Path], name: str) -> dict[str, Any]:
+    return summarize(runs[name] / "events.jsonl", runs[name] / "truth.jsonl")
+
+
+def test_peak_lowers_on_time_against_baseline(scenario_runs: dict[str, Path]) -> None:
+    peak, base = summary_of(scenario_runs, "peak_season"), summary_of(scenario_runs, "baseline")
+    assert peak["on_time_rate"] < base["on_time_rate"] - 0.04
+    assert max(peak["delay_minutes_by_cause"], key=peak["delay_minutes_by_cause"].get) == "hub_backlog"
+
+
+def test_storm_delays_only_parcels_through_the_region(scenario_runs: dict[str, Path]) -> None:
+    scenario, _ = load_scenario("weather_delay")
+    region = scenario.disruptions[0].region
+    inside = {
+        e["location"]["facility_id"]
+        for evs in events_by_number(scenario_runs["weather_delay"]).values()
+        for e in evs
+        if e["location"]["facility_id"] and e["location"]["region"] in region.regions
+    }
+    weather = [
+        (t, d)
+        for t in truths(scenario_runs["weather_delay"]).values()
+        for d in t["delays"]
+        if d["cause"] == "weather"
+    ]
+    assert len(weather) > 50
+    for _, delay in weather:
+        place = delay["facility_id"].rsplit("-", 1)[-1]
+        assert places.PLACES[place].region in region.regions, delay
+    # parcels that never touched the region have no weather delay at all
+    streams = events_by_number(scenario_runs["weather_delay"])
+    untouched = [
+        t
+        for tn, t in truths(scenario_runs["weather_delay"]).items()
+        if not {e["location"]["facility_id"] for e in streams[tn]} & inside
+    ]
+    assert untouched and not any(d["cause"] == "weather" for t in untouched for d in t["delays"])
+
+
+def test_hub_outage_reroutes_and_leaves_a_backlog(scenario_runs: dict[str, Path], tmp_path: Path) -> None:
+    scenario, _ = load_scenario("hub_outage")
+    outage = scenario.disruptions[0]
+    start, end = outage.start, outage.start + timedelta(seconds=outage.duration)
+    run = scenario_runs["hub_outage"]
+    streams = events_by_number(run)
+    hub = outage.facility
+    for evs in streams.values():
+        for e in evs:
+            if e["location"]["facility_id"] == hub and e["code"] == "DEPARTED_FACILITY":
+                assert not start <= datetime.fromisoformat(e["occurred_at"]) < end, "a closed hub dispatched"
+    waits = [d for t in truths(run).values() for d in t["delays"] if d["cause"] == "hub_outage"]
+    assert waits and all(d["facility_id"] == hub for d in waits)
+    # the same world without the outage: who passed the hub during the window, and where did they go?
+    plain_dir = tmp_path / "plain"
+    engine = Engine(scenario.model_copy(update={"disruptions": []}))
+    from sim.sinks import JsonlSink
+
+    with JsonlSink(plain_dir / "events.jsonl") as ev, JsonlSink(plain_dir / "truth.jsonl") as tr:
+        for events, done in engine.run():
+            ev.write(events)
+            tr.write(done)
+    plain = events_by_number(plain_dir)
+    through = {
+        tn
+        for tn, evs in plain.items()
+        if any(
+            e["location"]["facility_id"] == hub
+            and e["code"] == "ARRIVED_AT_FACILITY"
+            and start <= datetime.fromisoformat(e["occurred_at"]) < end
+            for e in evs
+        )
+    }
+    rerouted = [
+        tn
+        for tn in through
+        if tn in streams and hub not in {e["location"]["facility_id"] for e in streams[tn]}
+    ]
+    assert rerouted, "parcels planned through the closed hub must be re-routed around it"
+    after = [
+        d
+        for t in truths(run).values()
+        for d in t["delays"]
+        if d["cause"] == "hub_backlog" and datetime.fromisoformat(d["at"]) >= end
+    ]
+    assert after, "the restart leaves a backlog"
+
+
+# --- pinned cases ---------------------------------------------------------------------------
+
+
+def case_stream(runs: dict[str, Path], scenario_name: str, case: str) -> tuple[list[dict], dict]:
+    scenario, _ = load_scenario(scenario_name)
+    number = next(c["tracking_number"] for c in Engine(scenario).cases() if c["name"] == case)
+    run = runs[scenario_name]
+    truth = truths(run)[number]
+    assert truth["case"] == case
+    return events_by_number(run)[number], truth
+
+
+def codes(events: list[dict]) -> list[str]:
+    return [e["code"] for e in events]
+
+
+def test_case_lost_at_hub(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "lost_parcels", "lost-at-hub")
+    assert truth["fate"] == "lost" and truth["lost_at"]["facility_id"] == "fedex-hub-MEM"
+    assert (
+        events[-2]["code"] == "ARRIVED_AT_FACILITY"
+        and events[-2]["location"]["facility_id"] == "fedex-hub-MEM"
+    )
+    assert events[-1]["code"] == "EXCEPTION" and events[-1]["reason"] == "lost"
+    gap = datetime.fromisoformat(events[-1]["occurred_at"]) - datetime.fromisoformat(
+        events[-2]["occurred_at"]
+    )
+    assert gap >= timedelta(days=7)
+    assert "DELIVERED" not in codes(events)
+
+
+def test_case_misdelivered_to_neighbour(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "misdelivery", "misdelivered-to-neighbour")
+    assert events[-1]["code"] == "DELIVERED"
+    assert truth["fate"] == "misdelivered"
+    assert truth["delivered_to"]["address"] != truth["destination"]["address"]
+    assert truth["delivered_to"]["city"] == truth["destination"]["city"]
+
+
+def test_case_delayed_two_days_by_weather(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "weather_delay", "storm-delayed")
+    delayed = [e for e in events if e["code"] == "DELAYED" and e["reason"] == "weather"]
+    assert delayed and delayed[0]["location"]["facility_id"] == "ups-hub-HDG"
+    before = events[events.index(delayed[0]) - 1]["estimated_delivery"]["date"]
+    assert delayed[0]["estimated_delivery"]["date"] > before, "the ETA moves with the delay"
+    assert sum(d["minutes"] for d in truth["delays"] if d["cause"] == "weather") >= 2 * 24 * 60
+    assert events[-1]["code"] == "DELIVERED"
+
+
+def test_case_three_failed_attempts_then_returned(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "failed_attempts", "three-failed-then-returned")
+    attempts = [e for e in events if e["code"] == "DELIVERY_ATTEMPTED"]
+    assert [e["details"]["attempt"] for e in attempts] == [1, 2, 3]
+    assert codes(events)[-1] == "RETURNED_TO_SENDER" and "RETURN_TO_SENDER" in codes(events)
+    assert truth["fate"] == "returned" and truth["attempts"] == 3
+
+
+def test_case_collected_from_locker(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "failed_attempts", "collect-from-locker")
+    assert codes(events)[-3:] == ["DELIVERY_ATTEMPTED", "AVAILABLE_FOR_PICKUP", "PICKED_UP_BY_RECIPIENT"]
+    assert truth["fate"] == "delivered" and truth["delivered_to"]["kind"] == "pickup_point"
+
+
+def test_case_address_return(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "address_errors", "undeliverable-address")
+    assert [e["reason"] for e in events if e["code"] == "EXCEPTION"] == ["address_issue"]
+    assert codes(events)[-1] == "RETURNED_TO_SENDER" and truth["fate"] == "returned"
+
+
+def test_case_customs_hold_then_released(scenario_runs: dict[str, Path]) -> None:
+    events, truth = case_stream(scenario_runs, "international_customs", "customs-hold-released")
+    hold = next(e for e in events if e["code"] == "CUSTOMS_HOLD")
+    cleared = next(e for e in events if e["code"] == "CUSTOMS_CLEARED")
+    assert datetime.fromisoformat(cleared["occurred_at"]) - datetime.fromisoformat(
+        hold["occurred_at"]
+    ) >= timedelta(days=2)
+    assert hold["location"]["country"] == "KZ"
+    handed = next(e for e in events if e["code"] == "HANDED_TO_PARTNER")
+    partner = handed["details"]["partner"]
+    assert partner["carrier"] == "kazpost" and partner["tracking_number"].endswith("DE")
+    import tracking_numbers
+
+    assert tracking_numbers.get_tracking_number(partner["tracking_number"]) is not None
+    assert truth["fate"] == "delivered" and truth["international"]
+
+
+def test_cases_are_listed_before_the_run() -> None:
+    scenario, _ = load_scenario("failed_attempts")
+    listed = Engine(scenario).cases()
+    assert [c["name"] for c in listed] == ["three-failed-then-returned", "collect-from-locker"]
+    assert listed == Engine(scenario).cases(), "case numbers are deterministic"
+    import tracking_numbers
+
+    for c in listed:
+        assert tracking_numbers.get_tracking_number(c["tracking_number"]) is not None
+
+
+def test_pinned_stories_do_not_change_the_rest_of_the_world(
+    tmp_path: Path, scenario_runs: dict[str, Path]
+) -> None:
+    scenario, _ = load_scenario("lost_parcels")
+    case_numbers = {c["tracking_number"] for c in Engine(scenario).cases()}
+    without = scenario.model_copy(update={"cases": []})
+    engine = Engine(without)
+    lines = []
+    for events, _ in engine.run():
+        lines += [e.to_json() for e in events]
+    with_cases = [
+        line
+        for line in (scenario_runs["lost_parcels"] / "events.jsonl").read_text().splitlines()
+        if json.loads(line)["tracking_number"] not in case_numbers
+    ]
+    assert with_cases == lines
