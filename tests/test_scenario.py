@@ -144,3 +144,51 @@ def test_missing_file_is_exit_2() -> None:
     )
     assert proc.returncode == 2
     assert "no such file or shipped scenario" in proc.stderr
+
+
+def test_cases_command_lists_pinned_cases() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "cases", "failed_attempts", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    cases = json.loads(proc.stdout)
+    assert [c["name"] for c in cases] == ["three-failed-then-returned", "collect-from-locker"]
+    assert {c["carrier"] for c in cases} == {"usps", "ups"} and all(c["tracking_number"] for c in cases)
+
+
+def test_schema_command_prints_the_json_schema() -> None:
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "schema"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert {"name", "start", "duration", "carriers", "demand"} <= set(schema["required"])
+    assert schema["properties"]["duration"]["format"] == "duration"
+
+
+def test_scenario_reference_is_generated_from_the_models() -> None:
+    from sim.docgen import render
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
+    assert doc.read_text(encoding="utf-8") == render(), "docs/scenarios.md is stale: run `make docs`"
+
+
+def test_a_service_that_reaches_nowhere_is_a_located_error(tmp_path: Path) -> None:
+    text = GOOD.replace("services: {ground: 1.0}", "services: {international: 1.0}")
+    f = tmp_path / "nowhere.yaml"
+    f.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"{f}:8:16: carriers.ups.services.international: ")
