@@ -36,6 +36,7 @@ golden: venv
 
 docs: venv
 	$(BIN)/python -m sim.docgen > docs/scenarios.md
+	$(BIN)/python -m mock_carriers.docgen > docs/carriers.md
 
 loadtest: venv
 	$(BIN)/python -m loadtests.smoke

@@ -192,3 +192,17 @@ def test_a_service_that_reaches_nowhere_is_a_located_error(tmp_path: Path) -> No
     )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(f"{f}:8:16: carriers.ups.services.international: ")
+
+
+def test_carrier_reference_is_current_and_maps_every_code() -> None:
+    from mock_carriers.docgen import render
+    from sim.events import CARRIERS, EventCode, ExceptionReason
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "carriers.md"
+    text = doc.read_text(encoding="utf-8")
+    assert text == render(), "docs/carriers.md is stale: run `make docs`"
+    sections = text.split("\n## ")[1:]
+    assert len(sections) == len(CARRIERS)
+    for section in sections:
+        for code in [*EventCode, *ExceptionReason]:
+            assert code.value in section, (section.splitlines()[0], code)
