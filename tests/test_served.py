@@ -415,3 +415,25 @@ def test_germany_hermes_dhl_ups(germany_http: tuple[httpx.Client, str]) -> None:
         headers={"Authorization": "Bearer nonsense"},
     )
     assert bad.status_code == 400 and bad.json()["listOfResultCodes"][0]["code"] == "e902"
+
+
+# What each carrier answers for a malformed number (UPS TV1002, USPS 150002 …, FedEx a per-number
+# NOTFOUND inside a 200, DHL the same 404 as unknown numbers).
+INVALID_NUMBER_STATUS = {"ups": 400, "fedex": 200, "dhl": 404, "usps": 400, "amazon": 400}
+
+
+@pytest.mark.parametrize("carrier", list(CLIENTS))
+def test_invalid_number_gets_the_carriers_answer(
+    sandbox_http: tuple[httpx.Client, str], carrier: str
+) -> None:
+    http, base = sandbox_http
+    client = CLIENTS[carrier](http, f"{base}/{carrier}")
+    client.authenticate()
+    r = client.track("!!bad$$")
+    assert r.status_code == INVALID_NUMBER_STATUS[carrier], r.text
+    assert_carrier_shaped(r)
+    if carrier == "ups":
+        assert r.json()["response"]["errors"][0]["code"] == "TV1002"
+    if carrier == "fedex":
+        result = r.json()["output"]["completeTrackResults"][0]["trackResults"][0]
+        assert result["error"]["code"] == "TRACKING.TRACKINGNUMBER.NOTFOUND"
