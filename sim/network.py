@@ -115,7 +115,7 @@ class Network:
     pickup_points: dict[tuple[str, str], str] = field(default_factory=dict)
     fcs: list[Facility] = field(default_factory=list)
     metros: list[Place] = field(default_factory=list)
-    _routes: dict[tuple, tuple[str, ...] | None] = field(default_factory=dict)
+    _routes: dict[tuple, dict[str, list[str]]] = field(default_factory=dict)
 
     @cached_property
     def countries(self) -> set[str]:
@@ -136,18 +136,24 @@ class Network:
     def route(
         self, carrier: str, express: bool, src: str, dst: str, avoid: frozenset[str] = frozenset()
     ) -> tuple[str, ...] | None:
-        """Fastest facility path ``src`` → ``dst``; ``avoid`` names hubs that are down."""
-        key = (carrier, express, src, dst, avoid)
-        if key not in self._routes:
+        """Fastest facility path ``src`` → ``dst``; ``avoid`` names hubs that are down.
+
+        One Dijkstra from ``src`` answers every destination at once (a world asks for thousands
+        of routes from a handful of fulfilment centres); Dijkstra's path to a node is the same
+        whether it stops at that node or runs on."""
+        key = (carrier, express, src, avoid)
+        paths = self._routes.get(key)
+        if paths is None:
             g = self.graph(carrier, express)
             if avoid:
-                g = nx.restricted_view(g, [a for a in avoid if a not in (src, dst)], [])
-            try:
-                path = nx.shortest_path(g, src, dst, weight="weight")
-                self._routes[key] = tuple(path)
-            except (nx.NetworkXNoPath, nx.NodeNotFound):
-                self._routes[key] = None
-        return self._routes[key]
+                g = nx.restricted_view(g, [a for a in avoid if a != src], [])
+            paths = self._routes[key] = (
+                nx.single_source_dijkstra_path(g, src, weight="weight") if src in g else {}
+            )
+        path = paths.get(dst)
+        if path is None or (avoid and dst in avoid and dst != src):
+            return None
+        return tuple(path)
 
 
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:

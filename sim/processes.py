@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,31 @@ STANDARD_DAYS = {Service.NEXT_DAY: 1, Service.TWO_DAY: 2}
 # official language of Kazakhstan and how most addresses there are printed, so ru_RU stands in.
 FAKER_LOCALES = {"US": "en_US", "CA": "en_CA", "DE": "de_DE", "KZ": "ru_RU", "SI": "sl_SI", "GB": "en_GB"}
 FALLBACK_LOCALE = "en_US"
+
+
+@lru_cache(maxsize=16)
+def address_pools(seed: int, metros: tuple[Place, ...]) -> dict[str, list[tuple[str, str, float, float]]]:
+    """Recipient addresses and names per city, from the country's Faker locale. Pure in its
+    arguments, so a sandbox that resets (or a test suite that builds many) makes them once."""
+    pools: dict[str, list[tuple[str, str, float, float]]] = {}
+    fakers: dict[str, Faker] = {}
+    rng = random.Random(stream_seed(seed, "addresses"))
+    for metro in metros:
+        locale = FAKER_LOCALES.get(metro.country, FALLBACK_LOCALE)
+        if locale not in fakers:
+            fakers[locale] = Faker(locale)
+            fakers[locale].seed_instance(stream_seed(seed, f"faker:{locale}"))
+        fk = fakers[locale]
+        pools[metro.key] = [
+            (
+                fk.street_address(),
+                fk.name(),
+                metro.lat + rng.uniform(-0.12, 0.12),
+                metro.lon + rng.uniform(-0.15, 0.15),
+            )
+            for _ in range(ADDRESS_POOL)
+        ]
+    return pools
 
 
 def stream_seed(seed: int, name: str) -> int:
@@ -167,25 +193,7 @@ class World:
         return sorted(set(self.scenario.carriers) | partners)
 
     def _address_pools(self) -> dict[str, list[tuple[str, str, float, float]]]:
-        pools: dict[str, list[tuple[str, str, float, float]]] = {}
-        fakers: dict[str, Faker] = {}
-        rng = random.Random(stream_seed(self.seed, "addresses"))
-        for metro in self.net.metros:
-            locale = FAKER_LOCALES.get(metro.country, FALLBACK_LOCALE)
-            if locale not in fakers:
-                fakers[locale] = Faker(locale)
-                fakers[locale].seed_instance(stream_seed(self.seed, f"faker:{locale}"))
-            fk = fakers[locale]
-            pools[metro.key] = [
-                (
-                    fk.street_address(),
-                    fk.name(),
-                    metro.lat + rng.uniform(-0.12, 0.12),
-                    metro.lon + rng.uniform(-0.15, 0.15),
-                )
-                for _ in range(ADDRESS_POOL)
-            ]
-        return pools
+        return address_pools(self.seed, tuple(self.net.metros))
 
     def _expected_loads(self) -> tuple[dict[str, float], dict[str, float]]:
         """Expected parcels per normal day through each hub and into each delivery station,
