@@ -16,6 +16,11 @@ import time
 from typing import Any
 
 
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -32,6 +37,7 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
     engine = Engine(scenario)
     setup = time.perf_counter() - t0
     events = truths = 0
+    samples: list[tuple[int, float]] = []  # (parcels finished so far, current RSS MB)
     with open(os.devnull, "w", encoding="utf-8") as sink:
         t1 = time.perf_counter()
         for evs, done in engine.run():
@@ -41,7 +47,16 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
                 sink.write(t.to_json())
             events += len(evs)
             truths += len(done)
+            samples.append((truths, _current_rss_mb()))
         elapsed = time.perf_counter() - t1
+    # memory while a quarter, half and all of the parcels have finished: flat if only those in
+    # flight are held
+    marks = {}
+    for share in (0.25, 0.5, 1.0):
+        target = share * truths
+        marks[f"rss_mb_at_{int(share * 100)}pct_finished"] = next(
+            (round(rss, 1) for done, rss in samples if done >= target), round(samples[-1][1], 1)
+        )
     return {
         "kind": "world",
         "volume": volume,
@@ -54,6 +69,7 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
         "parcels_per_s": round(engine.parcels_created / elapsed),
         "events_per_s": round(events / elapsed),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
+        **marks,
     }
 
 

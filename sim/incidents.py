@@ -8,13 +8,58 @@ and a higher rate can only add lost parcels, never reshuffle the others.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
+from typing import Protocol
 
 from sim.events import ExceptionReason
 from sim.scenario import IncidentRates
 
 H = 3600.0
+_MASK = (1 << 64) - 1
+
+
+class Rng(Protocol):
+    """What a parcel's story draws from: ``random.Random`` fits, and so does ``ParcelRng``."""
+
+    def random(self) -> float: ...
+    def uniform(self, a: float, b: float) -> float: ...
+    def gauss(self, mu: float, sigma: float) -> float: ...
+    def randrange(self, n: int) -> int: ...
+
+
+class ParcelRng:
+    """SplitMix64: a parcel's own random stream in one integer of state.
+
+    A world at benchmark volume holds ~10^5 parcels in flight; a ``random.Random`` each (2.5 KB of
+    Mersenne-Twister state) would dominate memory. Statistically fine for incident draws, and
+    deterministic from its seed like everything else.
+    """
+
+    __slots__ = ("_state",)
+
+    def __init__(self, seed: int) -> None:
+        self._state = seed & _MASK
+
+    def _next(self) -> int:
+        self._state = z = (self._state + 0x9E3779B97F4A7C15) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+    def random(self) -> float:
+        return (self._next() >> 11) * 1.1102230246251565e-16  # 2**-53
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + (b - a) * self.random()
+
+    def randrange(self, n: int) -> int:
+        return min(n - 1, int(self.random() * n))
+
+    def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
+        u1 = 1.0 - self.random()  # (0, 1]: log is finite
+        u2 = self.random()
+        return mu + sigma * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
 
 # Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
 # up to two hours (Shippo/aggregator notes in research/realism.md §4, §9).
@@ -37,7 +82,7 @@ class ParcelFate:
     unclaimed: bool = False
 
 
-def draw_fate(rng: random.Random, rates: IncidentRates, n_legs: int, n_hubs: int) -> ParcelFate:
+def draw_fate(rng: Rng, rates: IncidentRates, n_legs: int, n_hubs: int) -> ParcelFate:
     """Draw a fresh parcel's incidents. The draw count is fixed so each rate owns its own uniform."""
     u_lost, u_lost_leg, u_lost_exc, u_lost_days, u_lost_where = (rng.random() for _ in range(5))
     u_damage, u_damage_hub = rng.random(), rng.random()
@@ -58,7 +103,7 @@ def draw_fate(rng: random.Random, rates: IncidentRates, n_legs: int, n_hubs: int
     return fate
 
 
-def attempt_failure(rng: random.Random, rate: float, attempt: int) -> ExceptionReason | None:
+def attempt_failure(rng: Rng, rate: float, attempt: int) -> ExceptionReason | None:
     """Whether delivery attempt ``attempt`` (1-based) fails, and why. Retries succeed more often
     (the recipient was notified), so later attempts fail at half the first-attempt rate."""
     u, u_reason = rng.random(), rng.random()
@@ -73,7 +118,7 @@ def attempt_failure(rng: random.Random, rate: float, attempt: int) -> ExceptionR
     return ExceptionReason.REFUSED
 
 
-def after_failed_attempt(rng: random.Random, rates: IncidentRates) -> str:
+def after_failed_attempt(rng: Rng, rates: IncidentRates) -> str:
     """``retry`` | ``pickup_point`` | ``return`` after a failed attempt (BNetzA outcome mix)."""
     u = rng.random()
     a = rates.after_failed_attempt
@@ -84,47 +129,47 @@ def after_failed_attempt(rng: random.Random, rates: IncidentRates) -> str:
     return "return"
 
 
-def lognormal_seconds(rng: random.Random, median_s: float, p95_s: float) -> float:
+def lognormal_seconds(rng: Rng, median_s: float, p95_s: float) -> float:
     sigma = math.log(p95_s / median_s) / 1.645
     return median_s * math.exp(sigma * rng.gauss(0.0, 1.0))
 
 
-def sort_seconds(rng: random.Random) -> float:
+def sort_seconds(rng: Rng) -> float:
     """Time on the sort floor once a parcel's turn comes (induction to outbound door)."""
     return lognormal_seconds(rng, 20 * 60, 60 * 60)
 
 
-def missed_connection(rng: random.Random, rate: float) -> bool:
+def missed_connection(rng: Rng, rate: float) -> bool:
     return rng.random() < rate
 
 
-def breakdown_delay(rng: random.Random, rate: float) -> float:
+def breakdown_delay(rng: Rng, rate: float) -> float:
     """Extra seconds on a line-haul trip from a breakdown (2–8 h), usually 0."""
     u, v = rng.random(), rng.random()
     return (2 + 6 * v) * H if u < rate else 0.0
 
 
-def customs_hold(rng: random.Random, rate: float) -> float:
+def customs_hold(rng: Rng, rate: float) -> float:
     """Seconds a cross-border parcel is held by customs (6–72 h), or 0 when released at once."""
     u, v = rng.random(), rng.random()
     return (6 + 66 * v * v) * H if u < rate else 0.0
 
 
-def customs_processing(rng: random.Random) -> float:
+def customs_processing(rng: Rng) -> float:
     return (1 + 2 * rng.random()) * H
 
 
-def pickup_point_collection(rng: random.Random) -> float:
+def pickup_point_collection(rng: Rng) -> float:
     """How long a recipient takes to collect from a locker / pickup point."""
     return lognormal_seconds(rng, 20 * H, 72 * H)
 
 
-def stop_time(rng: random.Random, first_s: float, last_s: float) -> float:
+def stop_time(rng: Rng, first_s: float, last_s: float) -> float:
     """Seconds-of-day of a parcel's stop on its courier route."""
     return first_s + (last_s - first_s) * rng.random()
 
 
-def visibility_lag(rng: random.Random, first: bool) -> float:
+def visibility_lag(rng: Rng, first: bool) -> float:
     u, v = rng.random(), rng.random()
     if first:
         lo, hi = FIRST_VISIBLE_LAG_S

@@ -140,7 +140,7 @@ class Parcel:
     carrier: str
     service: Service
     express: bool
-    rng: random.Random
+    rng: incidents.Rng
     fc: Facility
     dest: Place
     dest_location: Location
@@ -294,7 +294,7 @@ class World:
         self,
         facility_id: str,
         at: float,
-        rng: random.Random,
+        rng: incidents.Rng,
     ) -> tuple[float, ExceptionReason] | None:
         for start, end, cause, severity in self.closures.get(facility_id, ()):
             if start <= at < end and (severity >= 1.0 or rng.random() < severity):
@@ -483,7 +483,7 @@ class World:
         return first + second, len(first) - 1
 
     def new_return(
-        self, carrier: str, service: Service, customer: Place, fc: Facility, rng: random.Random
+        self, carrier: str, service: Service, customer: Place, fc: Facility, rng: incidents.Rng
     ) -> Parcel:
         """A customer's return to the merchant: dropped at a pickup point, carried to the FC."""
         net = self.net
@@ -567,7 +567,7 @@ class World:
         service: Service,
         fc: Facility,
         dest: Place,
-        rng: random.Random,
+        rng: incidents.Rng,
         case: PinnedCase | None = None,
     ) -> Parcel | None:
         cfg = self.scenario.carriers.get(carrier)
@@ -717,7 +717,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if is_return:
             service = Service.ECONOMY if Service.ECONOMY in mix else Service.GROUND
         dest = pick_destination(world, carrier, service, fc, u_dest)
-        prng = random.Random(stream_seed(world.seed, f"parcel:{index}"))
+        prng = incidents.ParcelRng(stream_seed(world.seed, f"parcel:{index}"))
         if is_return and dest is not None and world.net.serves(carrier, dest.key):
             parcel = world.new_return(carrier, service, dest, fc, prng)
             env.process(customer_return(env, world, parcel))
@@ -1186,7 +1186,7 @@ def pinned_case(env: simpy.Environment, world: World, case: PinnedCase) -> Proc:
     if fc is None:
         raise ValueError(f"case {case.name!r}: origin {case.origin!r} is not a fulfilment centre")
     dest = places.PLACES[case.destination]
-    rng = random.Random(stream_seed(world.seed, f"case:{case.name}"))
+    rng = incidents.ParcelRng(stream_seed(world.seed, f"case:{case.name}"))
     p = world.new_parcel(case.carrier, Service(case.service), fc, dest, rng, case)
     if p is None:
         raise ValueError(f"case {case.name!r}: {case.carrier} does not serve {case.destination}")

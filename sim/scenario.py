@@ -475,7 +475,11 @@ def parse_seconds(value: Any) -> float:
     return parse_duration(value)
 
 
-Seconds = Annotated[float, BeforeValidator(parse_seconds)]
+Seconds = Annotated[
+    float,
+    BeforeValidator(parse_seconds),
+    WithJsonSchema({"type": ["string", "number"], "format": "duration", "examples": ["250ms", "1.5s", 2]}),
+]
 Rate = Annotated[float, Field(ge=0, le=1)]
 
 
