@@ -146,6 +146,13 @@ class TokenIssuer:
             return "expired"
         return "ok"
 
+    def client_of(self, carrier: str, access_token: str | None) -> str | None:
+        """The client id a live token was issued to (rate limits count per client), else None."""
+        if not access_token or self.check(carrier, access_token) != "ok":
+            return None
+        token = self._issued.get(f"{carrier}:{access_token}")
+        return token.client_id if token is not None else None
+
     def expire_all(self, carrier: str | None = None) -> int:
         """Expire every live token (a token-expiry storm); returns how many were live."""
         with self._lock:

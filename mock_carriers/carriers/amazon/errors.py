@@ -122,3 +122,36 @@ def render_error(request: Request, status: int, kind: ErrorKind, message: str) -
             return sp_error(request_id, 503, "ServiceUnavailable", UNAVAILABLE_MESSAGE)
         return sp_error(request_id, 500, "InternalError", INTERNAL_MESSAGE)
     return invalid_request(request_id, message)
+
+
+# --- injected faults and rate limits (mock_carriers/faults.py) ----------------------------------
+#: getTracking's documented 429 (spec example); SP-API sends no Retry-After, only x-amzn-RequestId.
+TOO_MANY_REQUESTS_MESSAGE = "The total number of requests exceeded your allowed limit."
+#: 502/504 come from the gateway in front of SP-API; the spec documents only 500 and 503 [INFER].
+_SERVER_ERRORS: dict[int, tuple[str, str]] = {
+    500: ("InternalError", INTERNAL_MESSAGE),
+    502: ("InternalError", INTERNAL_MESSAGE),
+    503: ("ServiceUnavailable", UNAVAILABLE_MESSAGE),
+    504: ("ServiceUnavailable", UNAVAILABLE_MESSAGE),
+}
+
+
+def rate_limited(request: Request, retry_after: int | None = None, daily: bool = False) -> Response:
+    """SP-API throttling (or LWA's, on the token endpoint: RFC 6749-style body [INFER])."""
+    request_id = _request_id(request)
+    if is_lwa_path(request):
+        response = lwa_error(request_id, 429, "slow_down", "Request rate exceeded")
+    else:
+        response = sp_error(request_id, 429, "TooManyRequests", TOO_MANY_REQUESTS_MESSAGE)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def server_error(request: Request, status: int) -> Response:
+    request_id = _request_id(request)
+    if is_lwa_path(request):
+        error = "temporarily_unavailable" if status in (503, 504) else "server_error"
+        return lwa_error(request_id, status, error, "The authorization server is unavailable")
+    code, message = _SERVER_ERRORS.get(status, _SERVER_ERRORS[500])
+    return sp_error(request_id, status, code, message)

@@ -48,6 +48,9 @@ _GATEWAY_TITLES: dict[int, str] = {
     405: "Method Not Allowed",
     413: "Payload Too Large",
     429: "Too Many Requests",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 
@@ -103,8 +106,8 @@ def bad_request(request: Request, detail: str) -> Response:
     return problem(request, 400, "Bad Request", detail, gateway=False)
 
 
-def rate_limited(request: Request, retry_after: int | None = None) -> Response:
-    """The gateway's quota answer, for the sandbox's fault injection."""
+def rate_limited(request: Request, retry_after: int | None = None, daily: bool = False) -> Response:
+    """The gateway's quota answer, for the sandbox's fault injection (per second and per day alike)."""
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return problem(request, 429, _GATEWAY_TITLES[429], RATE_LIMIT_DETAIL, gateway=True, headers=headers)
 
@@ -118,3 +121,20 @@ def render_error(request: Request, status: int, kind: ErrorKind, message: str) -
     headers = {"Allow": ALLOWED_METHODS} if kind == "method_not_allowed" else None
     title = _GATEWAY_TITLES.get(status, "Error")
     return problem(request, status, title, message, gateway=True, headers=headers)
+
+
+#: Texts of the injected 5xx answers [INFER: no DHL 5xx body was found; RFC 7807 like the rest].
+_SERVER_DETAILS: dict[int, str] = {
+    500: "An internal error occurred. Please try again later.",
+    502: "The upstream service returned an invalid response.",
+    503: "The service is temporarily unavailable. Please try again later.",
+    504: "The upstream service did not answer in time.",
+}
+
+
+def server_error(request: Request, status: int) -> Response:
+    """A backend 500 (``title`` first, like the 404) or a gateway 502/503/504 (``status`` first)."""
+    detail = _SERVER_DETAILS.get(status, _SERVER_DETAILS[500])
+    if status == 500:
+        return problem(request, 500, "Internal Server Error", detail, gateway=False)
+    return problem(request, status, _GATEWAY_TITLES.get(status, "Error"), detail, gateway=True)

@@ -125,3 +125,22 @@ def render_error(request: Request, status: int, kind: ErrorKind, message: str) -
     elif status == 429:
         code, text = TOO_MANY_REQUESTS, MSG_TOO_MANY_REQUESTS
     return fedex_error(request, status, code, text)
+
+
+# --- injected faults and rate limits (mock_carriers/faults.py) ----------------------------------
+#: The daily-quota text of FedEx's rate-limit guide [DOC]; the quota resets at midnight GMT.
+MSG_DAILY_QUOTA = "Daily transaction quota exceeded. Retry after 12:00AM GMT"
+
+
+def rate_limited(request: Request, retry_after: int | None = None, daily: bool = False) -> Response:
+    """429 for the 10-second window or the daily quota (FedEx documents no Retry-After header)."""
+    message = MSG_DAILY_QUOTA if daily else MSG_TOO_MANY_REQUESTS
+    response = fedex_error(request, 429, TOO_MANY_REQUESTS, message)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def server_error(request: Request, status: int) -> Response:
+    """500 and 503 as the spec gives them; 502/504 (gateway) in the 500 shape [INFER]."""
+    return render_error(request, status, "internal", "")

@@ -56,3 +56,26 @@ def render_error(request: Request, status: int, kind: ErrorKind, message: str) -
     if kind == "bad_request":
         return ups_error(status, ("10400", message or "Invalid request"))
     return ups_error(status, _BY_KIND.get(kind, _BY_KIND["internal"]))
+
+
+# --- injected faults and rate limits (mock_carriers/faults.py) ----------------------------------
+# 429 as UPS's gateway answers it [OBS issue #123, the Paperless API behind the same gateway]; UPS
+# sends no rate-limit headers [DOC issue #8], so Retry-After appears only when the sandbox is told to.
+RATE_LIMITED = ("10429", "Too Many Requests")
+# 500 is the gateway's 10004 [SPEC]; 502/503/504 follow the 10000+status pattern of 10401/10429 [INFER].
+_SERVER_ERRORS: dict[int, tuple[str, str]] = {
+    500: _BY_KIND["internal"],
+    502: ("10502", "Bad Gateway"),
+    503: ("10503", "Service Unavailable"),
+    504: ("10504", "Gateway Timeout"),
+}
+
+
+def rate_limited(request: Request, retry_after: int | None = None, daily: bool = False) -> Response:
+    """UPS publishes no quotas, so a burst and a daily quota answer alike."""
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return ups_error(429, RATE_LIMITED, headers=headers)
+
+
+def server_error(request: Request, status: int) -> Response:
+    return ups_error(status, _SERVER_ERRORS.get(status, _BY_KIND["internal"]))

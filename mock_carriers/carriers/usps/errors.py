@@ -184,3 +184,42 @@ def render_error(request: Request, status: int, kind: ErrorKind, message: str) -
     title = GENERAL.get(status, "INTERNAL_SERVER_ERROR" if status >= 500 else "BAD_REQUEST")
     body = envelope(status, title, [item(status, str(status), message, title=title)], api_version=api_version)
     return respond(status, body)
+
+
+# --- injected faults and rate limits (mock_carriers/faults.py) ----------------------------------
+#: Titles of injected statuses: the inventory's General Errors where it has one; 502/504 are the
+#: gateway's status texts in the same style [INFER].
+_FAULT_TITLES: dict[int, str] = {**GENERAL, 502: "BAD_GATEWAY", 504: "GATEWAY_TIMEOUT"}
+_FAULT_DETAILS: dict[int, str] = {  # [INFER] the inventory leaves these messages empty
+    429: "The number of requests exceeded the limit for this application. Please try again later.",
+    500: "An internal error occurred. Please try again later.",
+    502: "The upstream service returned an invalid response.",
+    503: "The service is temporarily unavailable. Please try again later.",
+    504: "The upstream service did not answer in time.",
+}
+
+
+def _local_path(request: Request) -> str:
+    path = request.url.path
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):] or "/"
+    return path
+
+
+def _fault(request: Request, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    title = _FAULT_TITLES.get(status, "INTERNAL_SERVER_ERROR")
+    detail = _FAULT_DETAILS.get(status, _FAULT_DETAILS[500])
+    body = envelope(status, title, [item(status, str(status), detail, title=title)],
+                    api_version=api_version_for(_local_path(request)))
+    return respond(status, body, headers)
+
+
+def rate_limited(request: Request, retry_after: int | None = None, daily: bool = False) -> JSONResponse:
+    """429 ``TOO_MANY_REQUESTS`` with ``Retry-After`` [SPEC tracking-v3.yaml 429 headers]."""
+    return _fault(request, 429, {"Retry-After": str(retry_after)} if retry_after is not None else None)
+
+
+def server_error(request: Request, status: int) -> JSONResponse:
+    """5xx in the APIs' envelope; 503 carries ``Retry-After`` as the spec documents."""
+    return _fault(request, status)
