@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from mock_carriers.clock import ClockMode, SandboxClock
 from mock_carriers.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.faults import Faults
 from mock_carriers.store import InMemoryStore, Record, SqliteArchive
 from sim.engine import Engine
 from sim.events import CARRIERS, ParcelTruth, ScanEvent
@@ -73,10 +74,15 @@ class Sandbox:
         #: webhook dispatcher listens here. Kept across resets; told about resets via on_reset.
         self.listeners: list[Callable[[list[ScanEvent]], None]] = []
         self.on_reset: list[Callable[[], None]] = []
+        #: The webhook hub (``mock_carriers.webhooks.WebhookHub``) once an app runs one; carriers with
+        #: a push API of their own (UPS Track Alert) reach it through their context.
+        self.webhooks: Any = None
         #: Transform what a carrier shows of one tracking number at an instant (scan-data faults).
         #: Each gets (record, visible events, now) and returns the events to show; never the truth.
         self.view_filters: list[Callable[[Record, list[ScanEvent], datetime], list[ScanEvent]]] = []
         self._build()
+        #: HTTP faults, rate limits and scan-data faults (registers a view filter and a reset hook).
+        self.faults = Faults(self)
 
     def _build(self) -> None:
         mode, speed = self._initial_clock
@@ -179,3 +185,7 @@ class SandboxContext:
 
     def request_id(self, kind: str) -> str:
         return self.sandbox.request_id(self.carrier, kind)
+
+    @property
+    def webhooks(self) -> Any:
+        return self.sandbox.webhooks

@@ -26,7 +26,8 @@ def serve(
         endless=not args.stop_demand,
         engine_factory=world_source,
     )
-    app = create_app(sandbox=sandbox)
+    allow = list(getattr(args, "webhook_allow", None) or ())
+    app = create_app(sandbox=sandbox, webhook_allow=allow)
     base = f"http://{args.host}:{args.port}"
     console = Console(stderr=True, highlight=False)
     console.print(
@@ -36,5 +37,6 @@ def serve(
     for carrier in CARRIERS:
         console.print(f"  {carrier:<7} {base}/{carrier}")
     console.print(f"  control {base}/_sandbox/clock  (docs: {base}/docs)")
+    console.print(f"  webhooks {base}/_sandbox/webhooks  (targets: {', '.join(['loopback', *allow])})")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -272,3 +272,49 @@ def test_pinned_stories_do_not_change_the_rest_of_the_world(
         if json.loads(line)["tracking_number"] not in case_numbers
     ]
     assert with_cases == lines
+
+
+# Each pinned case, through the API of the carrier that carries it: (scenario, case, delivered?)
+CASES_THROUGH_APIS = [
+    ("lost_parcels", "lost-at-hub", False),
+    ("misdelivery", "misdelivered-to-neighbour", True),
+    ("weather_delay", "storm-delayed", True),
+    ("failed_attempts", "three-failed-then-returned", False),
+    ("failed_attempts", "collect-from-locker", True),
+    ("address_errors", "undeliverable-address", False),
+    ("international_customs", "customs-hold-released", True),
+]
+
+
+@pytest.mark.parametrize(("scenario_name", "case", "delivered"), CASES_THROUGH_APIS)
+def test_pinned_case_is_visible_through_its_carrier_api(
+    scenario_runs: dict[str, Path], scenario_name: str, case: str, delivered: bool
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from mock_carriers.app import create_app
+    from mock_carriers.sandbox import Sandbox
+    from sim.replay import RecordedWorld
+    from tests.test_served import CLIENTS
+
+    scenario, _ = load_scenario(scenario_name)
+    run = scenario_runs[scenario_name]
+    sandbox = Sandbox(
+        scenario,
+        clock_mode="instant",
+        endless=False,
+        retention=timedelta(days=60),  # the horizon is weeks out; keep finished parcels in memory
+        engine_factory=lambda: RecordedWorld(run, scenario),
+    )
+    with TestClient(create_app(sandbox=sandbox)) as http:
+        listed = {c["name"]: c for c in http.get("/_sandbox/cases").json()}
+        number, carrier = listed[case]["tracking_number"], listed[case]["carrier"]
+        client = CLIENTS[carrier](http, f"http://testserver/{carrier}")
+        client.authenticate()
+        r = client.track(number)
+        assert r.status_code == 200, r.text
+        client.validate(r)
+        detail = http.get(f"/_sandbox/parcels/{number}").json()
+        assert detail["truth"]["case"] == case
+        assert client.scan_count(r.json()) >= 3
+        assert client.is_delivered(r.json()) is delivered, (case, detail["status"])

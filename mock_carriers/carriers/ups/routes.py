@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from mock_carriers.context import CarrierContext
 
-from . import auth, errors, render
+from . import auth, errors, render, trackalert
 
 #: [SPEC Tracking.yaml] "Each inquiry number must be between 7 and 34 characters in length";
 #: UPS numbers are alphanumeric. Longer-but-alphanumeric junk such as ``1Z…xxxx`` still passes this
@@ -67,5 +67,9 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         else:
             body = render.render_track(view, inquiryNumber, ctx.now(), options)
         return JSONResponse(body, headers=echo)
+
+    @router.post(trackalert.SUBSCRIPTION_PATH, summary="Track Alert: subscribe tracking numbers")
+    async def track_alert_package(request: Request, version: str, subscription_type: str) -> Response:
+        return await trackalert.subscribe_package(request, ctx, version, subscription_type)
 
     return router
