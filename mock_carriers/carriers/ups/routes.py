@@ -37,7 +37,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         return await auth.create_token(request, ctx)
 
     @router.get(TRACK_PATH, summary="Tracking")
-    def track(request: Request, inquiryNumber: str) -> Response:
+    async def track(request: Request, inquiryNumber: str) -> Response:
         denied = auth.check_bearer(request, ctx)
         if denied is not None:
             return denied
