@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft4Validator
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 SPECS_DIR = Path(
     os.environ.get("PARCEL_SANDBOX_SPECS", Path(__file__).resolve().parents[2] / "shared" / "specs")
@@ -53,16 +53,20 @@ def load_spec(name: str) -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def _validator(name: str, schema: dict[str, Any]) -> Draft4Validator | OAS30Validator:
+def _validator(name: str, schema: dict[str, Any]) -> Draft4Validator | OAS30Validator | OAS31Validator:
     spec = load_spec(name)
     if "swagger" in spec:  # Swagger 2.0 (Amazon): JSON Schema draft 4 with #/definitions refs
         root = {**schema, "definitions": spec.get("definitions", {})}
         return Draft4Validator(root)
     root = {**schema, "components": spec.get("components", {})}
+    if str(spec.get("openapi", "")).startswith("3.1"):  # UPSTrackAlert.yaml: oneOf/const need 3.1
+        return OAS31Validator(root)
     return OAS30Validator(root)
 
 
-def _raise_first(validator: Draft4Validator | OAS30Validator, instance: Any, what: str) -> None:
+def _raise_first(
+    validator: Draft4Validator | OAS30Validator | OAS31Validator, instance: Any, what: str
+) -> None:
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     if errors:
         e = errors[0]
