@@ -15,13 +15,26 @@ TRACKING_SPEC_PATH = "/tracking/{trackingNumber}"
 NOT_FOUND_CODES = frozenset({"150002", "150006", "150009", "150010"})
 #: Spec-documented statuses of the tracking operation (others are validated as ``ErrorMessage``).
 DOCUMENTED = frozenset({200, 400, 401, 403, 404, 429, 503})
-TOKEN_FIELDS = {"access_token": str, "token_type": str, "issued_at": int, "expires_in": int,
-                "status": str, "scope": str, "issuer": str, "client_id": str}
+TOKEN_FIELDS = {
+    "access_token": str,
+    "token_type": str,
+    "issued_at": int,
+    "expires_in": int,
+    "status": str,
+    "scope": str,
+    "issuer": str,
+    "client_id": str,
+}
 
 
 class UspsClient:
-    def __init__(self, http: httpx.Client, base_url: str,
-                 client_id: str = "sandbox-client", client_secret: str = "sandbox-secret") -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base_url: str,
+        client_id: str = "sandbox-client",
+        client_secret: str = "sandbox-secret",
+    ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
@@ -31,16 +44,20 @@ class UspsClient:
     def authenticate(self) -> None:
         response = self.http.post(
             f"{self.base_url}/oauth2/v3/token",
-            json={"client_id": self.client_id, "client_secret": self.client_secret,
-                  "grant_type": "client_credentials"},
+            json={
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "grant_type": "client_credentials",
+            },
         )
         response.raise_for_status()
         self.token = response.json()["access_token"]
 
     def track(self, number: str) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return self.http.get(f"{self.base_url}/tracking/v3/tracking/{number}",
-                             params={"expand": "DETAIL"}, headers=headers)
+        return self.http.get(
+            f"{self.base_url}/tracking/v3/tracking/{number}", params={"expand": "DETAIL"}, headers=headers
+        )
 
     @staticmethod
     def scan_count(body: dict[str, Any]) -> int:

@@ -26,8 +26,9 @@ UPS_NUMBER = "1Z999AA10123456784"
 
 ACCESS_DENIED = "Access to requested resource is denied."
 INVALID_REQUEST = "Request is missing or has invalid parameters"
-NOT_FOUND_BODY = {"errors": [{"code": "NotFound",
-                              "message": "The requested resource is invalid or doesn't exist"}]}
+NOT_FOUND_BODY = {
+    "errors": [{"code": "NotFound", "message": "The requested resource is invalid or doesn't exist"}]
+}
 EVENT_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
@@ -46,8 +47,12 @@ def client_for(ctx: FakeContext) -> TestClient:
 
 
 def token_form(**overrides: str) -> dict[str, str]:
-    form = {"grant_type": "refresh_token", "refresh_token": "Atzr|seller-refresh",
-            "client_id": "amzn1.application-oa2-client.abc", "client_secret": "secret-1"}
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": "Atzr|seller-refresh",
+        "client_id": "amzn1.application-oa2-client.abc",
+        "client_secret": "secret-1",
+    }
     form.update(overrides)
     return {k: v for k, v in form.items() if v != ""}
 
@@ -102,8 +107,12 @@ def test_refresh_token_grant_returns_lwa_token_body(client: TestClient) -> None:
 
 
 def test_client_credentials_grant_returns_grantless_token_with_scope(client: TestClient) -> None:
-    response = client.post(TOKEN, data=token_form(grant_type="client_credentials", refresh_token="",
-                                                  scope="sellingpartnerapi::notifications"))
+    response = client.post(
+        TOKEN,
+        data=token_form(
+            grant_type="client_credentials", refresh_token="", scope="sellingpartnerapi::notifications"
+        ),
+    )
     assert response.status_code == 200
     body = response.json()
     assert list(body) == ["access_token", "scope", "token_type", "expires_in"]
@@ -120,14 +129,21 @@ def test_token_request_as_json_body_is_accepted(client: TestClient) -> None:
 
 def test_token_request_with_basic_client_credentials_is_accepted(client: TestClient) -> None:
     basic = base64.b64encode(b"amzn1.application-oa2-client.abc:secret-1").decode()
-    response = client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": "Atzr|x"},
-                           headers={"Authorization": f"Basic {basic}"})
+    response = client.post(
+        TOKEN,
+        data={"grant_type": "refresh_token", "refresh_token": "Atzr|x"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
     assert response.status_code == 200
 
 
 def test_grantless_token_works_on_tracking(client: TestClient) -> None:
-    response = client.post(TOKEN, data=token_form(grant_type="client_credentials", refresh_token="",
-                                                  scope="sellingpartnerapi::notifications"))
+    response = client.post(
+        TOKEN,
+        data=token_form(
+            grant_type="client_credentials", refresh_token="", scope="sellingpartnerapi::notifications"
+        ),
+    )
     assert track(client, NUMBERS["delivered"], response.json()["access_token"]).status_code == 200
 
 
@@ -173,23 +189,30 @@ def test_refresh_grant_without_refresh_token_is_invalid_request(client: TestClie
 def test_client_credentials_without_scope_is_invalid_request(client: TestClient) -> None:
     response = client.post(TOKEN, data=token_form(grant_type="client_credentials", refresh_token=""))
     assert response.status_code == 400
-    assert response.json() == {"error_description": "The request is missing a required parameter : scope",
-                               "error": "invalid_request"}
+    assert response.json() == {
+        "error_description": "The request is missing a required parameter : scope",
+        "error": "invalid_request",
+    }
 
 
 def test_client_credentials_with_unknown_scope_is_invalid_scope(client: TestClient) -> None:
-    response = client.post(TOKEN, data=token_form(grant_type="client_credentials", refresh_token="",
-                                                  scope="profile"))
+    response = client.post(
+        TOKEN, data=token_form(grant_type="client_credentials", refresh_token="", scope="profile")
+    )
     assert response.status_code == 400
-    assert response.json() == {"error_description": "An unknown scope was specified",
-                               "error": "invalid_scope"}
+    assert response.json() == {
+        "error_description": "An unknown scope was specified",
+        "error": "invalid_scope",
+    }
 
 
 def test_malformed_json_token_request_is_lwa_invalid_request(client: TestClient) -> None:
     response = client.post(TOKEN, content=b'{"grant_type": ', headers={"content-type": "application/json"})
     assert response.status_code == 400
-    assert response.json() == {"error_description": "The request body is malformed",
-                               "error": "invalid_request"}
+    assert response.json() == {
+        "error_description": "The request body is malformed",
+        "error": "invalid_request",
+    }
 
 
 # --- SP-API access token on getTracking -----------------------------------------------------------
@@ -205,9 +228,15 @@ def test_missing_access_token_is_403_unauthorized(client: TestClient) -> None:
 def test_unknown_access_token_is_403_invalid(client: TestClient) -> None:
     response = track(client, NUMBERS["delivered"], "Atza|not-a-token")
     assert response.status_code == 403
-    assert response.json() == {"errors": [{
-        "message": ACCESS_DENIED, "code": "Unauthorized",
-        "details": "The access token you provided is revoked, malformed or invalid."}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "message": ACCESS_DENIED,
+                "code": "Unauthorized",
+                "details": "The access token you provided is revoked, malformed or invalid.",
+            }
+        ]
+    }
     assert_spec_ok(response)
 
 
@@ -217,8 +246,11 @@ def test_token_without_lwa_prefix_is_rejected(client: TestClient, token: str) ->
 
 
 def test_authorization_bearer_header_is_not_an_sp_api_token(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING, params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                          headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        TRACKING,
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 403
 
 
@@ -230,15 +262,25 @@ def test_expired_access_token_is_403_expired_and_refresh_recovers() -> None:
     fake_time[0] += 3600
     response = track(client, NUMBERS["delivered"], token)
     assert response.status_code == 403
-    assert response.json() == {"errors": [{"message": ACCESS_DENIED, "code": "Unauthorized",
-                                           "details": "The access token you provided has expired."}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "message": ACCESS_DENIED,
+                "code": "Unauthorized",
+                "details": "The access token you provided has expired.",
+            }
+        ]
+    }
     assert_spec_ok(response)
     assert track(client, NUMBERS["delivered"], get_token(client)).status_code == 200
 
 
 def test_access_token_header_name_is_case_insensitive(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING, params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                          headers={"X-Amz-Access-Token": token})
+    response = client.get(
+        TRACKING,
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"X-Amz-Access-Token": token},
+    )
     assert response.status_code == 200
 
 
@@ -285,8 +327,13 @@ def test_request_ids_differ_per_request(client: TestClient, token: str) -> None:
 
 def test_payload_key_order_follows_the_spec(client: TestClient, token: str) -> None:
     payload = track(client, NUMBERS["delivered"], token).json()["payload"]
-    assert list(payload) == ["trackingId", "alternateLegTrackingId", "eventHistory", "promisedDeliveryDate",
-                             "summary"]
+    assert list(payload) == [
+        "trackingId",
+        "alternateLegTrackingId",
+        "eventHistory",
+        "promisedDeliveryDate",
+        "summary",
+    ]
     assert list(payload["summary"]) == ["status", "trackingDetailCodes"]
     assert list(payload["summary"]["trackingDetailCodes"]) == ["forward", "returns"]
     assert list(payload["eventHistory"][0]) == ["eventCode", "location", "eventTime", "shipmentType"]
@@ -297,8 +344,10 @@ def test_delivered_story_ends_delivered(client: TestClient, token: str) -> None:
     payload = body["payload"]
     assert payload["summary"]["status"] == "Delivered"
     assert payload["eventHistory"][-1]["eventCode"] == "Delivered"
-    assert payload["summary"]["trackingDetailCodes"] == {"forward": ["DeliveredToPorch", "Signed"],
-                                                         "returns": []}
+    assert payload["summary"]["trackingDetailCodes"] == {
+        "forward": ["DeliveredToPorch", "Signed"],
+        "returns": [],
+    }
     assert AmazonClient.is_delivered(body)
 
 
@@ -308,18 +357,29 @@ def test_events_are_oldest_first_in_utc_with_milliseconds(client: TestClient, to
     assert all(EVENT_TIME.match(t) for t in times)
     assert times == sorted(times)
     # LABEL_CREATED happened 09:15 at UTC-05:00.
-    assert history[0] == {"eventCode": "ReadyForReceive",
-                          "location": {"stateOrRegion": "OH", "city": "Columbus", "countryCode": "US",
-                                       "postalCode": "43215"},
-                          "eventTime": "2026-11-02T14:15:00.000Z", "shipmentType": "FORWARD"}
+    assert history[0] == {
+        "eventCode": "ReadyForReceive",
+        "location": {"stateOrRegion": "OH", "city": "Columbus", "countryCode": "US", "postalCode": "43215"},
+        "eventTime": "2026-11-02T14:15:00.000Z",
+        "shipmentType": "FORWARD",
+    }
 
 
 def test_delivered_story_event_codes(client: TestClient, token: str) -> None:
     history = track(client, NUMBERS["delivered"], token).json()["payload"]["eventHistory"]
     assert [e["eventCode"] for e in history] == [
-        "ReadyForReceive", "PickupDone", "ArrivedAtCarrierFacility", "ArrivedAtCarrierFacility", "Departed",
-        "ArrivedAtCarrierFacility", "ArrivedAtCarrierFacility", "ArrivedAtCarrierFacility", "Departed",
-        "ArrivedAtCarrierFacility", "OutForDelivery", "Delivered",
+        "ReadyForReceive",
+        "PickupDone",
+        "ArrivedAtCarrierFacility",
+        "ArrivedAtCarrierFacility",
+        "Departed",
+        "ArrivedAtCarrierFacility",
+        "ArrivedAtCarrierFacility",
+        "ArrivedAtCarrierFacility",
+        "Departed",
+        "ArrivedAtCarrierFacility",
+        "OutForDelivery",
+        "Delivered",
     ]
 
 
@@ -336,14 +396,17 @@ def test_clock_moves_reveal_more_events(ctx: FakeContext, client: TestClient, to
 
 
 def test_label_without_visible_scans_is_pre_transit_with_label_time_promise(
-        ctx: FakeContext, client: TestClient, token: str) -> None:
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.clock = datetime(2026, 11, 1, tzinfo=UTC)
     response = track(client, NUMBERS["delivered"], token)
     assert response.status_code == 200
     payload = assert_spec_ok(response)["payload"]
     assert payload["eventHistory"] == []
-    assert payload["summary"] == {"status": "PreTransit",
-                                  "trackingDetailCodes": {"forward": [], "returns": []}}
+    assert payload["summary"] == {
+        "status": "PreTransit",
+        "trackingDetailCodes": {"forward": [], "returns": []},
+    }
     assert payload["promisedDeliveryDate"] == "2026-11-06T02:00:00.000Z"  # 2026-11-05T20:00-06:00
 
 
@@ -365,7 +428,8 @@ def test_out_for_delivery_status(ctx: FakeContext, client: TestClient, token: st
 
 
 def test_arrival_at_delivery_station_carries_arrived_at_local_facility(
-        ctx: FakeContext, client: TestClient, token: str) -> None:
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.clock = datetime(2026, 11, 6, 6, 0, tzinfo=UTC)
     payload = track(client, NUMBERS["delivered"], token).json()["payload"]
     assert payload["summary"]["trackingDetailCodes"]["forward"] == ["ArrivedAtLocalFacility"]
@@ -374,12 +438,15 @@ def test_arrival_at_delivery_station_carries_arrived_at_local_facility(
 def test_failed_attempt_shows_customer_unavailable(ctx: FakeContext, client: TestClient, token: str) -> None:
     ctx.clock = datetime(2026, 11, 6, 19, 0, tzinfo=UTC)
     payload = track(client, NUMBERS["failed_then_locker"], token).json()["payload"]
-    assert payload["summary"] == {"status": "DeliveryAttempted",
-                                  "trackingDetailCodes": {"forward": ["CustomerUnavailable"], "returns": []}}
+    assert payload["summary"] == {
+        "status": "DeliveryAttempted",
+        "trackingDetailCodes": {"forward": ["CustomerUnavailable"], "returns": []},
+    }
 
 
 def test_pickup_point_shows_awaiting_customer_pickup(
-        ctx: FakeContext, client: TestClient, token: str) -> None:
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.clock = datetime(2026, 11, 7, 15, 0, tzinfo=UTC)
     payload = track(client, NUMBERS["failed_then_locker"], token).json()["payload"]
     assert payload["eventHistory"][-1]["eventCode"] == "AvailableForPickup"
@@ -396,8 +463,12 @@ def test_returned_story_has_returns_leg_like_the_spec_example(client: TestClient
     body = track(client, NUMBERS["returned"], token).json()
     payload = body["payload"]
     tail = [(e["eventCode"], e["shipmentType"]) for e in payload["eventHistory"][-4:]]
-    assert tail == [("Undeliverable", "FORWARD"), ("ReturnInitiated", "RETURNS"), ("Departed", "RETURNS"),
-                    ("Delivered", "RETURNS")]
+    assert tail == [
+        ("Undeliverable", "FORWARD"),
+        ("ReturnInitiated", "RETURNS"),
+        ("Departed", "RETURNS"),
+        ("Delivered", "RETURNS"),
+    ]
     assert payload["summary"] == {
         "status": "Delivered",
         "trackingDetailCodes": {"forward": ["AddressNotFound"], "returns": ["Signed"]},
@@ -423,32 +494,40 @@ def test_lost_story_ends_lost(client: TestClient, token: str) -> None:
 
 
 def test_lost_parcel_before_the_lost_scan_just_stops(
-        ctx: FakeContext, client: TestClient, token: str) -> None:
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.clock = datetime(2026, 11, 8, tzinfo=UTC)
     payload = track(client, NUMBERS["lost"], token).json()["payload"]
     assert payload["summary"]["status"] == "InTransit"
 
 
 def test_damage_exception_is_undeliverable_with_damaged(
-        ctx: FakeContext, client: TestClient, token: str) -> None:
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.clock = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)
     payload = track(client, NUMBERS["damaged"], token).json()["payload"]
     assert payload["eventHistory"][-1]["eventCode"] == "Undeliverable"
-    assert payload["summary"] == {"status": "Undeliverable",
-                                  "trackingDetailCodes": {"forward": ["Damaged"], "returns": []}}
+    assert payload["summary"] == {
+        "status": "Undeliverable",
+        "trackingDetailCodes": {"forward": ["Damaged"], "returns": []},
+    }
 
 
 def test_refusal_is_rejected(ctx: FakeContext, client: TestClient, token: str) -> None:
     ctx.clock = datetime(2026, 11, 6, 19, 0, tzinfo=UTC)
     payload = track(client, NUMBERS["damaged"], token).json()["payload"]
-    assert payload["summary"] == {"status": "Rejected",
-                                  "trackingDetailCodes": {"forward": ["Rejected"], "returns": []}}
+    assert payload["summary"] == {
+        "status": "Rejected",
+        "trackingDetailCodes": {"forward": ["Rejected"], "returns": []},
+    }
 
 
 def test_business_id_header_is_accepted(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING, params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                          headers={"x-amz-access-token": token,
-                                   "x-amzn-shipping-business-id": "AmazonShipping_US"})
+    response = client.get(
+        TRACKING,
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"x-amz-access-token": token, "x-amzn-shipping-business-id": "AmazonShipping_US"},
+    )
     assert response.status_code == 200
 
 
@@ -488,8 +567,9 @@ def test_other_carriers_number_is_404_not_found(client: TestClient, token: str) 
 def test_malformed_tracking_id_is_400_invalid_request(client: TestClient, token: str) -> None:
     response = track(client, "TBA 3049-39575!", token)
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"code": "InvalidRequest", "message": INVALID_REQUEST,
-                                           "details": "TrackingId is invalid"}]}
+    assert response.json() == {
+        "errors": [{"code": "InvalidRequest", "message": INVALID_REQUEST, "details": "TrackingId is invalid"}]
+    }
     assert_spec_ok(response)
 
 
@@ -502,32 +582,52 @@ def test_overlong_tracking_id_is_400_invalid_request(client: TestClient, token: 
 def test_missing_tracking_id_is_400(client: TestClient, token: str) -> None:
     response = client.get(TRACKING, params={"carrierId": "AMZN_US"}, headers={"x-amz-access-token": token})
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"code": "InvalidRequest", "message": INVALID_REQUEST,
-                                           "details": "TrackingId is missing in the request"}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "InvalidRequest",
+                "message": INVALID_REQUEST,
+                "details": "TrackingId is missing in the request",
+            }
+        ]
+    }
     assert_spec_ok(response)
 
 
 def test_missing_carrier_id_is_400_as_in_the_spec_example(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING, params={"trackingId": NUMBERS["delivered"]},
-                          headers={"x-amz-access-token": token})
+    response = client.get(
+        TRACKING, params={"trackingId": NUMBERS["delivered"]}, headers={"x-amz-access-token": token}
+    )
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"code": "InvalidRequest", "message": INVALID_REQUEST,
-                                           "details": "CarrierId is missing in the request"}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "InvalidRequest",
+                "message": INVALID_REQUEST,
+                "details": "CarrierId is missing in the request",
+            }
+        ]
+    }
     assert response.headers["x-amzn-RateLimit-Limit"] == "80.0"
 
 
 def test_wrong_carrier_id_is_400(client: TestClient, token: str) -> None:
     response = track(client, NUMBERS["delivered"], token, carrierId="UPS")
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"code": "InvalidRequest", "message": INVALID_REQUEST,
-                                           "details": "CarrierId UPS is invalid"}]}
+    assert response.json() == {
+        "errors": [
+            {"code": "InvalidRequest", "message": INVALID_REQUEST, "details": "CarrierId UPS is invalid"}
+        ]
+    }
     assert_spec_ok(response)
 
 
 def test_unknown_business_id_is_400(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING, params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                          headers={"x-amz-access-token": token,
-                                   "x-amzn-shipping-business-id": "AmazonShipping_XX"})
+    response = client.get(
+        TRACKING,
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"x-amz-access-token": token, "x-amzn-shipping-business-id": "AmazonShipping_XX"},
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "InvalidRequest"
     assert_spec_ok(response)
@@ -541,8 +641,12 @@ def test_path_junk_is_amazon_404(client: TestClient, token: str) -> None:
 
 
 def test_trailing_slash_is_not_redirected(client: TestClient, token: str) -> None:
-    response = client.get(TRACKING + "/", params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                          headers={"x-amz-access-token": token}, follow_redirects=False)
+    response = client.get(
+        TRACKING + "/",
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"x-amz-access-token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 404
     assert response.json() == NOT_FOUND_BODY
 
@@ -550,33 +654,45 @@ def test_trailing_slash_is_not_redirected(client: TestClient, token: str) -> Non
 def test_wrong_method_on_tracking_is_amazon_shaped_405(client: TestClient, token: str) -> None:
     response = client.post(TRACKING, headers={"x-amz-access-token": token})
     assert response.status_code == 405
-    assert response.json() == {"errors": [{"code": "InvalidRequest",
-                                           "message": "The requested method is not supported."}]}
+    assert response.json() == {
+        "errors": [{"code": "InvalidRequest", "message": "The requested method is not supported."}]
+    }
     validate_schema("amazon", "ErrorList", response.json())
 
 
 def test_wrong_method_on_token_endpoint_is_lwa_shaped_405(client: TestClient) -> None:
     response = client.get(TOKEN)
     assert response.status_code == 405
-    assert response.json() == {"error_description": "The HTTP method is not supported",
-                               "error": "invalid_request"}
+    assert response.json() == {
+        "error_description": "The HTTP method is not supported",
+        "error": "invalid_request",
+    }
 
 
 def test_huge_body_on_tracking_is_amazon_413(client: TestClient, token: str) -> None:
-    response = client.request("GET", TRACKING,
-                              params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
-                              headers={"x-amz-access-token": token}, content=b"x" * ((1 << 20) + 1))
+    response = client.request(
+        "GET",
+        TRACKING,
+        params={"trackingId": NUMBERS["delivered"], "carrierId": "AMZN_US"},
+        headers={"x-amz-access-token": token},
+        content=b"x" * ((1 << 20) + 1),
+    )
     assert response.status_code == 413
-    assert response.json() == {"errors": [{
-        "code": "InvalidRequest",
-        "message": "The request payload size is greater than maximum accepted size.",
-    }]}
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "InvalidRequest",
+                "message": "The request payload size is greater than maximum accepted size.",
+            }
+        ]
+    }
     assert_spec_ok(response)
 
 
 def test_huge_body_on_token_endpoint_is_lwa_413(client: TestClient) -> None:
-    response = client.post(TOKEN, content=b"a" * ((1 << 20) + 1),
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        TOKEN, content=b"a" * ((1 << 20) + 1), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 413
     assert response.json() == {"error_description": "The request is too large", "error": "invalid_request"}
 
@@ -593,8 +709,9 @@ def test_no_response_is_fastapi_default_or_500(client: TestClient, token: str) -
         client.delete(TRACKING, headers=auth),
         client.put(TOKEN),
         client.post(TOKEN),
-        client.post(TOKEN, content=b"\xff\xfe",
-                    headers={"content-type": "application/x-www-form-urlencoded"}),
+        client.post(
+            TOKEN, content=b"\xff\xfe", headers={"content-type": "application/x-www-form-urlencoded"}
+        ),
         client.post(TOKEN, content=b"[1, 2]", headers={"content-type": "application/json"}),
         client.post(TOKEN, content=b"null", headers={"content-type": "application/json"}),
         client.post(TOKEN, json={"grant_type": 5, "client_id": ["a"], "client_secret": {"x": 1}}),

@@ -95,8 +95,16 @@ def test_token_body_has_ups_fields_all_strings(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     validate_response("ups_oauth", TOKEN, "post", 200, body)
-    assert list(body) == ["token_type", "issued_at", "client_id", "access_token", "scope", "expires_in",
-                          "refresh_count", "status"]
+    assert list(body) == [
+        "token_type",
+        "issued_at",
+        "client_id",
+        "access_token",
+        "scope",
+        "expires_in",
+        "refresh_count",
+        "status",
+    ]
     assert all(isinstance(v, str) for v in body.values())
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == "14399"
@@ -110,8 +118,10 @@ def test_token_issued_at_is_epoch_milliseconds(client: TestClient) -> None:
 
 
 def test_token_wrong_secret_rejected_when_credentials_are_listed(fake_time: list[float]) -> None:
-    ctx = make_ctx(tokens=TokenIssuer(seed=1, wall_clock=lambda: fake_time[0]),
-                   credentials=CredentialPolicy(allowed={"ups": {"acme-client": "acme-secret"}}))
+    ctx = make_ctx(
+        tokens=TokenIssuer(seed=1, wall_clock=lambda: fake_time[0]),
+        credentials=CredentialPolicy(allowed={"ups": {"acme-client": "acme-secret"}}),
+    )
     client = TestClient(create_carrier_app(ctx))
     r = client.post(TOKEN, auth=("acme-client", "wrong"), data={"grant_type": "client_credentials"})
     assert r.status_code == 401
@@ -135,8 +145,12 @@ def test_token_needs_client_credentials_grant(client: TestClient) -> None:
 
 
 def test_token_with_malformed_json_body_is_400(client: TestClient) -> None:
-    r = client.post(TOKEN, auth=("a", "b"), content=b'{"grant_type": "client_cred',
-                    headers={"Content-Type": "application/json"})
+    r = client.post(
+        TOKEN,
+        auth=("a", "b"),
+        content=b'{"grant_type": "client_cred',
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 400
     assert r.json() == error("10400", "Invalid/Missing grant_type")
 
@@ -151,8 +165,9 @@ def test_token_endpoint_rejects_get_with_ups_405(client: TestClient) -> None:
 
 
 def test_track_without_token_is_401_uj0001(client: TestClient) -> None:
-    r = client.get(f"/api/track/v1/details/{NUMBERS['delivered']}",
-                   headers={"transId": "t", "transactionSrc": "testing"})
+    r = client.get(
+        f"/api/track/v1/details/{NUMBERS['delivered']}", headers={"transId": "t", "transactionSrc": "testing"}
+    )
     assert r.status_code == 401
     assert r.json() == error("UJ0001", "Invalid token or token is not present")
     validate_schema("ups", "Response", r.json())
@@ -184,8 +199,10 @@ def test_token_still_works_one_second_before_expiry(client: TestClient, fake_tim
 
 def test_missing_trans_id_is_400(client: TestClient) -> None:
     token = get_token(client)
-    r = client.get(f"/api/track/v1/details/{NUMBERS['delivered']}",
-                   headers={"Authorization": f"Bearer {token}", "transactionSrc": "testing"})
+    r = client.get(
+        f"/api/track/v1/details/{NUMBERS['delivered']}",
+        headers={"Authorization": f"Bearer {token}", "transactionSrc": "testing"},
+    )
     assert r.status_code == 400
     assert r.json() == error("VSS002", "Missing transId")
     validate_response("ups", TRACK, "get", 400, r.json())
@@ -193,17 +210,20 @@ def test_missing_trans_id_is_400(client: TestClient) -> None:
 
 def test_missing_transaction_src_is_400(client: TestClient) -> None:
     token = get_token(client)
-    r = client.get(f"/api/track/v1/details/{NUMBERS['delivered']}",
-                   headers={"Authorization": f"Bearer {token}", "transId": "t-1"})
+    r = client.get(
+        f"/api/track/v1/details/{NUMBERS['delivered']}",
+        headers={"Authorization": f"Bearer {token}", "transId": "t-1"},
+    )
     assert r.status_code == 400
     assert r.json() == error("VSS004", "Missing transactionSrc")
 
 
 def test_header_names_are_case_insensitive_and_echoed(client: TestClient) -> None:
     token = get_token(client)
-    r = client.get(f"/api/track/v1/details/{NUMBERS['delivered']}",
-                   headers={"AUTHORIZATION": f"bearer {token}", "TRANSID": "abc-123",
-                            "TransactionSRC": "shop"})
+    r = client.get(
+        f"/api/track/v1/details/{NUMBERS['delivered']}",
+        headers={"AUTHORIZATION": f"bearer {token}", "TRANSID": "abc-123", "TransactionSRC": "shop"},
+    )
     assert r.status_code == 200
     assert r.headers["transId"] == "abc-123"
     assert r.headers["transactionSrc"] == "shop"
@@ -213,8 +233,9 @@ def test_header_names_are_case_insensitive_and_echoed(client: TestClient) -> Non
 
 
 @pytest.mark.parametrize("kind", list(NUMBERS))
-def test_every_story_validates_and_shows_every_visible_event(client: TestClient, ctx: FakeContext,
-                                                             kind: str) -> None:
+def test_every_story_validates_and_shows_every_visible_event(
+    client: TestClient, ctx: FakeContext, kind: str
+) -> None:
     number = NUMBERS[kind]
     body = ok_body(client, number, returnMilestones="true")
     shipment = body["trackResponse"]["shipment"][0]
@@ -227,8 +248,12 @@ def test_every_story_validates_and_shows_every_visible_event(client: TestClient,
 
 def test_delivered_story_ends_with_ups_delivered_status(client: TestClient) -> None:
     pkg = package(ok_body(client, NUMBERS["delivered"]))
-    assert pkg["activity"][0]["status"] == {"type": "D", "description": "DELIVERED ", "code": "FS",
-                                            "statusCode": "011"}
+    assert pkg["activity"][0]["status"] == {
+        "type": "D",
+        "description": "DELIVERED ",
+        "code": "FS",
+        "statusCode": "011",
+    }
     assert pkg["currentStatus"] == {"description": "Delivered", "code": "011"}
     assert pkg["deliveryDate"] == [{"type": "DEL", "date": "20261106"}]
     assert pkg["deliveryTime"] == {"type": "DEL", "endTime": "121000"}
@@ -247,8 +272,12 @@ def test_times_are_local_with_gmt_fields(client: TestClient) -> None:
     destination_scan = next(a for a in activity if a["status"]["code"] == "DS")
     # 23:30 in Chicago (-06:00) is 05:30 GMT the next day.
     assert {k: destination_scan[k] for k in ("date", "time", "gmtDate", "gmtTime", "gmtOffset")} == {
-        "date": "20261105", "time": "233000", "gmtDate": "20261106", "gmtTime": "05:30:00",
-        "gmtOffset": "-06:00"}
+        "date": "20261105",
+        "time": "233000",
+        "gmtDate": "20261106",
+        "gmtTime": "05:30:00",
+        "gmtOffset": "-06:00",
+    }
     pickup = next(a for a in activity if a["status"]["code"] == "PU")
     assert (pickup["date"], pickup["time"], pickup["gmtOffset"]) == ("20261102", "171500", "-05:00")
 
@@ -257,8 +286,12 @@ def test_location_comes_from_the_scan_place(client: TestClient) -> None:
     activity = package(ok_body(client, NUMBERS["delivered"]))["activity"]
     arrival = next(a for a in activity if a["status"]["code"] == "AR")
     assert arrival["location"]["address"] == {
-        "city": "Louisville", "stateProvince": "KY", "postalCode": "40209",
-        "countryCode": "US", "country": "US"}
+        "city": "Louisville",
+        "stateProvince": "KY",
+        "postalCode": "40209",
+        "countryCode": "US",
+        "country": "US",
+    }
     assert len(arrival["location"]["slic"]) == 4
 
 
@@ -266,8 +299,11 @@ def test_label_created_shows_country_only_like_ups(client: TestClient) -> None:
     label = package(ok_body(client, NUMBERS["delivered"]))["activity"][-1]
     assert label["location"] == {"address": {"countryCode": "US", "country": "US"}}
     assert label["status"] == {
-        "type": "M", "code": "MP", "statusCode": "003",
-        "description": "Shipper created a label, UPS has not received the package yet. "}
+        "type": "M",
+        "code": "MP",
+        "statusCode": "003",
+        "description": "Shipper created a label, UPS has not received the package yet. ",
+    }
 
 
 def test_more_events_appear_as_the_clock_moves(client: TestClient, ctx: FakeContext) -> None:
@@ -282,7 +318,8 @@ def test_before_the_first_scan_is_visible_ups_has_nothing(client: TestClient, ct
     ctx.clock = datetime(2026, 11, 1, tzinfo=UTC)
     body = ok_body(client, NUMBERS["delivered"])
     assert body["trackResponse"]["shipment"][0]["warnings"] == [
-        {"code": "TW0001", "message": "Tracking Information Not Found"}]
+        {"code": "TW0001", "message": "Tracking Information Not Found"}
+    ]
 
 
 def test_estimate_is_scheduled_with_window_before_any_delay(client: TestClient, ctx: FakeContext) -> None:
@@ -335,15 +372,22 @@ def test_customs_and_usps_hand_over(client: TestClient) -> None:
 
 def test_lost_parcel_shows_an_investigation(client: TestClient) -> None:
     pkg = package(ok_body(client, NUMBERS["lost"]))
-    assert pkg["activity"][0]["status"] == {"type": "X", "description": "Lost package investigation",
-                                            "code": "UO", "statusCode": "129"}
+    assert pkg["activity"][0]["status"] == {
+        "type": "X",
+        "description": "Lost package investigation",
+        "code": "UO",
+        "statusCode": "129",
+    }
     assert pkg["deliveryDate"] == []
 
 
 def test_delivery_attempts_are_numbered_and_refusal_is_its_own_status(client: TestClient) -> None:
     activity = package(ok_body(client, NUMBERS["damaged"]))["activity"]
     assert [(a["status"]["code"], a["status"]["statusCode"]) for a in activity[:3]] == [
-        ("95", "023"), ("KT", "064"), ("45", "059")]
+        ("95", "023"),
+        ("KT", "064"),
+        ("45", "059"),
+    ]
 
 
 def test_milestones_oldest_first_only_when_asked(client: TestClient) -> None:
@@ -351,7 +395,12 @@ def test_milestones_oldest_first_only_when_asked(client: TestClient) -> None:
     pkg = package(ok_body(client, NUMBERS["delivered"], returnMilestones="true"))
     milestones = pkg["milestones"]
     assert [m["description"] for m in milestones] == [
-        "Label Created", "We Have Your Package", "On the Way", "Out for Delivery", "Delivered"]
+        "Label Created",
+        "We Have Your Package",
+        "On the Way",
+        "Out for Delivery",
+        "Delivered",
+    ]
     assert all(m["state"] == "COMPLETE" for m in milestones)
     assert [m["current"] for m in milestones] == [False, False, False, False, True]
     assert milestones[-1]["linkedActivity"] == "0"
@@ -362,7 +411,8 @@ def test_signature_and_pod_only_when_asked(client: TestClient) -> None:
     plain = package(ok_body(client, NUMBERS["delivered"]))["deliveryInformation"]
     assert "signature" not in plain and "pod" not in plain
     info = package(ok_body(client, NUMBERS["delivered"], returnSignature="true", returnPOD="true"))[
-        "deliveryInformation"]
+        "deliveryInformation"
+    ]
     assert base64.b64decode(info["signature"]["image"]).startswith(b"GIF89a")
     assert NUMBERS["delivered"] in base64.b64decode(info["pod"]["content"]).decode()
 
@@ -373,8 +423,16 @@ def test_signature_and_pod_only_when_asked(client: TestClient) -> None:
 def test_unknown_number_is_200_with_tw0001(client: TestClient) -> None:
     r = track(client, UNKNOWN)
     assert r.status_code == 200
-    assert r.json() == {"trackResponse": {"shipment": [{"inquiryNumber": UNKNOWN, "warnings": [
-        {"code": "TW0001", "message": "Tracking Information Not Found"}]}]}}
+    assert r.json() == {
+        "trackResponse": {
+            "shipment": [
+                {
+                    "inquiryNumber": UNKNOWN,
+                    "warnings": [{"code": "TW0001", "message": "Tracking Information Not Found"}],
+                }
+            ]
+        }
+    }
     validate_response("ups", TRACK, "get", 200, r.json())
 
 
@@ -433,8 +491,12 @@ def test_wrong_method_on_track_is_ups_shaped_405(client: TestClient) -> None:
 
 
 def test_huge_body_is_ups_shaped_413(client: TestClient) -> None:
-    r = client.post(TOKEN, auth=("a", "b"), content=b"grant_type=" + b"x" * (1 << 20),
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        TOKEN,
+        auth=("a", "b"),
+        content=b"grant_type=" + b"x" * (1 << 20),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 413
     assert r.json() == error("10413", "Request Entity Too Large")
 
@@ -447,11 +509,16 @@ def test_no_request_gets_fastapi_default_body_or_500(client: TestClient) -> None
         client.get("/api/track/v1/details/a/b/c", headers=headers(token)),
         client.delete(f"/api/track/v1/details/{NUMBERS['delivered']}", headers=headers(token)),
         client.put(TOKEN, content=b"{]", headers={"Content-Type": "application/json"}),
-        client.post(TOKEN, content=b"\xff\xfe", auth=("a", "b"),
-                    headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        client.post(
+            TOKEN,
+            content=b"\xff\xfe",
+            auth=("a", "b"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
         client.post(TOKEN, headers={"Authorization": "Basic !!!notbase64"}),
-        client.get(f"/api/track/v1/details/{NUMBERS['delivered']}",
-                   headers={**headers(token), "transId": " "}),
+        client.get(
+            f"/api/track/v1/details/{NUMBERS['delivered']}", headers={**headers(token), "transId": " "}
+        ),
         track(client, NUMBERS["delivered"], token, returnMilestones="maybe", locale="xx"),
     ]
     for r in responses:
@@ -512,8 +579,12 @@ def test_every_code_and_reason_pair_renders_a_known_ups_status() -> None:
 
 def test_ups_codes_come_from_ups_tables() -> None:
     tables = _ups_tables()
-    activity_codes = (tables["Movement Scans"] | tables["Manifest Codes"] | tables["Package Exceptions"]
-                      | tables["Delivery Codes"])
+    activity_codes = (
+        tables["Movement Scans"]
+        | tables["Manifest Codes"]
+        | tables["Package Exceptions"]
+        | tables["Delivery Codes"]
+    )
     # FS (delivered) and SR (customs release) are UPS's own, seen in responses and the specs' examples.
     observed = {"FS", "SR"}
     used = [*codes.EVENT_STATUS.values(), *codes.REASON_STATUS.values(), *codes.PARTNER_STATUS.values()]

@@ -58,8 +58,9 @@ def client_for(ctx: FakeContext) -> TestClient:
 
 
 def get_token(client: TestClient, client_id: str = "app-1", secret: str = "s3cret") -> str:
-    r = client.post(TOKEN, json={"client_id": client_id, "client_secret": secret,
-                                 "grant_type": "client_credentials"})
+    r = client.post(
+        TOKEN, json={"client_id": client_id, "client_secret": secret, "grant_type": "client_credentials"}
+    )
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
 
@@ -92,13 +93,26 @@ def token(client: TestClient) -> str:
 
 # --- OAuth ---------------------------------------------------------------------------------------
 
+
 def test_token_json_body_returns_usps_token(client: TestClient) -> None:
-    r = client.post(TOKEN, json={"client_id": "app-1", "client_secret": "s3cret",
-                                 "grant_type": "client_credentials"})
+    r = client.post(
+        TOKEN, json={"client_id": "app-1", "client_secret": "s3cret", "grant_type": "client_credentials"}
+    )
     assert r.status_code == 200
     body = r.json()
-    assert list(body) == ["access_token", "token_type", "issued_at", "expires_in", "status", "scope",
-                          "issuer", "client_id", "application_name", "api_products", "public_key"]
+    assert list(body) == [
+        "access_token",
+        "token_type",
+        "issued_at",
+        "expires_in",
+        "status",
+        "scope",
+        "issuer",
+        "client_id",
+        "application_name",
+        "api_products",
+        "public_key",
+    ]
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 28799 and isinstance(body["expires_in"], int)
     assert isinstance(body["issued_at"], int) and body["issued_at"] > 10**12  # epoch milliseconds
@@ -109,27 +123,33 @@ def test_token_json_body_returns_usps_token(client: TestClient) -> None:
 
 
 def test_token_form_body_accepted(client: TestClient) -> None:
-    r = client.post(TOKEN, data={"client_id": "app-1", "client_secret": "s3cret",
-                                 "grant_type": "client_credentials"})
+    r = client.post(
+        TOKEN, data={"client_id": "app-1", "client_secret": "s3cret", "grant_type": "client_credentials"}
+    )
     assert r.status_code == 200
     assert r.json()["token_type"] == "Bearer"
 
 
 def test_token_http_basic_credentials_accepted(client: TestClient) -> None:
     basic = base64.b64encode(b"app-1:s3cret").decode()
-    r = client.post(TOKEN, data={"grant_type": "client_credentials"},
-                    headers={"Authorization": f"Basic {basic}"})
+    r = client.post(
+        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert r.status_code == 200
     assert r.json()["client_id"] == "app-1"
 
 
 def test_token_wrong_secret_rejected_with_usps_body() -> None:
     ctx = make_ctx(credentials=CredentialPolicy(allowed={"usps": {"app-1": "right"}}))
-    r = client_for(ctx).post(TOKEN, json={"client_id": "app-1", "client_secret": "wrong",
-                                          "grant_type": "client_credentials"})
+    r = client_for(ctx).post(
+        TOKEN, json={"client_id": "app-1", "client_secret": "wrong", "grant_type": "client_credentials"}
+    )
     assert r.status_code == 401
-    assert r.json() == {"error": "invalid_client", "error_description": "Client authentication failed.",
-                        "error_uri": "https://datatracker.ietf.org/doc/html/rfc6749#page-45"}
+    assert r.json() == {
+        "error": "invalid_client",
+        "error_description": "Client authentication failed.",
+        "error_uri": "https://datatracker.ietf.org/doc/html/rfc6749#page-45",
+    }
 
 
 def test_token_listed_credentials_accepted() -> None:
@@ -140,8 +160,11 @@ def test_token_listed_credentials_accepted() -> None:
 def test_token_missing_client_id_is_invalid_request(client: TestClient) -> None:
     r = client.post(TOKEN, json={"client_secret": "s3cret", "grant_type": "client_credentials"})
     assert r.status_code == 400
-    assert r.json() == {"error": "invalid_request", "error_description": "Missing parameter: client_id",
-                        "error_uri": errors.OAUTH_ERROR_URI}
+    assert r.json() == {
+        "error": "invalid_request",
+        "error_description": "Missing parameter: client_id",
+        "error_uri": errors.OAUTH_ERROR_URI,
+    }
 
 
 def test_token_missing_grant_type_is_invalid_request(client: TestClient) -> None:
@@ -159,18 +182,23 @@ def test_token_unsupported_grant_type(client: TestClient) -> None:
 def test_token_malformed_json_is_invalid_request(client: TestClient) -> None:
     r = client.post(TOKEN, content=b'{"client_id": "a",', headers={"Content-Type": "application/json"})
     assert r.status_code == 400
-    assert r.json() == {"error": "invalid_request",
-                        "error_description": "The request body is not valid JSON.",
-                        "error_uri": errors.OAUTH_ERROR_URI}
+    assert r.json() == {
+        "error": "invalid_request",
+        "error_description": "The request body is not valid JSON.",
+        "error_uri": errors.OAUTH_ERROR_URI,
+    }
 
 
 # --- bearer token on tracking --------------------------------------------------------------------
 
+
 def test_tracking_without_token_is_401(client: TestClient) -> None:
     r = track(client, NUMBERS["delivered"], None, expand="DETAIL")
     assert r.status_code == 401
-    assert r.json() == {"apiVersion": "/tracking/v3",
-                        "error": {"code": "401", "message": errors.MSG_MISSING_TOKEN, "errors": []}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {"code": "401", "message": errors.MSG_MISSING_TOKEN, "errors": []},
+    }
     assert r.headers["www-authenticate"].startswith("Bearer realm=")
     validate_response("usps", SPEC_PATH, "get", 401, r.json())
 
@@ -178,8 +206,10 @@ def test_tracking_without_token_is_401(client: TestClient) -> None:
 def test_tracking_with_unknown_token_is_401(client: TestClient) -> None:
     r = track(client, NUMBERS["delivered"], "not-a-token", expand="DETAIL")
     assert r.status_code == 401
-    assert r.json() == {"apiVersion": "/tracking/v3", "error": {
-        "code": "401", "message": "The client application identifier is invalid.", "errors": []}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {"code": "401", "message": "The client application identifier is invalid.", "errors": []},
+    }
     validate_response("usps", SPEC_PATH, "get", 401, r.json())
 
 
@@ -193,8 +223,10 @@ def test_tracking_with_expired_token_is_401() -> None:
     fake_time[0] += 1
     r = track(client, NUMBERS["delivered"], token, expand="DETAIL")
     assert r.status_code == 401
-    assert r.json() == {"apiVersion": "/tracking/v3",
-                        "error": {"code": "401", "message": errors.MSG_EXPIRED_TOKEN, "errors": []}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {"code": "401", "message": errors.MSG_EXPIRED_TOKEN, "errors": []},
+    }
     assert 'error="invalid_token"' in r.headers["www-authenticate"]
     validate_response("usps", SPEC_PATH, "get", 401, r.json())
 
@@ -211,6 +243,7 @@ def test_refreshed_token_works_after_expiry() -> None:
 
 # --- tracking bodies -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", list(NUMBERS))
 def test_each_story_renders_spec_valid_detail(client: TestClient, token: str, kind: str) -> None:
     r = track(client, NUMBERS[kind], token, expand="DETAIL")
@@ -219,7 +252,10 @@ def test_each_story_renders_spec_valid_detail(client: TestClient, token: str, ki
     validate_response("usps", SPEC_PATH, "get", 200, body)
     status, category, code = FINAL_STATUS[kind]
     assert (body["status"], body["statusCategory"], body["trackingEvents"][0]["eventCode"]) == (
-        status, category, code)
+        status,
+        category,
+        code,
+    )
     assert body["trackingNumber"] == NUMBERS[kind]
     assert len(body["trackingEvents"]) == len(story(NUMBERS[kind], "usps", "ground", kind))
 
@@ -229,8 +265,10 @@ def test_delivered_story_ends_delivered(client: TestClient, token: str) -> None:
     assert body["statusCategory"] == "Delivered"
     assert body["trackingEvents"][0]["eventType"] == "Delivered, Front Door/Porch"
     assert body["trackingEvents"][0]["name"] == "DOE"
-    assert body["statusSummary"] == ("Your item was delivered at the front door or porch at 12:10 pm on "
-                                     "November 6, 2026 in CHICAGO, IL 60614.")
+    assert body["statusSummary"] == (
+        "Your item was delivered at the front door or porch at 12:10 pm on "
+        "November 6, 2026 in CHICAGO, IL 60614."
+    )
     assert "expectedDeliveryDate" not in body
     assert body["proofOfDeliveryEnabled"] is True
 
@@ -259,12 +297,18 @@ def test_event_locations_follow_usps_style(client: TestClient, token: str) -> No
     events = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()["trackingEvents"]
     by_code = {e["eventCode"]: e for e in events}
     assert (by_code["07"]["eventCity"], by_code["07"]["eventState"], by_code["07"]["eventZIP"]) == (
-        "CHICAGO", "IL", "60608")
+        "CHICAGO",
+        "IL",
+        "60608",
+    )
     assert by_code["A1"]["eventCity"] == "LOUISVILLE KY DISTRIBUTION CENTER"
     assert "eventState" not in by_code["A1"]
     for network_only in ("TL", "NT"):
         assert {k for k in by_code[network_only] if k.startswith("event")} == {
-            "eventType", "eventTimestamp", "eventCode"}
+            "eventType",
+            "eventTimestamp",
+            "eventCode",
+        }
     assert all(v is not None for e in events for v in e.values())
 
 
@@ -273,10 +317,16 @@ def test_summary_is_default_and_spec_valid(client: TestClient, token: str) -> No
     assert r.status_code == 200
     body = r.json()
     validate_response("usps", SPEC_PATH, "get", 200, body)
-    assert body == {"TrackResults": {"RequestSeqNumber": None, "TrackInfo": {
-        "@ID": NUMBERS["delivered"],
-        "TrackSummary": "Your item was delivered at the front door or porch at 12:10 pm on November 6, 2026 "
-                        "in CHICAGO, IL 60614."}}}
+    assert body == {
+        "TrackResults": {
+            "RequestSeqNumber": None,
+            "TrackInfo": {
+                "@ID": NUMBERS["delivered"],
+                "TrackSummary": "Your item was delivered at the front door or porch at 12:10 pm "
+                "on November 6, 2026 in CHICAGO, IL 60614.",
+            },
+        }
+    }
 
 
 def test_expand_is_case_insensitive(client: TestClient, token: str) -> None:
@@ -302,7 +352,9 @@ def test_expected_delivery_comes_from_latest_event(ctx: FakeContext, client: Tes
     early = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
     assert early["expectedDeliveryDate"] == "2026-11-05"
     assert (early["predictedDeliveryWindowStartTime"], early["predictedDeliveryWindowEndTime"]) == (
-        "09:00:00", "19:00:00")
+        "09:00:00",
+        "19:00:00",
+    )
     ctx.clock = datetime(2026, 11, 6, 15, 0, tzinfo=UTC)  # weather delay seen, out for delivery
     late = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
     assert late["statusCategory"] == "Out for Delivery"
@@ -311,8 +363,9 @@ def test_expected_delivery_comes_from_latest_event(ctx: FakeContext, client: Tes
     assert late["onTime"] is False
 
 
-def test_number_with_spaces_and_lowercase_is_normalized(ctx: FakeContext, client: TestClient,
-                                                         token: str) -> None:
+def test_number_with_spaces_and_lowercase_is_normalized(
+    ctx: FakeContext, client: TestClient, token: str
+) -> None:
     ctx.parcels["RB123456785US"] = story("RB123456785US", "usps", "international", "delivered")
     r = track(client, "rb 1234 5678 5us", token, expand="DETAIL")
     assert r.status_code == 200
@@ -321,8 +374,11 @@ def test_number_with_spaces_and_lowercase_is_normalized(ctx: FakeContext, client
 
 def test_partner_last_mile_leg_renders_as_parcel_select() -> None:
     full = story(PARTNER_NUMBER, "usps", "economy", "delivered")
-    from_handover = [e for e in full if e.code in (EventCode.ARRIVED_AT_DELIVERY_STATION,
-                                                   EventCode.OUT_FOR_DELIVERY, EventCode.DELIVERED)]
+    from_handover = [
+        e
+        for e in full
+        if e.code in (EventCode.ARRIVED_AT_DELIVERY_STATION, EventCode.OUT_FOR_DELIVERY, EventCode.DELIVERED)
+    ]
     label = dataclasses.replace(from_handover[0], code=EventCode.LABEL_CREATED)
     events = [dataclasses.replace(e, seq=i + 1) for i, e in enumerate([label, *from_handover])]
     truth = dataclasses.replace(truth_for(full), carrier="fedex", tracking_number="612345678901")
@@ -345,20 +401,33 @@ def test_foreign_scan_names_the_country() -> None:
 
 # --- not found / invalid -------------------------------------------------------------------------
 
+
 def test_label_without_visible_scans_is_404_150006(ctx: FakeContext, client: TestClient, token: str) -> None:
     ctx.clock = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # label exists, first scan not uploaded yet
     r = track(client, NUMBERS["delivered"], token, expand="DETAIL")
     assert r.status_code == 404
-    assert r.json() == {"apiVersion": "/tracking/v3", "error": {"code": "404", "message": "", "errors": [
-        {"title": "", "detail": errors.MSG_150006, "status": "404", "code": "150006"}]}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {
+            "code": "404",
+            "message": "",
+            "errors": [{"title": "", "detail": errors.MSG_150006, "status": "404", "code": "150006"}],
+        },
+    }
     validate_response("usps", SPEC_PATH, "get", 404, r.json())
 
 
 def test_unknown_usps_number_is_404(client: TestClient, token: str) -> None:
     r = track(client, UNKNOWN_VALID, token, expand="DETAIL")
     assert r.status_code == 404
-    assert r.json() == {"apiVersion": "/tracking/v3", "error": {"code": "404", "message": "", "errors": [
-        {"title": "", "detail": errors.MSG_NOT_AVAILABLE, "status": "404", "code": "150002"}]}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {
+            "code": "404",
+            "message": "",
+            "errors": [{"title": "", "detail": errors.MSG_NOT_AVAILABLE, "status": "404", "code": "150002"}],
+        },
+    }
     validate_response("usps", SPEC_PATH, "get", 404, r.json())
 
 
@@ -366,9 +435,22 @@ def test_unknown_usps_number_is_404(client: TestClient, token: str) -> None:
 def test_invalid_number_is_400_150002(client: TestClient, token: str, number: str) -> None:
     r = track(client, number, token, expand="DETAIL")
     assert r.status_code == 400
-    assert r.json() == {"apiVersion": "/tracking/v3", "error": {"code": "400", "message": "", "errors": [
-        {"title": "BAD_REQUEST", "detail": errors.MSG_150002, "status": "400", "code": "150002",
-         "source": {"parameter": "trackingNumber", "example": "9400111206206406260787"}}]}}
+    assert r.json() == {
+        "apiVersion": "/tracking/v3",
+        "error": {
+            "code": "400",
+            "message": "",
+            "errors": [
+                {
+                    "title": "BAD_REQUEST",
+                    "detail": errors.MSG_150002,
+                    "status": "400",
+                    "code": "150002",
+                    "source": {"parameter": "trackingNumber", "example": "9400111206206406260787"},
+                }
+            ],
+        },
+    }
     validate_response("usps", SPEC_PATH, "get", 400, r.json())
 
 
@@ -401,13 +483,18 @@ def test_other_carriers_parcel_is_not_shown() -> None:
 
 # --- bad requests ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("params", "parameter"), [
-    ({"expand": "FULL"}, "expand"),
-    ({"expand": "DETAIL", "destinationZIPCode": "6061"}, "destinationZIPCode"),
-    ({"expand": "DETAIL", "mailingDate": "yesterday"}, "mailingDate"),
-])
-def test_bad_query_parameter_is_400(client: TestClient, token: str, params: dict[str, str],
-                                    parameter: str) -> None:
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"expand": "FULL"}, "expand"),
+        ({"expand": "DETAIL", "destinationZIPCode": "6061"}, "destinationZIPCode"),
+        ({"expand": "DETAIL", "mailingDate": "yesterday"}, "mailingDate"),
+    ],
+)
+def test_bad_query_parameter_is_400(
+    client: TestClient, token: str, params: dict[str, str], parameter: str
+) -> None:
     r = track(client, NUMBERS["delivered"], token, **params)
     assert r.status_code == 400
     body = r.json()
@@ -417,13 +504,27 @@ def test_bad_query_parameter_is_400(client: TestClient, token: str, params: dict
 
 
 def test_valid_optional_parameters_accepted(client: TestClient, token: str) -> None:
-    r = track(client, NUMBERS["delivered"], token, expand="DETAIL", destinationZIPCode="60614",
-              mailingDate="2026-11-02")
+    r = track(
+        client,
+        NUMBERS["delivered"],
+        token,
+        expand="DETAIL",
+        destinationZIPCode="60614",
+        mailingDate="2026-11-02",
+    )
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/tracking/v3/nope", "/tracking/v3/tracking/", "/",
-                                  "/tracking/v2/tracking/1", TRACK + NUMBERS["delivered"] + "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tracking/v3/nope",
+        "/tracking/v3/tracking/",
+        "/",
+        "/tracking/v2/tracking/1",
+        TRACK + NUMBERS["delivered"] + "/",
+    ],
+)
 def test_path_junk_is_usps_404(client: TestClient, token: str, path: str) -> None:
     r = client.get(path, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 404
@@ -436,8 +537,13 @@ def test_path_junk_is_usps_404(client: TestClient, token: str, path: str) -> Non
 def test_wrong_method_on_tracking_is_usps_405(client: TestClient, token: str) -> None:
     r = client.post(TRACK + NUMBERS["delivered"], headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 405
-    assert r.json()["error"] == {"code": "405", "message": "METHOD_NOT_ALLOWED", "errors": [
-        {"title": "METHOD_NOT_ALLOWED", "detail": "Method not allowed.", "status": "405", "code": "405"}]}
+    assert r.json()["error"] == {
+        "code": "405",
+        "message": "METHOD_NOT_ALLOWED",
+        "errors": [
+            {"title": "METHOD_NOT_ALLOWED", "detail": "Method not allowed.", "status": "405", "code": "405"}
+        ],
+    }
 
 
 def test_wrong_method_on_token_is_405(client: TestClient) -> None:
@@ -457,13 +563,17 @@ def test_huge_body_is_413(client: TestClient) -> None:
 def test_no_request_gets_fastapi_default_or_500(client: TestClient, token: str) -> None:
     auth = {"Authorization": f"Bearer {token}"}
     responses = [
-        client.get("/nope"), client.put(TOKEN), client.delete(TRACK + NUMBERS["delivered"], headers=auth),
-        client.post(TOKEN, content=b"\xff\xfe",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        client.get("/nope"),
+        client.put(TOKEN),
+        client.delete(TRACK + NUMBERS["delivered"], headers=auth),
+        client.post(
+            TOKEN, content=b"\xff\xfe", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ),
         client.post(TOKEN, content=b"[1, 2]", headers={"Content-Type": "application/json"}),
         client.post(TOKEN, content=b"{", headers={"Content-Type": "application/json"}),
         client.post(TOKEN, content=b"x" * ((1 << 20) + 10)),
-        client.get(TRACK + "%00", headers=auth), client.get(TRACK + "a" * 2000, headers=auth),
+        client.get(TRACK + "%00", headers=auth),
+        client.get(TRACK + "a" * 2000, headers=auth),
         track(client, NUMBERS["delivered"], token, expand=""),
         client.get(TRACK + NUMBERS["delivered"], headers={"Authorization": "Basic Zm9vOmJhcg=="}),
     ]
@@ -476,8 +586,11 @@ def test_mounted_under_prefix_keeps_usps_shapes(ctx: FakeContext) -> None:
     root.mount("/usps", create_carrier_app(ctx))
     client = TestClient(root)
     token = get_token_at(client, "/usps")
-    ok = client.get("/usps" + TRACK + NUMBERS["delivered"], params={"expand": "DETAIL"},
-                    headers={"Authorization": f"Bearer {token}"})
+    ok = client.get(
+        "/usps" + TRACK + NUMBERS["delivered"],
+        params={"expand": "DETAIL"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert ok.status_code == 200
     bad = client.post("/usps" + TOKEN, content=b"{", headers={"Content-Type": "application/json"})
     assert bad.json()["error"] == "invalid_request"
@@ -486,20 +599,25 @@ def test_mounted_under_prefix_keeps_usps_shapes(ctx: FakeContext) -> None:
 
 
 def get_token_at(client: TestClient, prefix: str) -> str:
-    r = client.post(prefix + TOKEN, json={"client_id": "a", "client_secret": "b",
-                                          "grant_type": "client_credentials"})
+    r = client.post(
+        prefix + TOKEN, json={"client_id": "a", "client_secret": "b", "grant_type": "client_credentials"}
+    )
     return r.json()["access_token"]
 
 
 # --- determinism and code tables -----------------------------------------------------------------------
+
 
 def test_two_apps_give_byte_identical_tracking_bodies() -> None:
     bodies = []
     for _ in range(2):
         client = client_for(make_ctx())
         token = get_token(client)
-        run = [track(client, tn, token, expand=expand).content
-               for tn in NUMBERS.values() for expand in ("DETAIL", "SUMMARY")]
+        run = [
+            track(client, tn, token, expand=expand).content
+            for tn in NUMBERS.values()
+            for expand in ("DETAIL", "SUMMARY")
+        ]
         run.append(track(client, UNKNOWN_VALID, token, expand="DETAIL").content)
         bodies.append(run)
     assert bodies[0] == bodies[1]
@@ -524,19 +642,29 @@ def test_every_exception_reason_is_mapped() -> None:
 
 
 def test_delivered_variants_follow_delivery_location() -> None:
-    base = dataclasses.replace(story(NUMBERS["delivered"], "usps")[0], code=EventCode.DELIVERED,
-                               location=ADDRESS)
+    base = dataclasses.replace(
+        story(NUMBERS["delivered"], "usps")[0], code=EventCode.DELIVERED, location=ADDRESS
+    )
     for where, text in codes.DELIVERED_AT.items():
         assert codes.usps_event(dataclasses.replace(base, details={"delivery_location": where})).text == text
     departed = dataclasses.replace(base, code=EventCode.DEPARTED_FACILITY, location=DEST_STATION)
     assert codes.usps_event(departed).code == "SF"
 
 
-KNOWN_CATEGORIES = {codes.PRE_SHIPMENT, codes.ACCEPTED, codes.IN_TRANSIT, codes.OUT_FOR_DELIVERY,
-                    codes.DELIVERY_ATTEMPT, codes.DELIVERED, codes.AVAILABLE_FOR_PICKUP, codes.ALERT}
+KNOWN_CATEGORIES = {
+    codes.PRE_SHIPMENT,
+    codes.ACCEPTED,
+    codes.IN_TRANSIT,
+    codes.OUT_FOR_DELIVERY,
+    codes.DELIVERY_ATTEMPT,
+    codes.DELIVERED,
+    codes.AVAILABLE_FOR_PICKUP,
+    codes.ALERT,
+}
 
 
 # --- the client helper the live-server tests use ----------------------------------------------------
+
 
 def test_client_helper_round_trip(ctx: FakeContext, client: TestClient) -> None:
     usps = UspsClient(client, "http://testserver")
@@ -558,7 +686,12 @@ def test_truth_is_only_used_for_addresses(ctx: FakeContext, client: TestClient, 
     body = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
     truth: ParcelTruth = truth_for(ctx.parcels[NUMBERS["delivered"]])
     assert (body["originCity"], body["originZIP"]) == (
-        truth.origin["city"].upper(), truth.origin["postal_code"])
+        truth.origin["city"].upper(),
+        truth.origin["postal_code"],
+    )
     assert (body["destinationCity"], body["destinationState"], body["destinationZIP"]) == (
-        "CHICAGO", "IL", "60614")
+        "CHICAGO",
+        "IL",
+        "60614",
+    )
     assert body["mailType"] == "DOMESTIC_MAIL"

@@ -35,8 +35,9 @@ GRANT_TYPES = ("refresh_token", "client_credentials")
 
 
 def _missing(request_id: str, name: str) -> JSONResponse:
-    return errors.lwa_error(request_id, 400, "invalid_request",
-                            f"The request is missing a required parameter : {name}")
+    return errors.lwa_error(
+        request_id, 400, "invalid_request", f"The request is missing a required parameter : {name}"
+    )
 
 
 def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
@@ -54,15 +55,20 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return (client_id, secret) if sep else None
 
 
-def issue_token(ctx: CarrierContext, fields: dict[str, str], basic: tuple[str, str] | None,
-                request_id: str) -> JSONResponse:
+def issue_token(
+    ctx: CarrierContext, fields: dict[str, str], basic: tuple[str, str] | None, request_id: str
+) -> JSONResponse:
     """Answer one token request the way LWA does."""
     grant_type = fields.get("grant_type", "")
     if not grant_type:
         return _missing(request_id, "grant_type")
     if grant_type not in GRANT_TYPES:
-        return errors.lwa_error(request_id, 400, "unsupported_grant_type",
-                                "The authorization grant type is not supported by the authorization server")
+        return errors.lwa_error(
+            request_id,
+            400,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server",
+        )
     client_id = fields.get("client_id") or (basic[0] if basic else "")
     client_secret = fields.get("client_secret") or (basic[1] if basic else "")
     if not client_id:
@@ -103,7 +109,7 @@ def _raw_token(header_value: str | None) -> str | None:
     value = header_value.strip()
     for prefix in (PREFIX_SELLER, PREFIX_GRANTLESS):
         if value.startswith(prefix):
-            return value[len(prefix):] or "\0"
+            return value[len(prefix) :] or "\0"
     # Not a token this LWA issued; checked as-is so it reads as "invalid", never "ok".
     return ("\0" + value) if value else None
 

@@ -82,32 +82,52 @@ _DELAY = "no Amazon detail code for delays; visible only as a later promisedDeli
 
 REASONS: dict[ExceptionReason, ReasonMap] = {
     ExceptionReason.WEATHER: ReasonMap(None, "ArrivedAtCarrierFacility", "DeliveryAttempted", _DELAY),
-    ExceptionReason.MISSED_CONNECTION: ReasonMap(None, "ArrivedAtCarrierFacility", "DeliveryAttempted",
-                                                 _DELAY),
+    ExceptionReason.MISSED_CONNECTION: ReasonMap(
+        None, "ArrivedAtCarrierFacility", "DeliveryAttempted", _DELAY
+    ),
     ExceptionReason.HUB_BACKLOG: ReasonMap(None, "ArrivedAtCarrierFacility", "DeliveryAttempted", _DELAY),
     ExceptionReason.HUB_OUTAGE: ReasonMap(None, "ArrivedAtCarrierFacility", "DeliveryAttempted", _DELAY),
     ExceptionReason.BREAKDOWN: ReasonMap(None, "ArrivedAtCarrierFacility", "DeliveryAttempted", _DELAY),
     ExceptionReason.ADDRESS_ISSUE: ReasonMap(
-        "AddressNotFound", "Undeliverable", "DeliveryAttempted",
-        "SPEC: AddressNotFound = undeliverable, returning to seller, address missing or incorrect"),
+        "AddressNotFound",
+        "Undeliverable",
+        "DeliveryAttempted",
+        "SPEC: AddressNotFound = undeliverable, returning to seller, address missing or incorrect",
+    ),
     ExceptionReason.RECIPIENT_UNAVAILABLE: ReasonMap(
-        "CustomerUnavailable", "DeliveryAttempted", "DeliveryAttempted",
-        "SPEC: attempted delivery but the recipient was unavailable"),
+        "CustomerUnavailable",
+        "DeliveryAttempted",
+        "DeliveryAttempted",
+        "SPEC: attempted delivery but the recipient was unavailable",
+    ),
     ExceptionReason.NO_ACCESS: ReasonMap(
-        "UnableToAccess", "DeliveryAttempted", "DeliveryAttempted",
-        "SPEC: attempted delivery but could not access the recipient location"),
+        "UnableToAccess",
+        "DeliveryAttempted",
+        "DeliveryAttempted",
+        "SPEC: attempted delivery but could not access the recipient location",
+    ),
     ExceptionReason.DAMAGED: ReasonMap(
-        "Damaged", "Undeliverable", "Rejected",
-        "SPEC: Damaged is paired with Rejected (refused because damaged) or Undeliverable"),
+        "Damaged",
+        "Undeliverable",
+        "Rejected",
+        "SPEC: Damaged is paired with Rejected (refused because damaged) or Undeliverable",
+    ),
     ExceptionReason.CUSTOMS_HOLD: ReasonMap(
-        None, "ArrivedAtCarrierFacility", "DeliveryAttempted",
-        "INFER: Amazon Shipping v2 has no customs codes"),
+        None,
+        "ArrivedAtCarrierFacility",
+        "DeliveryAttempted",
+        "INFER: Amazon Shipping v2 has no customs codes",
+    ),
     ExceptionReason.LOST: ReasonMap(None, "Lost", "Lost", "SPEC: eventCode/status Lost; no detail code"),
     ExceptionReason.REFUSED: ReasonMap(
-        "Rejected", "Rejected", "Rejected", "SPEC: Rejected = recipient refused to accept the shipment"),
+        "Rejected", "Rejected", "Rejected", "SPEC: Rejected = recipient refused to accept the shipment"
+    ),
     ExceptionReason.UNCLAIMED: ReasonMap(
-        "Undeliverable", "Undeliverable", "DeliveryAttempted",
-        "INFER: uncollected at the pickup point, so undeliverable and returning to the seller"),
+        "Undeliverable",
+        "Undeliverable",
+        "DeliveryAttempted",
+        "INFER: uncollected at the pickup point, so undeliverable and returning to the seller",
+    ),
 }
 
 #: ``details.delivery_location`` → DetailCodes. Values the sim may write; unknown ones add nothing

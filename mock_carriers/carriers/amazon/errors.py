@@ -49,11 +49,13 @@ def error_list(code: str, message: str, details: str | None = None) -> dict[str,
     return {"errors": [error]}
 
 
-def sp_error(request_id: str | None, status: int, code: str, message: str,
-             details: str | None = None) -> JSONResponse:
+def sp_error(
+    request_id: str | None, status: int, code: str, message: str, details: str | None = None
+) -> JSONResponse:
     """An SP-API ``ErrorList`` response with Amazon's headers."""
-    return JSONResponse(error_list(code, message, details), status_code=status,
-                        headers=amazon_headers(request_id, status))
+    return JSONResponse(
+        error_list(code, message, details), status_code=status, headers=amazon_headers(request_id, status)
+    )
 
 
 def invalid_request(request_id: str | None, details: str) -> JSONResponse:
@@ -84,7 +86,7 @@ def _local_path(request: Request) -> str:
     path = request.scope.get("path", "")
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
-        path = path[len(root):]
+        path = path[len(root) :]
     return path or "/"
 
 

@@ -35,8 +35,12 @@ def location(event: ScanEvent) -> dict[str, str]:
     loc = event.location
     out: dict[str, str] = {}
     # Key order of the spec's ``Location`` definition.
-    for key, value in (("stateOrRegion", loc.region), ("city", loc.city),
-                       ("countryCode", loc.country), ("postalCode", loc.postal_code)):
+    for key, value in (
+        ("stateOrRegion", loc.region),
+        ("city", loc.city),
+        ("countryCode", loc.country),
+        ("postalCode", loc.postal_code),
+    ):
         if value:
             out[key] = value
     return out
@@ -138,7 +142,7 @@ def tracking_result(view: ParcelView, requested: str) -> dict[str, Any] | None:
     events = view.events
     legs = shipment_types(events)
     history = [event_entry(e, leg) for e, leg in zip(events, legs, strict=True)]
-    status = (codes.STATUS_FOR_EVENT[history[-1]["eventCode"]] if history else codes.STATUS_NO_EVENTS)
+    status = codes.STATUS_FOR_EVENT[history[-1]["eventCode"]] if history else codes.STATUS_NO_EVENTS
     return {
         "trackingId": requested,
         "alternateLegTrackingId": alternate_leg(events),

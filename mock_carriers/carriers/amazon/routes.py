@@ -14,19 +14,38 @@ from mock_carriers.context import CarrierContext
 from . import auth, errors, render
 
 #: ``x-amzn-shipping-business-id`` enum of the getTracking operation (spec).
-BUSINESS_IDS: frozenset[str] = frozenset({
-    "AmazonShipping_US", "AmazonShipping_IN", "AmazonShipping_UK", "AmazonShipping_UAE",
-    "AmazonShipping_SA", "AmazonShipping_EG", "AmazonShipping_IT", "AmazonShipping_ES",
-    "AmazonShipping_FR", "AmazonShipping_JP",
-})
+BUSINESS_IDS: frozenset[str] = frozenset(
+    {
+        "AmazonShipping_US",
+        "AmazonShipping_IN",
+        "AmazonShipping_UK",
+        "AmazonShipping_UAE",
+        "AmazonShipping_SA",
+        "AmazonShipping_EG",
+        "AmazonShipping_IT",
+        "AmazonShipping_ES",
+        "AmazonShipping_FR",
+        "AmazonShipping_JP",
+    }
+)
 
 #: Amazon's own carrier ids. The spec's rate example names ``AMZN_UK``; the others follow the same
 #: pattern for each Amazon Shipping business (INFER). Numbers of other carriers bought through
 #: Amazon are not Amazon's to track here, so their ids are rejected.
-CARRIER_IDS: frozenset[str] = frozenset({
-    "AMZN_US", "AMZN_UK", "AMZN_IN", "AMZN_AE", "AMZN_SA", "AMZN_EG", "AMZN_IT", "AMZN_ES",
-    "AMZN_FR", "AMZN_JP",
-})
+CARRIER_IDS: frozenset[str] = frozenset(
+    {
+        "AMZN_US",
+        "AMZN_UK",
+        "AMZN_IN",
+        "AMZN_AE",
+        "AMZN_SA",
+        "AMZN_EG",
+        "AMZN_IT",
+        "AMZN_ES",
+        "AMZN_FR",
+        "AMZN_JP",
+    }
+)
 
 #: Amazon tracking ids are short upper-case alphanumerics (``TBA…``, ``23AA47DE2B3B6``); anything
 #: with other characters or absurdly long is rejected before lookup (INFER: status and wording).
@@ -78,8 +97,9 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         if denied is not None:
             return denied
         if business_id is not None and business_id not in BUSINESS_IDS:
-            return errors.invalid_request(request_id, f"Invalid value for x-amzn-shipping-business-id: "
-                                                      f"{business_id}")
+            return errors.invalid_request(
+                request_id, f"Invalid value for x-amzn-shipping-business-id: {business_id}"
+            )
         if not tracking_id:
             return errors.invalid_request(request_id, "TrackingId is missing in the request")
         if not carrier_id:

@@ -110,7 +110,9 @@ EVENT_STATUS: dict[EventCode, UpsStatus] = {
     ),
     # No-reason fallback = the customs reason below.
     EventCode.CUSTOMS_HOLD: UpsStatus(
-        "X", "B4", "012",
+        "X",
+        "B4",
+        "012",
         "Your package is pending release from a Government Agency. Once they release it, your package "
         "will be on its way.",
     ),
@@ -141,7 +143,9 @@ EVENT_STATUS: dict[EventCode, UpsStatus] = {
 #: [INFER]: the tables give codes and texts, never our canonical reasons.
 REASON_STATUS: dict[ExceptionReason, UpsStatus] = {
     ExceptionReason.WEATHER: UpsStatus(
-        "X", "2A", "052",
+        "X",
+        "2A",
+        "052",
         "Recent weather has caused delivery delays. Recovery efforts are under way to deliver your "
         "package as soon as possible.",
     ),
@@ -152,21 +156,29 @@ REASON_STATUS: dict[ExceptionReason, UpsStatus] = {
         "X", "3A", "048", "Due to operating conditions, your package may be delayed."
     ),
     ExceptionReason.HUB_OUTAGE: UpsStatus(
-        "X", "8L", "048",
+        "X",
+        "8L",
+        "048",
         "Due to operating conditions, the delivery date will be rescheduled. We are adjusting plans as "
         "quickly as possible.",
     ),
     ExceptionReason.BREAKDOWN: UpsStatus(
-        "X", "DR", "048",
+        "X",
+        "DR",
+        "048",
         "A mechanical failure has delayed delivery. We're adjusting plans to deliver your package as "
         "quickly as possible.",
     ),
     ExceptionReason.ADDRESS_ISSUE: UpsStatus(
-        "X", "AG", "050",
+        "X",
+        "AG",
+        "050",
         "The address is incomplete. This may delay delivery. We're attempting to update the address.",
     ),
     ExceptionReason.RECIPIENT_UNAVAILABLE: UpsStatus(
-        "X", "48", "022",
+        "X",
+        "48",
+        "022",
         "The receiver was not available for delivery. We'll make a second attempt the next business day.",
     ),
     ExceptionReason.NO_ACCESS: UpsStatus(
@@ -179,7 +191,9 @@ REASON_STATUS: dict[ExceptionReason, UpsStatus] = {
     ExceptionReason.LOST: UpsStatus("X", "UO", "129", "Lost package investigation"),
     ExceptionReason.REFUSED: UpsStatus("X", "KT", "064", "The receiver refused the delivery."),
     ExceptionReason.UNCLAIMED: UpsStatus(
-        "X", "3N", "035",
+        "X",
+        "3N",
+        "035",
         "The package was not picked up by the receiver at the UPS Access Point™ location and will be "
         "returned to sender.",
     ),

@@ -77,9 +77,7 @@ def render_not_found(inquiry_number: str) -> dict[str, Any]:
     code, message = errors.NOT_FOUND_WARNING
     return {
         "trackResponse": {
-            "shipment": [
-                {"inquiryNumber": inquiry_number, "warnings": [{"code": code, "message": message}]}
-            ]
+            "shipment": [{"inquiryNumber": inquiry_number, "warnings": [{"code": code, "message": message}]}]
         }
     }
 
@@ -313,8 +311,14 @@ _MILESTONES: tuple[tuple[str, str, frozenset[EventCode]], ...] = (
     (
         "On the Way",
         "005",
-        frozenset({EventCode.DEPARTED_FACILITY, EventCode.IN_TRANSIT, EventCode.ARRIVED_AT_DELIVERY_STATION,
-                   EventCode.HANDED_TO_PARTNER}),
+        frozenset(
+            {
+                EventCode.DEPARTED_FACILITY,
+                EventCode.IN_TRANSIT,
+                EventCode.ARRIVED_AT_DELIVERY_STATION,
+                EventCode.HANDED_TO_PARTNER,
+            }
+        ),
     ),
     ("Out for Delivery", "021", frozenset({EventCode.OUT_FOR_DELIVERY})),
     ("Delivered", "011", _DELIVERED_CODES),

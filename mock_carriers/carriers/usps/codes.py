@@ -116,8 +116,19 @@ DELIVERED_AT: dict[str, str] = {
 #: Location kinds that are Post Office-like (city/state/ZIP shown as-is); every other facility
 #: is a processing plant, which USPS names "<CITY> <ST> DISTRIBUTION CENTER" [OBS].
 RETAIL_KINDS: frozenset[str] = frozenset(
-    {"address", "pickup_point", "delivery_station", "post_office", "fulfilment_centre",
-     "fulfillment_center", "locker", "access_point", "shipper", "customer", "store"}
+    {
+        "address",
+        "pickup_point",
+        "delivery_station",
+        "post_office",
+        "fulfilment_centre",
+        "fulfillment_center",
+        "locker",
+        "access_point",
+        "shipper",
+        "customer",
+        "store",
+    }
 )
 
 

@@ -95,8 +95,14 @@ def envelope(
     }
 
 
-def item(status: int, code: str, detail: str, title: str = "",
-         parameter: str | None = None, example: str | None = None) -> dict[str, Any]:
+def item(
+    status: int,
+    code: str,
+    detail: str,
+    title: str = "",
+    parameter: str | None = None,
+    example: str | None = None,
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"title": title, "detail": detail, "status": str(status), "code": code}
     if parameter is not None:
         source: dict[str, str] = {"parameter": parameter}
@@ -121,6 +127,7 @@ def respond(status: int, body: dict[str, Any], headers: dict[str, str] | None = 
 
 # --- tracking ----------------------------------------------------------------------------------
 
+
 def no_status_yet() -> JSONResponse:
     """404 150006: the label exists, but USPS has nothing to show yet."""
     return respond(404, envelope(404, "", [item(404, "150006", MSG_150006)]))
@@ -133,22 +140,42 @@ def not_available() -> JSONResponse:
 
 def invalid_number(example: str) -> JSONResponse:
     """400 150002: not a valid USPS tracking number (format or check digit)."""
-    return respond(400, envelope(400, "", [
-        item(400, "150002", MSG_150002, title="BAD_REQUEST", parameter="trackingNumber", example=example)
-    ]))
+    return respond(
+        400,
+        envelope(
+            400,
+            "",
+            [
+                item(
+                    400,
+                    "150002",
+                    MSG_150002,
+                    title="BAD_REQUEST",
+                    parameter="trackingNumber",
+                    example=example,
+                )
+            ],
+        ),
+    )
 
 
 def other_shipper() -> JSONResponse:
     """400 150010: the number has another carrier's format."""
-    return respond(400, envelope(400, "", [
-        item(400, "150010", MSG_150010, title="BAD_REQUEST", parameter="trackingNumber")
-    ]))
+    return respond(
+        400,
+        envelope(400, "", [item(400, "150010", MSG_150010, title="BAD_REQUEST", parameter="trackingNumber")]),
+    )
 
 
 def bad_parameter(parameter: str, detail: str, example: str | None = None) -> JSONResponse:
-    return respond(400, envelope(400, GENERAL[400], [
-        item(400, "400", detail, title="BAD_REQUEST", parameter=parameter, example=example)
-    ]))
+    return respond(
+        400,
+        envelope(
+            400,
+            GENERAL[400],
+            [item(400, "400", detail, title="BAD_REQUEST", parameter=parameter, example=example)],
+        ),
+    )
 
 
 def unauthorized(state: str) -> JSONResponse:
@@ -156,13 +183,16 @@ def unauthorized(state: str) -> JSONResponse:
     if state == "missing":
         return respond(401, envelope(401, MSG_MISSING_TOKEN))
     if state == "expired":
-        return respond(401, envelope(401, MSG_EXPIRED_TOKEN),
-                       {"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
-    return respond(401, envelope(401, MSG_INVALID_TOKEN),
-                   {"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
+        return respond(
+            401, envelope(401, MSG_EXPIRED_TOKEN), {"WWW-Authenticate": f'{REALM}, error="invalid_token"'}
+        )
+    return respond(
+        401, envelope(401, MSG_INVALID_TOKEN), {"WWW-Authenticate": f'{REALM}, error="invalid_token"'}
+    )
 
 
 # --- OAuth -------------------------------------------------------------------------------------
+
 
 def oauth_error(status: int, error: str, description: str) -> JSONResponse:
     body = {"error": error, "error_description": description, "error_uri": OAUTH_ERROR_URI}
@@ -172,12 +202,13 @@ def oauth_error(status: int, error: str, description: str) -> JSONResponse:
 
 # --- framework-level failures (install_common_handlers) ------------------------------------------
 
+
 def render_error(request: Request, status: int, kind: ErrorKind, message: str) -> Response:
     """Every framework-level failure in USPS's shape (the token endpoint keeps OAuth's)."""
     path = request.url.path
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
-        path = path[len(root):] or "/"
+        path = path[len(root) :] or "/"
     if kind == "bad_request" and path.startswith(OAUTH_API):
         return oauth_error(400, "invalid_request", message)
     api_version = api_version_for(path)
@@ -203,15 +234,19 @@ def _local_path(request: Request) -> str:
     path = request.url.path
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):
-        path = path[len(root):] or "/"
+        path = path[len(root) :] or "/"
     return path
 
 
 def _fault(request: Request, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
     title = _FAULT_TITLES.get(status, "INTERNAL_SERVER_ERROR")
     detail = _FAULT_DETAILS.get(status, _FAULT_DETAILS[500])
-    body = envelope(status, title, [item(status, str(status), detail, title=title)],
-                    api_version=api_version_for(_local_path(request)))
+    body = envelope(
+        status,
+        title,
+        [item(status, str(status), detail, title=title)],
+        api_version=api_version_for(_local_path(request)),
+    )
     return respond(status, body, headers)
 
 

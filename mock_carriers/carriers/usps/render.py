@@ -59,10 +59,27 @@ _US_STATE = re.compile(
 )
 #: USPS spells out foreign countries in upper case on international scans.
 COUNTRY_NAMES: dict[str, str] = {
-    "CA": "CANADA", "MX": "MEXICO", "GB": "UNITED KINGDOM", "DE": "GERMANY", "FR": "FRANCE",
-    "NL": "NETHERLANDS", "BE": "BELGIUM", "IT": "ITALY", "ES": "SPAIN", "PL": "POLAND", "IE": "IRELAND",
-    "CN": "CHINA", "HK": "HONG KONG", "JP": "JAPAN", "KR": "KOREA, REPUBLIC OF", "IN": "INDIA",
-    "AU": "AUSTRALIA", "BR": "BRAZIL", "SG": "SINGAPORE", "AE": "UNITED ARAB EMIRATES", "RU": "RUSSIA",
+    "CA": "CANADA",
+    "MX": "MEXICO",
+    "GB": "UNITED KINGDOM",
+    "DE": "GERMANY",
+    "FR": "FRANCE",
+    "NL": "NETHERLANDS",
+    "BE": "BELGIUM",
+    "IT": "ITALY",
+    "ES": "SPAIN",
+    "PL": "POLAND",
+    "IE": "IRELAND",
+    "CN": "CHINA",
+    "HK": "HONG KONG",
+    "JP": "JAPAN",
+    "KR": "KOREA, REPUBLIC OF",
+    "IN": "INDIA",
+    "AU": "AUSTRALIA",
+    "BR": "BRAZIL",
+    "SG": "SINGAPORE",
+    "AE": "UNITED ARAB EMIRATES",
+    "RU": "RUSSIA",
 }
 MAX_EVENTS = 99  # [SPEC] trackingEvents maxItems
 #: Network-level events USPS shows without a place ("In Transit to Next Facility" [OBS], and the
@@ -71,6 +88,7 @@ _NO_LOCATION = frozenset({EventCode.IN_TRANSIT, EventCode.DELAYED})
 
 
 # --- small formatters ---------------------------------------------------------------------------
+
 
 def _dt(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
@@ -112,6 +130,7 @@ def _zip5(postal: str) -> str:
 
 
 # --- locations ----------------------------------------------------------------------------------
+
 
 def event_location(event: ScanEvent) -> dict[str, str]:
     """``eventCountry``/``eventCity``/``eventState``/``eventZIP`` as USPS writes them (in that order)."""
@@ -228,8 +247,7 @@ _SUMMARY: dict[str, str] = {
         "authorized recipient was not available."
     ),
     "Delivery Attempted - No Access to Delivery Location": (
-        "We attempted to deliver your package at {t} on {d}{in_w} but could not access the delivery "
-        "location."
+        "We attempted to deliver your package at {t} on {d}{in_w} but could not access the delivery location."
     ),
     "Refused": (
         "Your item was refused by the addressee at {t} on {d}{in_w} and is being returned to the sender."
@@ -263,11 +281,16 @@ def status_summary(text: str, local: datetime, fields: dict[str, str]) -> str:
     where = _where(fields)
     template = _SUMMARY.get(text, _SUMMARY_FALLBACK)
     return template.format(
-        t=_clock(local), d=_date(local), w=where or "USPS", in_w=f" in {where}" if where else "", s=text,
+        t=_clock(local),
+        d=_date(local),
+        w=where or "USPS",
+        in_w=f" in {where}" if where else "",
+        s=text,
     )
 
 
 # --- events -------------------------------------------------------------------------------------
+
 
 def _mapped_events(view: ParcelView) -> list[tuple[ScanEvent, codes.UspsEvent]]:
     """Oldest first, each with the USPS code it shows (the first arrival is the origin plant's)."""
@@ -297,6 +320,7 @@ def tracking_event(event: ScanEvent, mapped: codes.UspsEvent) -> dict[str, Any]:
 
 
 # --- the whole item -----------------------------------------------------------------------------
+
 
 def _is_partner_leg(view: ParcelView) -> bool:
     """USPS carries the last mile of another carrier's parcel (its truth belongs to that carrier)."""
@@ -393,8 +417,9 @@ def render_detail(view: ParcelView, number: str) -> dict[str, Any]:
     if dest.get("country", "US") == "US" and _US_STATE.match(dest.get("region", "").upper()):
         body["destinationState"] = dest["region"].upper()
     if dest.get("postal_code"):
-        body["destinationZIP"] = _zip5(dest["postal_code"]) if dest.get("country", "US") == "US" \
-            else dest["postal_code"]
+        body["destinationZIP"] = (
+            _zip5(dest["postal_code"]) if dest.get("country", "US") == "US" else dest["postal_code"]
+        )
     body["emailEnabled"] = True
     body.update(_expected(est))
     body["kahalaIndicator"] = False

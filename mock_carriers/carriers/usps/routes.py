@@ -32,19 +32,22 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         query = request.query_params
         expand = query.get("expand", "SUMMARY").strip().upper() or "SUMMARY"
         if expand not in EXPAND_VALUES:
-            return errors.bad_parameter("expand", f"expand must be one of {', '.join(EXPAND_VALUES)}.",
-                                        example="DETAIL")
+            return errors.bad_parameter(
+                "expand", f"expand must be one of {', '.join(EXPAND_VALUES)}.", example="DETAIL"
+            )
         zip_code = query.get("destinationZIPCode")
         if zip_code is not None and not _ZIP5.match(zip_code):
-            return errors.bad_parameter("destinationZIPCode", "destinationZIPCode must be 5 digits.",
-                                        example="60614")
+            return errors.bad_parameter(
+                "destinationZIPCode", "destinationZIPCode must be 5 digits.", example="60614"
+            )
         mailing_date = query.get("mailingDate")
         if mailing_date is not None:
             try:
                 date.fromisoformat(mailing_date)
             except ValueError:
-                return errors.bad_parameter("mailingDate", "mailingDate must be a date (YYYY-MM-DD).",
-                                            example="2026-11-02")
+                return errors.bad_parameter(
+                    "mailingDate", "mailingDate must be a date (YYYY-MM-DD).", example="2026-11-02"
+                )
 
         number = numbers.normalize(trackingNumber)
         view = ctx.lookup(trackingNumber) or (ctx.lookup(number) if number != trackingNumber else None)
