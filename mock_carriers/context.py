@@ -7,6 +7,8 @@ Tests hand it a fake context with hand-written events; the served sandbox hands 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import threading
@@ -167,6 +169,21 @@ class TokenIssuer:
         with self._lock:
             self._issued.clear()
             self._counter = 0
+
+
+def basic(authorization: str | None) -> tuple[str, str] | None:
+    """(client_id, client_secret) of an ``Authorization: Basic <base64>`` header, or None."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, secret = decoded.partition(":")
+    return (client_id, secret) if sep else None
 
 
 def bearer(authorization: str | None) -> str | None:

@@ -12,9 +12,6 @@ some put them in the query string; LWA accepts all three, so the mock does too.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from fastapi.responses import JSONResponse
 
 from mock_carriers.context import CarrierContext
@@ -38,21 +35,6 @@ def _missing(request_id: str, name: str) -> JSONResponse:
     return errors.lwa_error(
         request_id, 400, "invalid_request", f"The request is missing a required parameter : {name}"
     )
-
-
-def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    """``client_id``/``client_secret`` from an HTTP Basic header (LWA accepts that form too)."""
-    if not authorization:
-        return None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (client_id, secret) if sep else None
 
 
 def issue_token(

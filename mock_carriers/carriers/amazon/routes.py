@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from mock_carriers.context import CarrierContext
+from mock_carriers.context import CarrierContext, basic
 
 from . import auth, errors, render
 
@@ -82,8 +82,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         fields = _request_fields(request, await request.body())
         if fields is None:
             return errors.lwa_error(request_id, 400, "invalid_request", "The request body is malformed")
-        basic = auth.basic_credentials(request.headers.get("authorization"))
-        return auth.issue_token(ctx, fields, basic, request_id)
+        return auth.issue_token(ctx, fields, basic(request.headers.get("authorization")), request_id)
 
     @router.get("/shipping/v2/tracking", summary="getTracking", response_class=JSONResponse)
     async def get_tracking(

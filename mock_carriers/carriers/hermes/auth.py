@@ -18,7 +18,6 @@ scenario's credential list for ``hermes``; with no list, any non-empty pair work
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import threading
@@ -27,7 +26,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from mock_carriers.context import CarrierContext, Token, TokenState, bearer
+from mock_carriers.context import CarrierContext, Token, TokenState, basic, bearer
 
 from . import errors
 
@@ -66,20 +65,6 @@ def _signature(token: str | None) -> str | None:
     return parts[2]
 
 
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization:
-        return None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (client_id, secret) if sep else None
-
-
 class HermesAuth:
     """Token endpoint and bearer check for one carrier app; remembers the refresh tokens it issued."""
 
@@ -94,14 +79,14 @@ class HermesAuth:
         params = await self._parameters(request)
 
         # Spring authenticates the client before it looks at the grant.
-        basic = _basic(request.headers.get("authorization"))
+        from_header = basic(request.headers.get("authorization"))
         form_client = params.get("client_id", "")
-        if basic is not None:
-            if form_client and form_client != basic[0]:
+        if from_header is not None:
+            if form_client and form_client != from_header[0]:
                 return errors.oauth_error(
                     401, "invalid_client", "Given client ID does not match authenticated client."
                 )
-            client_id, client_secret = basic
+            client_id, client_secret = from_header
         else:
             client_id, client_secret = form_client, params.get("client_secret", "")
         if not client_id:

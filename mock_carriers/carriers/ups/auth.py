@@ -9,35 +9,17 @@ that is what UPS sends and what typed clients parse.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-from mock_carriers.context import CarrierContext, bearer
+from mock_carriers.context import CarrierContext, basic, bearer
 
 from . import errors
 
 #: UPS tokens live four hours less a second [OBS token bodies: "expires_in": "14399"].
 TOKEN_LIFETIME_SECONDS = 14399
-
-
-def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization:
-        return None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() != "basic" or not value.strip():
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    if not sep:
-        return None
-    return client_id, secret
 
 
 def _grant_type(request: Request, body: bytes) -> str | None:
@@ -55,7 +37,7 @@ def _grant_type(request: Request, body: bytes) -> str | None:
 
 async def create_token(request: Request, ctx: CarrierContext) -> Response:
     body = await request.body()
-    credentials = _basic_credentials(request.headers.get("authorization"))
+    credentials = basic(request.headers.get("authorization"))
     if credentials is None:
         return errors.ups_error(401, errors.AUTH_HEADER_MISSING)
     client_id, secret = credentials

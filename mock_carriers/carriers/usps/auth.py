@@ -9,7 +9,6 @@ for form/Basic]. The 200 body is the one USPS's gateway returns (numbers for ``i
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -19,7 +18,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from mock_carriers.context import CarrierContext, TokenState, bearer
+from mock_carriers.context import CarrierContext, TokenState, basic, bearer
 
 from . import errors
 
@@ -58,20 +57,6 @@ def _parse_body(raw: bytes, content_type: str) -> dict[str, str]:
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization:
-        return None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (client_id, secret) if sep else None
-
-
 def application_name(client_id: str) -> str:
     """USPS names the developer app with a UUID; derived from the client id so it is stable."""
     return str(uuid.UUID(bytes=hashlib.sha256(f"usps-app:{client_id}".encode()).digest()[:16]))
@@ -91,9 +76,9 @@ async def token_endpoint(request: Request, ctx: CarrierContext) -> Response:
         return errors.oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type: {grant_type}")
 
     client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
-    basic = _basic(request.headers.get("authorization"))
-    if basic and not client_id:
-        client_id, client_secret = basic
+    from_header = basic(request.headers.get("authorization"))
+    if from_header and not client_id:
+        client_id, client_secret = from_header
     if not client_id:
         return errors.oauth_error(400, "invalid_request", "Missing parameter: client_id")
     if not ctx.credentials.accepts(CARRIER, client_id, client_secret):
