@@ -8,6 +8,7 @@ station loads, the event buffer) and turns what happens into canonical events.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 from collections import defaultdict
 from collections.abc import Generator
@@ -160,6 +161,27 @@ class Parcel:
     hubs_done: int = 0
 
 
+class SortLanes:
+    """A hub's sort lines: ``lanes`` in parallel, first come first served, each parcel holding one
+    for its induction time. The same queue SimPy's ``Resource`` gives, computed rather than
+    simulated: a parcel learns on arrival when its turn ends (two scheduler events fewer a hub)."""
+
+    __slots__ = ("_free",)
+
+    def __init__(self, lanes: int) -> None:
+        self._free = [0.0] * lanes  # a heap of the instants each lane comes free
+
+    def book(self, arrival: float, service: float) -> float:
+        """Take the first lane free at or after ``arrival`` for ``service`` seconds; when done."""
+        done = max(arrival, self._free[0]) + service
+        heapq.heapreplace(self._free, done)
+        return done
+
+    def backlog(self, now: float) -> float:
+        """Seconds of work queued ahead of a parcel arriving now (0 when a lane is free)."""
+        return max(0.0, self._free[0] - now)
+
+
 class World:
     """Shared state of one simulated world, and the one place events are made."""
 
@@ -224,7 +246,7 @@ class World:
         """Size hub sorters and courier fleets from the expected normal-day load."""
         headroom = self.scenario.network.capacity_headroom
         hub_load, station_load = self._expected_loads()
-        self.sorters: dict[str, simpy.Resource] = {}
+        self.sorters: dict[str, SortLanes] = {}
         self.sort_scale: dict[str, float] = {}
         self.station_capacity: dict[str, int] = {}
         self.station_load: dict[tuple[str, date], int] = {}
@@ -233,7 +255,7 @@ class World:
                 per_day = max(50.0, hub_load.get(f.id, 0.0))
                 # Pickup waves bring a third of a day's volume at once: clear one in about 3 h.
                 per_hour = self.scenario.network.hub_sort_per_hour or headroom * per_day / 9
-                self.sorters[f.id] = simpy.Resource(self.env, capacity=SORT_LANES)
+                self.sorters[f.id] = SortLanes(SORT_LANES)
                 self.sort_scale[f.id] = SORT_LANES * 3600 / per_hour  # lane-seconds per parcel
             elif f.kind == "delivery_station":
                 self.station_capacity[f.id] = max(5, int(STATION_HEADROOM * station_load.get(f.id, 0.0)))
@@ -784,6 +806,7 @@ def travel(
     net = world.net
     i = 0
     prev_country = p.fc.place.country if forward else None
+    ready = world.now  # when the parcel can leave the facility it is at (after its sort)
     while i < len(p.route) - 1:
         here = net.facilities[p.route[i]]
         nxt_id = p.route[i + 1]
@@ -802,7 +825,7 @@ def travel(
             yield world.wait_until(dep)
             world.at_facility(p, EventCode.PICKED_UP, here)
         else:
-            yield from depart(env, world, p, here, lane, i)
+            yield from depart(env, world, p, here, lane, i, ready)
             world.at_facility(p, EventCode.DEPARTED_FACILITY, here)
         # --- line-haul ---
         travel_s = lane.duration_s
@@ -832,23 +855,32 @@ def travel(
         if lost_here:
             p.truth.lost_at = {"facility_id": there.id, "at": iso(world.now, there.tz)}
             return "lost"
+        ready = world.now
         if there.kind == "sort_hub":
-            yield from sort(env, world, p, there, i, forward)
-            if forward and prev_country is not None and there.place.country != prev_country:
-                yield from customs(env, world, p, there, i)
+            ready = yield from sort(env, world, p, there, i, forward)
+            crossing = forward and prev_country is not None and there.place.country != prev_country
+            handing_over = forward and p.partner is not None and i == p.handover
+            if crossing or handing_over:
+                yield world.wait_until(ready)
+                if crossing:
+                    yield from customs(env, world, p, there, i)
+                if handing_over:
+                    hand_over(world, p, there)
+                ready = world.now
             prev_country = there.place.country
-            if forward and p.partner and i == p.handover:
-                hand_over(world, p, there)
     return "arrived"
 
 
-def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane: Lane, index: int) -> Proc:
-    """Wait for the lane's next departure; closures, backlog and missed connections delay it."""
+def depart(
+    env: simpy.Environment, world: World, p: Parcel, here: Facility, lane: Lane, index: int, ready: float
+) -> Proc:
+    """Wait for the lane's next departure after ``ready``; closures and missed connections delay it."""
     if p.story.hold_at == here.id and p.story.hold_s:
+        yield world.wait_until(ready)
         yield env.timeout(p.story.hold_s)
         world.note_delay(p, p.story.hold_cause, p.story.hold_s, here, index, world.now)
         p.story.hold_s = 0.0
-    dep = timing.next_departure(world.now, here.tz, lane.departures)
+    dep = timing.next_departure(max(ready, world.now), here.tz, lane.departures)
     # A closed facility (storm, outage) dispatches nothing: the first trailer after it reopens.
     closed = world.closed_until(here.id, dep, p.rng)
     while closed:
@@ -873,8 +905,12 @@ def depart(env: simpy.Environment, world: World, p: Parcel, here: Facility, lane
     yield world.wait_until(dep)
 
 
-def sort(env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: int, forward: bool) -> Proc:
-    """Queue for a sort lane (capacity-limited: backlog grows under load), then sort."""
+def sort(
+    env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: int, forward: bool
+) -> Generator[simpy.Event, Any, float]:
+    """Queue for a sort lane (capacity-limited: backlog grows under load), then sort. Returns the
+    instant the parcel reaches the outbound door; the caller's departure wait covers the time until
+    then, so a parcel without a scan to make here costs the scheduler no extra event."""
     arrived = world.now
     closed = world.closed_until(hub.id, arrived, p.rng)
     if closed:
@@ -884,29 +920,30 @@ def sort(env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: 
     work = incidents.sort_seconds(p.rng)
     if p.pinned:
         # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel.
-        yield env.timeout(work)
+        ready = world.now + work
     else:
-        sorter = world.sorters[hub.id]
-        with sorter.request() as turn:
-            yield turn
-            # induction on a sort line: the capacity-limited step
-            yield env.timeout(world.sort_scale[hub.id] * (0.5 + p.rng.random()))
-        yield env.timeout(work)  # conveyor to the outbound door, not capacity-limited
+        lane_done = world.sorters[hub.id].book(world.now, world.sort_scale[hub.id] * (0.5 + p.rng.random()))
+        ready = lane_done + work  # conveyor to the outbound door, not capacity-limited
     if index < len(p.route) - 1:
-        # Did the sort make the trailer the plan counted on? If not, say why it missed it.
+        # Does the sort make the trailer the plan counted on? If not, say why it misses it.
         lane = world.lane(p, hub.id, p.route[index + 1])
         planned = timing.next_departure(arrived + timing.NOMINAL_SORT_S, hub.tz, lane.departures)
-        actual = timing.next_departure(world.now, hub.tz, lane.departures)
+        actual = timing.next_departure(ready, hub.tz, lane.departures)
         if actual > planned:
-            queued = world.now - arrived - work
+            queued = ready - arrived - work
             cause = ExceptionReason.HUB_BACKLOG if queued > 30 * 60 else ExceptionReason.MISSED_CONNECTION
-            world.note_delay(p, cause, actual - planned, hub, index, world.now)
-    if forward and p.hubs_done == 0:
-        world.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub)
-    if forward and p.fate.damaged_at_hub == p.hubs_done:
-        p.truth.damaged = True
-        world.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED)
+            world.note_delay(p, cause, actual - planned, hub, index, ready)
+    scan = forward and p.hubs_done == 0
+    damaged = forward and p.fate.damaged_at_hub == p.hubs_done
+    if scan or damaged:
+        yield world.wait_until(ready)
+        if scan:
+            world.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub)
+        if damaged:
+            p.truth.damaged = True
+            world.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED)
     p.hubs_done += 1
+    return ready
 
 
 def customs(env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: int) -> Proc:

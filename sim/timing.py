@@ -52,8 +52,18 @@ def local_midnight(tz: ZoneInfo, day: date) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=tz).timestamp()
 
 
+_DATES: dict[tuple[ZoneInfo, int], date] = {}
+
+
 def local_date(epoch: float, tz: ZoneInfo) -> date:
-    return datetime.fromtimestamp(epoch, tz).date()
+    """The local calendar date at ``epoch``; cached per quarter hour (zones change on those)."""
+    key = (tz, int(epoch) // 900)
+    day = _DATES.get(key)
+    if day is None:
+        if len(_DATES) > 200_000:
+            _DATES.clear()
+        day = _DATES[key] = datetime.fromtimestamp(key[1] * 900, tz).date()
+    return day
 
 
 def local_clock(epoch: float, tz: ZoneInfo, day: date, seconds: float) -> float:
