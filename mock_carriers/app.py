@@ -83,10 +83,7 @@ def create_app(
         return JSONResponse({"error": "; ".join(parts)}, status_code=400)
 
     for carrier in CARRIERS:
-        try:
-            factory = carrier_app_factory(carrier)
-        except ModuleNotFoundError:  # a carrier package still being written
-            continue
         # Faults and rate limits sit in front of the carrier, as its gateway would.
-        app.mount(f"/{carrier}", sandbox.faults.wrap(carrier, factory(sandbox.context(carrier))))
+        carrier_app = carrier_app_factory(carrier)(sandbox.context(carrier))
+        app.mount(f"/{carrier}", sandbox.faults.wrap(carrier, carrier_app))
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,7 +173,3 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         return {"status": "reset", **clock_state().model_dump()}
 
     return router
-
-
-async def control_http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    return _problem(exc.status_code, str(exc.detail))
