@@ -243,4 +243,25 @@ def build_network(scenario: Scenario) -> Network:
                             g, Lane(fc.id, ds_id, "truck", 20.0, timing.LOCAL_TRUCK_S, SAME_DAY_DEPARTURES)
                         )
             net.graphs[(carrier, mode)] = g
+    _add_listed_lanes(net, scenario)
     return net
+
+
+def _add_listed_lanes(net: Network, scenario: Scenario) -> None:
+    """Lanes a scenario lists explicitly, in the graphs of the carrier that owns them."""
+    for i, spec in enumerate(scenario.network.lanes):
+        for end in (spec.src, spec.dst):
+            if end not in net.facilities:
+                raise ValueError(f"network.lanes.{i}: unknown facility {end!r}")
+        a, b = net.facilities[spec.src], net.facilities[spec.dst]
+        carrier = a.carrier or b.carrier
+        if carrier is None or (a.carrier and b.carrier and a.carrier != b.carrier):
+            raise ValueError(f"network.lanes.{i}: a lane runs within one carrier's network")
+        km = timing.haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+        duration = spec.duration or (
+            timing.air_seconds(km) if spec.mode == "air" else timing.truck_seconds(km)
+        )
+        lane = Lane(a.id, b.id, spec.mode, km, duration, spec.departure_seconds())
+        modes = ("express",) if spec.mode == "air" else ("ground", "express")
+        for mode in modes:
+            _add_lane(net.graphs[(carrier, mode)], lane)

@@ -204,6 +204,34 @@ class FacilitySpec(StrictModel):
         return v
 
 
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class LaneSpec(StrictModel):
+    """A lane listed explicitly: added to (or replacing) the generated lane between two facilities."""
+
+    src: str = Field(alias="from", description="Facility id the lane leaves from, e.g. 'ups-hub-SDF'.")
+    dst: str = Field(alias="to", description="Facility id it arrives at.")
+    mode: Literal["truck", "air"] = Field("truck", description="Truck, or air (fast services only).")
+    departures: list[str] = Field(description="Local departure times 'HH:MM' at the origin facility.")
+    duration: Duration | None = Field(None, description="Door to door; default from distance and mode.")
+
+    @field_validator("departures")
+    @classmethod
+    def _times(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("a lane needs at least one departure time")
+        for t in v:
+            if not _CLOCK.match(t):
+                raise ValueError(f"bad departure time {t!r}: use 'HH:MM' (24 h, local)")
+        return v
+
+    def departure_seconds(self) -> tuple[float, ...]:
+        return tuple(
+            sorted(int(h) * 3600.0 + int(m) * 60.0 for h, m in (t.split(":") for t in self.departures))
+        )
+
+
 class NetworkConfig(StrictModel):
     countries: list[str] = Field(default_factory=lambda: ["US"], description="ISO country codes.")
     metros: list[str] | None = Field(None, description="Place keys that receive parcels; default all.")
@@ -213,6 +241,9 @@ class NetworkConfig(StrictModel):
     )
     facilities: list[FacilitySpec] = Field(
         default_factory=list, description="Extra facilities listed explicitly (added to the generated)."
+    )
+    lanes: list[LaneSpec] = Field(
+        default_factory=list, description="Lanes listed explicitly (added to, or replacing, generated ones)."
     )
     hub_sort_per_hour: float = Field(
         0, ge=0, description="Sort capacity of one hub, parcels/hour; 0 = sized from demand."
@@ -856,8 +887,10 @@ def locate(path: str | Path, dotted: str) -> tuple[int, int]:
         _positions(root, (), values, keys)
     loc = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     while loc:
-        if loc in keys:
+        if loc in keys:  # a mapping key: point at the key
             return keys[loc]
+        if loc in values:  # a list item: point at the item
+            return values[loc]
         loc = loc[:-1]
     return (1, 1)
 

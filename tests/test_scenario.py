@@ -206,3 +206,43 @@ def test_carrier_reference_is_current_and_maps_every_code() -> None:
     for section in sections:
         for code in [*EventCode, *ExceptionReason]:
             assert code.value in section, (section.splitlines()[0], code)
+
+
+def test_lanes_listed_explicitly_join_the_network() -> None:
+    from sim.network import build_network
+
+    text = GOOD + (
+        "network:\n  countries: [US]\n  lanes:\n"
+        "    - {from: ups-hub-SDF, to: ups-hub-SEA, mode: air, departures: ['03:15', '23:45'], duration: 6h}\n"
+    )
+    scenario = parse_scenario(text, "lanes.yaml")
+    net = build_network(scenario)
+    lane = net.lane("ups", True, "ups-hub-SDF", "ups-hub-SEA")
+    assert lane.mode == "air" and lane.duration_s == 6 * 3600
+    assert lane.departures == (3.25 * 3600, 23.75 * 3600)
+    assert net.lane("ups", False, "ups-hub-SDF", "ups-hub-SEA").mode == "truck", "air stays off ground routes"
+
+
+def test_a_lane_to_nowhere_is_a_located_error(tmp_path: Path) -> None:
+    f = tmp_path / "lanes.yaml"
+    f.write_text(
+        GOOD + "network:\n  lanes:\n    - {from: ups-hub-SDF, to: ups-hub-NOPE, departures: ['03:00']}\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"{f}:13:7: network.lanes.0: unknown facility 'ups-hub-NOPE'")
+
+
+def test_a_bad_departure_time_names_the_field() -> None:
+    text = GOOD + "network:\n  lanes:\n    - {from: ups-hub-SDF, to: ups-hub-SEA, departures: ['25:00']}\n"
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, "lanes.yaml")
+    assert exc.value.problems[0].startswith(
+        "lanes.yaml:13:51: network.lanes.0.departures: bad departure time"
+    )
