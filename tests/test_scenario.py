@@ -213,7 +213,8 @@ def test_lanes_listed_explicitly_join_the_network() -> None:
 
     text = GOOD + (
         "network:\n  countries: [US]\n  lanes:\n"
-        "    - {from: ups-hub-SDF, to: ups-hub-SEA, mode: air, departures: ['03:15', '23:45'], duration: 6h}\n"
+        "    - {from: ups-hub-SDF, to: ups-hub-SEA, mode: air,\n"
+        "       departures: ['03:15', '23:45'], duration: 6h}\n"
     )
     scenario = parse_scenario(text, "lanes.yaml")
     net = build_network(scenario)
@@ -244,5 +245,5 @@ def test_a_bad_departure_time_names_the_field() -> None:
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(text, "lanes.yaml")
     assert exc.value.problems[0].startswith(
-        "lanes.yaml:13:51: network.lanes.0.departures: bad departure time"
+        "lanes.yaml:13:56: network.lanes.0.departures: bad departure time"
     )
