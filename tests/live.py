@@ -18,10 +18,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(app: object, port: int | None = None) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 in a thread; yields the base URL; stops the server on exit."""
+def live_server(app: object, port: int | None = None, lifespan: str = "on") -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 in a thread, lifespan on as uvicorn runs it (the webhook
+    dispatcher lives in the lifespan); yields the base URL; stops the server on exit."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -34,4 +35,4 @@ def live_server(app: object, port: int | None = None) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=20)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
@@ -22,7 +21,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openapi_schema_validator import OAS31Validator
@@ -57,25 +55,8 @@ def webhook_app(**kwargs: Any) -> FastAPI:
     return create_app(small_scenario(duration="1d", demand={"parcels_per_day": 40}), **kwargs)
 
 
-@contextlib.contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """``tests.live.live_server`` with the lifespan on: the webhook dispatcher lives in it."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+# the dispatcher runs in the app's lifespan, which tests.live.live_server keeps on
+served = live_server
 
 
 @dataclass
@@ -212,7 +193,7 @@ def test_sandbox_deliveries_are_signed_over_the_raw_body(receiver: tuple[Receive
 
 def test_dispatcher_starts_on_first_subscription_without_a_lifespan(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
-    with live_server(webhook_app()) as base, httpx.Client(timeout=30) as http:  # lifespan off
+    with live_server(webhook_app(), lifespan="off") as base, httpx.Client(timeout=30) as http:
         sid = subscribe(http, base, url=url, carriers=["dhl"])["id"]
         advance(http, base, "1d")
         wait_for(lambda: drained(http, base, sid), what="deliveries")
