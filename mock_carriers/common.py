@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse as _StarletteJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class JSONResponse(_StarletteJSONResponse):
+    """Starlette's JSONResponse, byte for byte (compact, UTF-8, key order kept), rendered by orjson
+    — every carrier answer goes through here, and the stdlib encoder was a tenth of a request."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
 
 ErrorKind = Literal[
     "not_found",  # no such path (path junk)

@@ -12,8 +12,7 @@ some put them in the query string; LWA accepts all three, so the mock does too.
 
 from __future__ import annotations
 
-from fastapi.responses import JSONResponse
-
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext
 
 from . import errors

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.common import ErrorKind, JSONResponse
 
 #: Default usage plan of getTracking (spec: 80 requests/s, burst 100). SP-API writes the rate as a
 #: decimal (``0.0055``, ``2.0`` in public reports), hence the ``.0``.

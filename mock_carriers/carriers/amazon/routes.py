@@ -7,8 +7,8 @@ import re
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, basic
 
 from . import auth, errors, render

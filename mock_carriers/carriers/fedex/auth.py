@@ -11,9 +11,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
 from mock_carriers.carriers.fedex import errors
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, bearer
 
 #: Seconds; FedEx documents one hour and real tokens report 3599 [SPEC + 3P].

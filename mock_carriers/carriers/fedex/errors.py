@@ -12,9 +12,8 @@ import uuid
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.common import ErrorKind, JSONResponse
 
 # --- codes and messages ------------------------------------------------------------------------
 # [SPEC] track-api.json / authorization-api.json examples.

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
 from mock_carriers import i18n
 from mock_carriers.carriers.fedex import auth, codes, errors, render
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, ParcelView
 
 #: trackingInfo / trackDocumentSpecification: "Maximum limit is 30" [SPEC].

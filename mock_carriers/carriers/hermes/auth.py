@@ -24,8 +24,9 @@ import threading
 from urllib.parse import parse_qsl
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, Token, TokenState, basic, bearer
 
 from . import errors

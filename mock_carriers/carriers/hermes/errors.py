@@ -18,9 +18,9 @@ crashes) comes through ``render_error`` in the family of the path it hit.
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.common import ErrorKind, JSONResponse
 
 AUTH_PREFIX = "/authorization-facade/"
 

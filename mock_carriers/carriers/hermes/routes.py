@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, ParcelView
 
 from . import errors, render

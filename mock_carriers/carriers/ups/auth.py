@@ -12,8 +12,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, basic, bearer
 
 from . import errors

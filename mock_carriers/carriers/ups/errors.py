@@ -6,9 +6,8 @@ OAuthClientCredentials.yaml ``tokenErrorResponse``]; codes are strings.
 from __future__ import annotations
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.common import ErrorKind, JSONResponse
 
 # Track API [OBS UPS-API/api-documentation issues #12, #218]; sent with 400 [SPEC "Invalid request"].
 INVALID_INQUIRY_NUMBER = ("TV1002", "Invalid inquiry number")

@@ -52,11 +52,12 @@ def parse_ts(value: str) -> datetime:
 
 
 def ups_date(dt: datetime | date) -> str:
-    return dt.strftime("%Y%m%d")
+    # f-strings, not strftime: a Track response formats a few dozen of these
+    return f"{dt.year:04d}{dt.month:02d}{dt.day:02d}"
 
 
 def ups_time(dt: datetime) -> str:
-    return dt.strftime("%H%M%S")
+    return f"{dt.hour:02d}{dt.minute:02d}{dt.second:02d}"
 
 
 def gmt_offset(dt: datetime) -> str:
@@ -203,7 +204,7 @@ def _activity(
         "time": ups_time(local),
         "gmtDate": ups_date(gmt),
         "gmtOffset": gmt_offset(local),
-        "gmtTime": gmt.strftime("%H:%M:%S"),
+        "gmtTime": f"{gmt.hour:02d}:{gmt.minute:02d}:{gmt.second:02d}",
         "logicalScan": False,
     }
 

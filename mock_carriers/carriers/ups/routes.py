@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext
 
 from . import auth, errors, render, trackalert

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext
 from sim.events import EventCode, ScanEvent
 

@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext, TokenState, basic, bearer
 
 from . import errors

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.common import ErrorKind, JSONResponse
 
 TRACKING_API = "/tracking/v3"
 OAUTH_API = "/oauth2/v3"

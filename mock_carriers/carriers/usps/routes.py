@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from mock_carriers.common import JSONResponse
 from mock_carriers.context import CarrierContext
 
 from . import auth, errors, numbers, render
