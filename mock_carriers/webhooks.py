@@ -886,7 +886,7 @@ class WebhookHub:
         with self._lock:
             return bool(self._subs)
 
-    async def _run(self) -> None:
+    async def _run(self, wake: asyncio.Event) -> None:
         limits = httpx.Limits(max_connections=self.config.max_in_flight)
         # trust_env=False: a proxy from the environment must never see the receiver's traffic.
         async with httpx.AsyncClient(trust_env=False, follow_redirects=False, limits=limits) as client:
@@ -901,15 +901,13 @@ class WebhookHub:
                             task.add_done_callback(self._sends.discard)
                     except Exception:  # the dispatcher must outlive any one bad tick
                         log.exception("webhook dispatcher tick failed")
-                    await self._sleep()
+                    await self._sleep(wake)
             finally:
                 await self._drain()
 
-    async def _sleep(self) -> None:
-        wake = self._wake
-        if wake is None:
-            await asyncio.sleep(self.config.tick_seconds)
-            return
+    async def _sleep(self, wake: asyncio.Event) -> None:
+        # Each dispatcher task waits on its own event: an Event belongs to the loop that first
+        # waits on it, and a test suite may run the app under several loops in turn.
         timeout = self.config.tick_seconds
         due = self._next_due()
         if due is not None:
@@ -959,14 +957,23 @@ class WebhookHub:
             self._in_flight.clear()  # a previous loop's sends died with it
             self._reschedule_all()
         self._loop = loop
-        self._wake = asyncio.Event()
+        self._wake = wake = asyncio.Event()
         self._stopping = False
-        self._task = loop.create_task(self._run(), name="parcel-sandbox-webhooks")
+        self._task = loop.create_task(self._run(wake), name="parcel-sandbox-webhooks")
 
     async def stop(self) -> None:
         """Stop the dispatcher; in-flight requests get a grace period, then stay pending."""
         task = self._task
         if task is None:
+            return
+        if task.get_loop() is not asyncio.get_running_loop():
+            # The dispatcher runs under another loop (another server or test client started it):
+            # ask that loop to cancel it rather than await a task this loop cannot.
+            other = task.get_loop()
+            if not other.is_closed():
+                with contextlib.suppress(RuntimeError):
+                    other.call_soon_threadsafe(task.cancel)
+            self._task = None
             return
         self._stopping = True
         self._poke()
