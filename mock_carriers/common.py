@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import orjson
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _StarletteJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -127,3 +127,33 @@ class BodyLimitMiddleware:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+def build_carrier_app(
+    title: str,
+    router: APIRouter,
+    render_error: RenderError,
+    *,
+    description: str = "",
+    version: str = "0.1.0",
+    openapi_url: str = "/_docs/openapi.json",
+    redirect_slashes: bool = False,
+    state: dict[str, Any] | None = None,
+) -> FastAPI:
+    """A carrier's sub-application: its own docs under ``/_docs`` (so no sandbox page shadows a
+    carrier path), no trailing-slash redirects unless the carrier makes them, carrier-shaped
+    errors for everything the framework would answer itself."""
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        openapi_url=openapi_url,
+        docs_url="/_docs",
+        redoc_url=None,
+        redirect_slashes=redirect_slashes,
+    )
+    for key, value in (state or {}).items():
+        setattr(app.state, key, value)  # for render_error, which only gets the request
+    install_common_handlers(app, render_error)
+    app.include_router(router)
+    return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.common import install_common_handlers
+from mock_carriers.common import build_carrier_app
 from mock_carriers.context import CarrierContext
 
 from . import errors
@@ -19,16 +19,12 @@ __all__ = ["create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
-    app = FastAPI(
-        title="Amazon Shipping API v2 (parcel-sandbox mock)",
+    # A trailing slash is a different, unknown path at Amazon, not a redirect.
+    return build_carrier_app(
+        "Amazon Shipping API v2 (parcel-sandbox mock)",
+        build_router(ctx),
+        errors.render_error,
         version="v2",
         openapi_url="/_openapi.json",
-        docs_url="/_docs",
-        redoc_url=None,
-        # A trailing slash is a different, unknown path at Amazon, not a redirect.
-        redirect_slashes=False,
+        state={"ctx": ctx},
     )
-    app.state.ctx = ctx
-    app.include_router(build_router(ctx))
-    install_common_handlers(app, errors.render_error)
-    return app

@@ -8,28 +8,21 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.common import install_common_handlers
+from mock_carriers.common import build_carrier_app
 from mock_carriers.context import CarrierContext
 
 from . import errors, routes
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
-    app = FastAPI(
-        title="DHL Shipment Tracking – Unified (parcel-sandbox mock)",
+    # The real gateway does not redirect "/track/shipments/" (no trailing-slash redirects).
+    return build_carrier_app(
+        "DHL Shipment Tracking – Unified (parcel-sandbox mock)",
+        routes.build_router(ctx),
+        errors.render_error,
         version="1.4.1",
-        openapi_url="/_docs/openapi.json",
-        docs_url="/_docs",
-        redoc_url=None,
-        # The real gateway does not redirect "/track/shipments/"; a 307 here would leak the
-        # framework's behaviour into the carrier's surface.
-        redirect_slashes=False,
+        state={"dhl_ctx": ctx},
     )
-    # Error rendering outside the routes (common handlers) reaches the context through the app.
-    app.state.dhl_ctx = ctx
-    install_common_handlers(app, errors.render_error)
-    app.include_router(routes.build_router(ctx))
-    return app
 
 
 __all__ = ["create_carrier_app"]

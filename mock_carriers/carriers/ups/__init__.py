@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.common import install_common_handlers
+from mock_carriers.common import build_carrier_app
 from mock_carriers.context import CarrierContext
 
 from . import errors
@@ -19,14 +19,10 @@ __all__ = ["create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
-    # The docs live under /_docs so that no sandbox page shadows a UPS path.
-    app = FastAPI(
-        title="parcel-sandbox mock UPS",
+    return build_carrier_app(
+        "parcel-sandbox mock UPS",
+        build_router(ctx),
+        errors.render_error,
         description="UPS OAuth client credentials and Track API (details) over the sandbox's parcels.",
-        openapi_url="/_docs/openapi.json",
-        docs_url="/_docs",
-        redoc_url=None,
+        redirect_slashes=True,
     )
-    install_common_handlers(app, errors.render_error)
-    app.include_router(build_router(ctx))
-    return app
