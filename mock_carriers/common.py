@@ -9,7 +9,7 @@ failure through it, so no carrier path ever shows FastAPI's default body or a tr
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Literal
 
 import orjson
@@ -124,9 +124,6 @@ class BodyLimitMiddleware:
             if not started:
                 response = self.render_error(request, 413, "payload_too_large", "Request body too large.")
                 await response(scope, receive, send)
-
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 def build_carrier_app(

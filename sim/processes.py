@@ -177,10 +177,6 @@ class SortLanes:
         heapq.heapreplace(self._free, done)
         return done
 
-    def backlog(self, now: float) -> float:
-        """Seconds of work queued ahead of a parcel arriving now (0 when a lane is free)."""
-        return max(0.0, self._free[0] - now)
-
 
 class World:
     """Shared state of one simulated world, and the one place events are made."""
