@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench golden docs serve loadtest clean
+.PHONY: venv run test lint bench golden docs serve loadtest fuzz clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ golden: venv
 docs: venv
 	$(BIN)/python -m sim.docgen > docs/scenarios.md
 	$(BIN)/python -m mock_carriers.docgen > docs/carriers.md
+
+# the fuzz-marked tests at full length (make test runs them short)
+fuzz: venv
+	PARCEL_SANDBOX_FUZZ=long $(BIN)/python -m pytest -q -m fuzz
 
 loadtest: venv
 	$(BIN)/python -m loadtests.smoke

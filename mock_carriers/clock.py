@@ -1,6 +1,6 @@
 """SandboxClock: the instant the served world is at, under the tester's control.
 
-Modes (ARCHITECTURE §4): ``manual`` moves only when told; ``realtime`` runs at ``speed`` sandbox
+Modes (docs/architecture.md §4): ``manual`` moves only when told; ``realtime`` runs at ``speed`` sandbox
 seconds per wall second; ``instant`` shows the whole horizon at once. The clock never runs
 backwards — the world cannot un-happen; ``POST /_sandbox/reset`` starts it over.
 """

@@ -18,7 +18,7 @@ under its own prefix with its **real** paths below it: a client changes only its
 (`https://onlinetools.ups.com` → `http://127.0.0.1:8000/ups`). Each section maps every canonical
 `EventCode` and `ExceptionReason` (see `sim/events.py`) to the carrier's own codes, and each
 carrier's `mock_carriers/carriers/<name>/FIDELITY.md` says what is emulated, what is not, and the
-evidence (the official specs in `../shared/specs/`, quoted real responses, or inference).
+evidence (the official specs vendored in `vendor/specs/`, quoted real responses, or inference).
 
 | carrier | prefix | auth | tracking call | unknown number |
 |---|---|---|---|---|

@@ -3,7 +3,7 @@
 ``InMemoryStore`` is the embedded default. Parcels whose story ended more than ``retention``
 ago leave memory; with a SQLite file (``--db``) they move there and stay queryable, so a
 long-running sandbox has bounded memory. The protocol is small on purpose: a Redis or
-PostgreSQL backend shared by several API workers is a new class, not a rewrite (ARCHITECTURE §9).
+PostgreSQL backend shared by several API workers is a new class, not a rewrite (docs/architecture.md §9).
 """
 
 from __future__ import annotations

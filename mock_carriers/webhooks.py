@@ -75,7 +75,7 @@ class WebhookError(ValueError):
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """When to try again. Defaults follow TrackingMore's published schedule (30 s × 2ⁿ, 14
-    retries after the first attempt; shared/research/realism.md §7)."""
+    retries after the first attempt; docs/realism.md §7)."""
 
     base_seconds: float = 30.0
     factor: float = 2.0

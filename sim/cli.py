@@ -1,6 +1,6 @@
 """``parcel-sandbox``: run, validate, list and serve scenarios.
 
-Exit codes (ARCHITECTURE §7): 0 ok, 2 bad input (one line naming file:line:col and field),
+Exit codes (docs/architecture.md §7): 0 ok, 2 bad input (one line naming file:line:col and field),
 1 internal error. No traceback reaches a user unless ``PARCEL_SANDBOX_DEBUG`` is set.
 """
 
@@ -17,14 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.errors import UsageError
 from sim.scenario import ScenarioError, load_scenario, shipped_scenarios, world_error
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
-
-
-class UsageError(Exception):
-    """Bad input that is not a scenario file problem (exit 2)."""
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

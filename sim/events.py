@@ -1,6 +1,6 @@
 """The canonical event and truth model — the contract between the simulation and everything else.
 
-ARCHITECTURE.md §3. The simulation writes these; carrier adapters, the control plane and the
+docs/architecture.md §3. The simulation writes these; carrier adapters, the control plane and the
 webhook dispatcher read them. Plain dataclasses (not pydantic) because a benchmark run creates
 millions of them; ``to_dict``/``from_dict`` give the JSON shape of the logs.
 """

@@ -66,7 +66,7 @@ class ParcelRng:
 
 
 # Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
-# up to two hours (Shippo/aggregator notes in research/realism.md §4, §9).
+# up to two hours (Shippo/aggregator notes in docs/realism.md §4, §9).
 FIRST_VISIBLE_LAG_S = (10 * 60, 30 * 60)
 UPDATE_LAG_BUCKETS = ((0.70, 0, 15 * 60), (0.25, 15 * 60, 60 * 60), (0.05, 60 * 60, 2 * H))
 

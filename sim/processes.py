@@ -84,7 +84,7 @@ def address_pools(seed: int, metros: tuple[Place, ...]) -> dict[str, list[tuple[
 
 
 def stream_seed(seed: int, name: str) -> int:
-    """An independent, stable seed per named stream (ARCHITECTURE §4b)."""
+    """An independent, stable seed per named stream (docs/architecture.md §4b)."""
     return int.from_bytes(hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest(), "big")
 
 

@@ -352,7 +352,7 @@ class AfterFailedAttempt(StrictModel):
 
 
 class IncidentRates(StrictModel):
-    """Per-parcel probabilities. Defaults follow research/realism.md §9."""
+    """Per-parcel probabilities. Defaults follow docs/realism.md §9."""
 
     loss: float = Field(0.002, ge=0, le=1, description="Lost in the network (scans stop).")
     lost_exception_share: float = Field(
@@ -474,7 +474,7 @@ FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
 #: Route classes of every carrier: its OAuth/LWA token endpoint, its tracking reads, the rest.
 FAULT_ROUTES: tuple[str, ...] = ("token", "track", "other")
 
-#: Published rate limits per carrier (research/carrier_apis.md, realism.md §7). UPS publishes none.
+#: Published rate limits per carrier (docs/carrier-apis.md, docs/realism.md §7). UPS publishes none.
 RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
     # DHL developer portal tiers; the daily quota resets 00:00 GMT.
     "dhl": {

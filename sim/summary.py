@@ -1,5 +1,5 @@
 """summary.json: the run's headline figures, recomputed from events.jsonl and truth.jsonl alone,
-so anyone can check a run against the published bands (research/realism.md)."""
+so anyone can check a run against the published bands (docs/realism.md)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-# --- parameters (research/realism.md §5; singlestore-logistics-sim defaults where noted) ---
+# --- parameters (docs/realism.md §5; singlestore-logistics-sim defaults where noted) ---
 EARTH_RADIUS_KM = 6371.0
 ROAD_FACTOR = 1.2  # road distance over great-circle distance
 TRUCK_KMH = 80.0  # team-driven line-haul average, stops included

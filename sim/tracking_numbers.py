@@ -3,8 +3,8 @@
 Why this module exists: the mock carrier APIs must hand out numbers that client code, and third-party
 parsers such as the ``tracking-numbers`` package, recognise as the real carrier's.  So every number has
 the carrier's real shape, a service code that fits the service, and a correct check digit.  The formats
-and check-digit algorithms follow jkeen/tracking_number_data (``shared/data/tracking_number_data``) and
-section 7 of ``shared/research/carrier_apis.md``; they are transcribed here, not read at run time, because
+and check-digit algorithms follow jkeen/tracking_number_data (``vendor/tracking_number_data``) and
+section 7 of ``docs/carrier-apis.md``; they are transcribed here, not read at run time, because
 the shared folder is reference material that need not ship with the package.
 
 Minting sits on the simulator's hot path (~100k numbers per benchmark), so:

@@ -1,4 +1,4 @@
-"""Validate carrier responses against the carriers' official API specs in ``../shared/specs``.
+"""Validate carrier responses against the carriers' official API specs vendored in ``vendor/specs``.
 
 Usage in a test::
 
@@ -22,7 +22,7 @@ from jsonschema import Draft4Validator
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 SPECS_DIR = Path(
-    os.environ.get("PARCEL_SANDBOX_SPECS", Path(__file__).resolve().parents[2] / "shared" / "specs")
+    os.environ.get("PARCEL_SANDBOX_SPECS", Path(__file__).resolve().parents[1] / "vendor" / "specs")
 )
 
 SPEC_FILES: dict[str, str] = {

@@ -30,8 +30,8 @@ from sim.tracking_numbers import (
     is_valid,
 )
 
-# The shared reference folder sits beside the repo (locally and in CI).
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "tracking_number_data"
+# The data files are vendored with their licence (vendor/tracking_number_data/SOURCES.md).
+DATA_DIR = Path(__file__).resolve().parents[1] / "vendor" / "tracking_number_data"
 
 PER_COMBINATION = 300
 S10_ORIGINS = ("US", "DE", "GB", "CN", "JP", "CA", "FR", "AU")

@@ -1,5 +1,5 @@
 """The simulated world: invariants on the shipped baseline, determinism, directional effects and
-calibration bands from research/realism.md — all recomputed from the logs."""
+calibration bands from docs/realism.md — all recomputed from the logs."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_customs_on_cross_border_parcels(baseline: tuple) -> None:
         assert "CUSTOMS_CLEARED" in {e["code"] for e in streams[t["tracking_number"]]}
 
 
-# --- calibration bands (research/realism.md §9), recomputed from the logs --------------------
+# --- calibration bands (docs/realism.md §9), recomputed from the logs --------------------
 
 
 def test_baseline_lands_in_published_bands(baseline: tuple) -> None:

@@ -1,6 +1,6 @@
 """Canonical codes → FedEx Track API codes and texts.
 
-Evidence tags follow ``research/carrier_apis.md``: [SPEC] the saved Track API spec, [DOC] FedEx's
+Evidence tags follow ``docs/carrier-apis.md``: [SPEC] the saved Track API spec, [DOC] FedEx's
 "Tracking Status Codes" page (karrio copy), [3P] captured production responses in karrio's test
 fixtures, [INFER] chosen here because no source gave the value. FedEx publishes no complete list of
 ``derivedStatusCode`` values or of scan ``exceptionCode`` values, so most of those are [INFER].

@@ -1,6 +1,6 @@
 """Canonical ``EventCode`` / ``ExceptionReason`` → Hermes Germany's own status codes and texts.
 
-Hermes keeps one catalogue, ``shared/specs/hermes_de/hermes-germany-eventcodes.csv`` [SPEC]: a
+Hermes keeps one catalogue, ``vendor/specs/hermes_de/hermes-germany-eventcodes.csv`` [SPEC]: a
 9-digit internal "3x3" code (three 3-digit blocks) maps to the 4-digit "2x2" code that the Shipment
 Info API shows in ``status[].code``, with a long text in German and English (``textLang DE/EN``).
 The rows used here are copied verbatim from that file, typos included (the texts are what Hermes

@@ -5,13 +5,13 @@ table: D, I, M, X …), ``code`` (a two-character activity code from the Movemen
 Package Exceptions or Delivery Codes tables), ``statusCode`` (the three-digit, zero-padded
 Status/Description code) and ``description`` (the customer-facing text).
 
-Evidence tags used below, as in ``shared/research/carrier_apis.md``:
+Evidence tags used below, as in ``docs/carrier-apis.md``:
 
-- [TABLE <name>] — ``shared/specs/ups/tracking-codes.extracted.json`` (UPS developer-portal appendix)
+- [TABLE <name>] — ``vendor/specs/ups/tracking-codes.extracted.json`` (UPS developer-portal appendix)
 - [OBS] — a real UPS response: the UPS Postman collection (``UPS-Tracking.postman_collection.json``)
   or captured production responses quoted in public code; descriptions are copied verbatim,
   trailing spaces included, because UPS sends them that way.
-- [SPEC] — ``shared/specs/ups/Tracking.yaml``
+- [SPEC] — ``vendor/specs/ups/Tracking.yaml``
 - [INFER] — our choice where no source pairs this canonical meaning with a UPS code.
 """
 
