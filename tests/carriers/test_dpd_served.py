@@ -4,8 +4,11 @@ published login limit, token-expiry storms) — every answer a SOAP fault DPD's 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +144,18 @@ def test_a_token_storm_expires_dpd_tokens(germany: TestClient) -> None:
     assert soap.fault(expired)["code"] == "ERR_DELICOM_TOKEN_EXPIRED"
     client.authenticate()
     assert client.track(n).status_code == 200
+
+
+def test_the_docs_example_number_is_a_delivered_dpd_parcel_of_the_germany_scenario(tmp_path: Path) -> None:
+    """docs/carriers/dpd.md's "try it" number exists in the shipped world, delivered as it says."""
+    from sim.golden import run_scenario
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "carriers" / "dpd.md").read_text(encoding="utf-8")
+    number = re.search(r"`(01[0-9]{12}[0-9A-Z])` is a DPD parcel of the shipped `germany` scenario", page)
+    assert number is not None
+    events = [json.loads(line) for line in run_scenario("germany", tmp_path).read_text().splitlines()]
+    mine = [e for e in events if e["tracking_number"] == number[1]]
+    assert mine and all(e["carrier"] == "dpd" for e in mine)
+    delivered = [e for e in mine if e["code"] == "DELIVERED"]
+    assert delivered and delivered[0]["occurred_at"].startswith("2026-11-03")
+    assert f"<parcelLabelNumber>{number[1][:14]}</parcelLabelNumber>" in page
