@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from loadtests.carrier_apis import APIS, DpdApi
 from loadtests.policy import CANONICAL_PHASE, CARRIERS, Phase, mistype
 from mock_carriers.app import create_app
-from sim.scenario import load_scenario
+from tests.carriers.dpd_world import small_germany
 
 pytestmark = pytest.mark.slow
 
@@ -55,13 +55,7 @@ class LocustLikeClient:
 
 @pytest.fixture(scope="module")
 def germany() -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
-    scenario, _ = load_scenario("germany")
-    small = scenario.model_copy(
-        update={
-            "demand": scenario.demand.model_copy(update={"parcels_per_day": 300}),
-            "duration": 2 * 86400.0,
-        }
-    )
+    small = small_germany()
     with TestClient(create_app(small)) as http:
         http.post("/_sandbox/clock", json={"to": "2026-11-03T15:00:00+01:00"})
         items = http.get("/_sandbox/parcels", params={"carrier": "dpd", "limit": 1000}).json()["items"]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from mock_carriers.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
+from sim.scenario import Scenario, load_scenario
 from sim.tracking_numbers import mod37_36
 from tests.carriers.fakes import FakeContext, story, truth_for
 
@@ -92,6 +93,13 @@ class DpdContext(FakeContext):
             destination={**GERMAN["address"].to_dict(), "name": "Erika Mustermann"},
         )
         return dataclasses.replace(view, truth=truth)
+
+
+def small_germany() -> Scenario:
+    """The shipped germany world at test size: 300 parcels a day for two days."""
+    scenario, _ = load_scenario("germany")
+    demand = scenario.demand.model_copy(update={"parcels_per_day": 300})
+    return scenario.model_copy(update={"demand": demand, "duration": 2 * 86400.0})
 
 
 def make_ctx(**kwargs: Any) -> DpdContext:

@@ -22,9 +22,8 @@ from karrio.providers.dpd.units import TrackingStatus
 
 from mock_carriers.app import create_app
 from mock_carriers.carriers.dpd import create_carrier_app
-from sim.scenario import load_scenario
 from tests.carriers.client_dpd import DpdClient, statuses
-from tests.carriers.dpd_world import NUMBERS, UNKNOWN, make_ctx
+from tests.carriers.dpd_world import NUMBERS, UNKNOWN, make_ctx, small_germany
 from tests.live import live_server
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -43,13 +42,7 @@ def track(gw: Any, *numbers: str) -> tuple[list[Any], list[Any]]:
 
 @pytest.fixture(scope="module")
 def germany() -> Iterator[tuple[httpx.Client, str]]:
-    scenario, _ = load_scenario("germany")
-    small = scenario.model_copy(
-        update={
-            "demand": scenario.demand.model_copy(update={"parcels_per_day": 300}),
-            "duration": 2 * 86400.0,
-        }
-    )
+    small = small_germany()
     with live_server(create_app(small)) as base, httpx.Client(timeout=30) as http:
         r = http.post(f"{base}/_sandbox/clock", json={"advance": "3d"})
         assert r.status_code == 200

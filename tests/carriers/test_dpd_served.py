@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from sim.scenario import load_scenario
 from sim.tracking_numbers import is_valid
 from tests.carriers import client_dpd as soap
 from tests.carriers.client_dpd import DpdClient
+from tests.carriers.dpd_world import small_germany
 
 pytestmark = pytest.mark.slow
 BASE = "http://testserver"
@@ -26,13 +26,7 @@ BASE = "http://testserver"
 
 @pytest.fixture(scope="module")
 def germany() -> Iterator[TestClient]:
-    scenario, _ = load_scenario("germany")
-    small = scenario.model_copy(
-        update={
-            "demand": scenario.demand.model_copy(update={"parcels_per_day": 300}),
-            "duration": 2 * 86400.0,
-        }
-    )
+    small = small_germany()
     with TestClient(create_app(small)) as http:
         yield http
 

@@ -17,7 +17,7 @@ from mock_carriers.i18n import negotiate
 
 from . import errors, render, texts
 from .auth import DpdAuth
-from .envelope import LOGIN_NS, PLC_NS, SoapError, parse, soap_response
+from .envelope import LOGIN_NS, PLC_NS, SoapError, SoapRequest, parse, soap_response
 from .numbers import label_number, parcel_number
 
 LOGIN_PATH = "/soap/services/LoginService/V2_1"
@@ -33,6 +33,19 @@ _AUTH_FAULTS: dict[str, str] = {
 }
 
 
+async def read_call(
+    request: Request, service: str, namespace: str, operations: tuple[str, ...]
+) -> SoapRequest | Response:
+    """The request's operation in ``namespace``, or the client fault DPD answers instead."""
+    try:
+        call = parse(await request.body())
+    except SoapError as exc:
+        return errors.unreadable(exc)
+    if call.namespace != namespace or call.operation not in operations:
+        return errors.client_fault(f"{service} has no operation {call.operation!r}.")
+    return call
+
+
 def build_router(ctx: CarrierContext, auth: DpdAuth) -> APIRouter:
     router = APIRouter()
 
@@ -43,12 +56,9 @@ def build_router(ctx: CarrierContext, auth: DpdAuth) -> APIRouter:
 
     @router.post(LOGIN_PATH, summary="LoginService 2.1 (SOAP 1.1): getAuth")
     async def login_service(request: Request) -> Response:
-        try:
-            call = parse(await request.body())
-        except SoapError as exc:
-            return errors.unreadable(exc)
-        if (call.namespace, call.operation) != (LOGIN_NS, "getAuth"):
-            return errors.client_fault(f"LoginService 2.1 has no operation {call.operation!r}.")
+        call = await read_call(request, "LoginService 2.1", LOGIN_NS, ("getAuth",))
+        if isinstance(call, Response):
+            return call
         login = auth.login(call.params.get("delisId"), call.params.get("password"))
         if login is None:
             return errors.authentication_fault(errors.AUTHENTICATION)
@@ -56,12 +66,9 @@ def build_router(ctx: CarrierContext, auth: DpdAuth) -> APIRouter:
 
     @router.post(PLC_PATH, summary="ParcelLifeCycleService 2.0 (SOAP 1.1): getTrackingData")
     async def parcel_life_cycle(request: Request) -> Response:
-        try:
-            call = parse(await request.body())
-        except SoapError as exc:
-            return errors.unreadable(exc)
-        if call.namespace != PLC_NS or call.operation not in PLC_OPERATIONS:
-            return errors.client_fault(f"ParcelLifeCycleService 2.0 has no operation {call.operation!r}.")
+        call = await read_call(request, "ParcelLifeCycleService 2.0", PLC_NS, PLC_OPERATIONS)
+        if isinstance(call, Response):
+            return call
         state = auth.check(call.auth)
         if state != "ok":
             return errors.authentication_fault(_AUTH_FAULTS[state])
