@@ -2,9 +2,10 @@
 
 The protocols are those of the real-client helpers in ``tests/carriers/client_<carrier>.py``: UPS
 (Basic-auth client credentials, Bearer + ``transId``/``transactionSrc``), FedEx (form token, ≤ 30
-numbers a POST), DHL (``DHL-API-Key``, no token), USPS (JSON token, ``expand=DETAIL``) and Amazon
-(LWA refresh-token grant, ``x-amz-access-token``). Tokens are fetched on first use, refreshed before
-they expire and once more on an auth failure.
+numbers a POST), DHL (``DHL-API-Key``, no token), USPS (JSON token, ``expand=DETAIL``), Amazon
+(LWA refresh-token grant, ``x-amz-access-token``) and DPD (SOAP 1.1: ``getAuth`` once, the token in
+the ``authentication`` header of each ``getTrackingData``). Tokens are fetched on first use,
+refreshed before they expire and once more on an auth failure.
 
 What is *not* a failure, because a real integration sees it in normal operation: a number the
 carrier does not know (UPS 200 + ``TW0001``, FedEx 200 + ``TRACKING.TRACKINGNUMBER.NOTFOUND``, DHL
@@ -26,7 +27,10 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from loadtests.policy import (
     FEDEX_BATCH,
@@ -490,6 +494,148 @@ class AmazonApi(CarrierApi):
         return {numbers[0]: phase} if phase else None
 
 
+# --------------------------------------------------------------------------------------------
+# DPD: SOAP 1.1 (XML bodies, faults with HTTP 500)
+
+SOAP_NS = "{http://schemas.xmlsoap.org/soap/envelope/}"
+DPD_LOGIN_NS = "http://dpd.com/common/service/types/LoginService/2.1"
+DPD_PLC_NS = "http://dpd.com/common/service/types/ParcelLifeCycleService/2.0"
+DPD_AUTH_NS = "http://dpd.com/common/service/types/Authentication/2.0"
+#: DPD's ``statusInfo/status`` of the newest scan → phase (mock_carriers/carriers/dpd/codes.py).
+_DPD_STATUSES: dict[str, Phase] = {
+    "PickedUp": Phase.IN_TRANSIT,
+    "BetweenDepots": Phase.IN_TRANSIT,
+    "Depot": Phase.NEAR,
+    "Courier": Phase.OUT_FOR_DELIVERY,
+    "Delivered": Phase.DONE,
+    "DeliveryFailure": Phase.ATTENTION,
+    "ReturningFromDelivery": Phase.ATTENTION,
+    "ParcelShop": Phase.ATTENTION,
+    "Customs": Phase.ATTENTION,
+    "Warehouse": Phase.ATTENTION,
+    "Consolidation": Phase.ATTENTION,
+}
+#: Authentication faults a new ``getAuth`` cures.
+DPD_TOKEN_FAULTS = frozenset(
+    {"ERR_DELICOM_TOKEN_EXPIRED", "ERR_DELICOM_TOKEN_INCORRECT", "DELICOM_ERR_AUTHENTICATION"}
+)
+DPD_NOT_FOUND = "ERR_PARCEL_NOT_FOUND"
+
+
+def _soap_body(content: bytes) -> ElementTree.Element | None:
+    """The first element in a SOAP response's Body (the sandbox's own answers; no DTDs)."""
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        return None
+    body = root.find(f"{SOAP_NS}Body")
+    return body[0] if body is not None and len(body) else None
+
+
+def dpd_fault_code(content: bytes) -> str | None:
+    """The detail's ``errorCode``/``faultCode`` of a DPD SOAP fault, else None."""
+    element = _soap_body(content)
+    if element is None or element.tag != f"{SOAP_NS}Fault":
+        return None
+    detail = element.find("detail")
+    if detail is None or not len(detail):
+        return None
+    return detail[0].findtext("errorCode") or detail[0].findtext("faultCode")
+
+
+def dpd_phase(content: bytes) -> Phase | None:
+    element = _soap_body(content)
+    if element is None or element.tag != f"{{{DPD_PLC_NS}}}getTrackingDataResponse":
+        return None
+    q = f"{{{DPD_PLC_NS}}}"
+    infos = element.findall(f"{q}trackingresult/{q}statusInfo")
+    if not infos:
+        return Phase.PRE_TRANSIT  # a label with no scan: DPD shows no status at all
+    return _DPD_STATUSES.get(infos[-1].findtext(f"{q}status") or "", Phase.IN_TRANSIT)
+
+
+def _dpd_envelope(body: str, header: str = "") -> str:
+    return (
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        f"<soapenv:Header>{header}</soapenv:Header><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>"
+    )
+
+
+class DpdApi(CarrierApi):
+    carrier = "dpd"
+    token_path = "/dpd/soap/services/LoginService/V2_1"
+    track_name = "/dpd/soap/services/ParcelLifeCycleService/V2_0 getTrackingData"
+    delis_id = CLIENT_ID
+
+    def _token_request(self) -> Any:
+        body = (
+            f'<ns:getAuth xmlns:ns="{DPD_LOGIN_NS}"><delisId>{escape(self.delis_id)}</delisId>'
+            f"<password>{escape(CLIENT_SECRET)}</password><messageLanguage>de_DE</messageLanguage></ns:getAuth>"
+        )
+        return self.client.post(
+            self.token_path,
+            data=_dpd_envelope(body),
+            headers={"Content-Type": "text/xml;charset=UTF-8", "SOAPAction": f"{DPD_LOGIN_NS}/getAuth"},
+            name=f"{self.token_path} getAuth",
+            catch_response=True,
+        )
+
+    def _authenticate(self) -> bool:
+        """``getAuth`` about once a day (DPD allows ten logins a day): the token is reused until
+        shortly before its ``authTokenExpires`` (UTC)."""
+        with self._token_request() as response:
+            element = _soap_body(response.content or b"") if response.status_code == 200 else None
+            q = f"{{{DPD_LOGIN_NS}}}"
+            token = element.findtext(f"{q}return/{q}authToken") if element is not None else None
+            expires = element.findtext(f"{q}return/{q}authTokenExpires") if element is not None else None
+            if not token or not expires:
+                response.failure(f"dpd getAuth: HTTP {response.status_code}")
+                return False
+            response.success()
+        self.token = token
+        self.tokens_fetched += 1
+        left = datetime.fromisoformat(expires).replace(tzinfo=UTC) - datetime.now(UTC)
+        self.refresh_at = token_refresh_due(self.clock(), max(left.total_seconds(), 0.0))
+        return True
+
+    def _track_request(self, numbers: list[str]) -> Any:
+        header = (
+            f'<ns:authentication xmlns:ns="{DPD_AUTH_NS}"><delisId>{escape(self.delis_id)}</delisId>'
+            f"<authToken>{escape(self.token or '')}</authToken><messageLanguage>de_DE</messageLanguage>"
+            "</ns:authentication>"
+        )
+        body = (
+            f'<ns1:getTrackingData xmlns:ns1="{DPD_PLC_NS}"><parcelLabelNumber>{escape(numbers[0])}'
+            "</parcelLabelNumber></ns1:getTrackingData>"
+        )
+        return self.client.post(
+            "/dpd/soap/services/ParcelLifeCycleService/V2_0",
+            data=_dpd_envelope(body, header),
+            headers={"Content-Type": "text/xml;charset=UTF-8", "SOAPAction": f"{DPD_PLC_NS}/getTrackingData"},
+            name=self.track_name,
+            catch_response=True,
+        )
+
+    def _judge(self, response: Any, numbers: list[str], first_try: bool) -> TrackOutcome:
+        # DPD answers a stale token with HTTP 500 and an authentication fault, not 401.
+        if (
+            response.status_code == 500
+            and first_try
+            and dpd_fault_code(response.content or b"") in DPD_TOKEN_FAULTS
+        ):
+            response.request_meta["name"] = f"{self.track_name} [auth fault]"
+            response.success()
+            return TrackOutcome(auth_failed=True)
+        return super()._judge(response, numbers, first_try)
+
+    def parse(self, response: Any, numbers: list[str]) -> dict[str, Phase] | None:
+        content = response.content or b""
+        if response.status_code == 500 and dpd_fault_code(content) == DPD_NOT_FOUND:
+            return {numbers[0]: Phase.NOT_FOUND}
+        phase = dpd_phase(content) if response.status_code == 200 else None
+        return {numbers[0]: phase} if phase else None
+
+
 APIS: dict[str, type[CarrierApi]] = {
-    api.carrier: api for api in (UpsApi, FedexApi, DhlApi, UspsApi, AmazonApi)
+    api.carrier: api for api in (UpsApi, FedexApi, DhlApi, UspsApi, AmazonApi, DpdApi)
 }

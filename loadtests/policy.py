@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
 
-CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon")
+CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "dpd")
 FEDEX_BATCH = 30  # FedEx Track takes at most 30 numbers a call
 DEFAULT_TIME_SCALE = 3600.0  # when the sandbox clock is frozen: an hour of cadence per wall second
 MAX_RETRY_AFTER_S = 120.0  # a server asking for longer is treated as asking for this long

@@ -40,7 +40,7 @@ def create_app(
     webhooks: WebhookConfig | None = None,
 ) -> FastAPI:
     """The whole sandbox as one ASGI app: ``/_sandbox/...`` and ``/ups``, ``/fedex``, ``/dhl``,
-    ``/usps``, ``/amazon`` with each carrier's real paths below its prefix.
+    ``/usps``, ``/amazon``, ``/hermes``, ``/dpd`` with each carrier's real paths below its prefix.
 
     ``webhook_allow``: hosts (or IP networks) webhooks may call besides loopback; ``webhooks``:
     retry and dispatcher settings. The webhook dispatcher runs with the app's lifespan."""
@@ -63,7 +63,7 @@ def create_app(
     app = FastAPI(
         title="parcel-sandbox",
         description="Mock carrier tracking APIs over a simulated parcel network. Control plane under "
-        "/_sandbox; carriers under /ups, /fedex, /dhl, /usps, /amazon (each with its own docs at "
+        "/_sandbox; carriers under /ups, /fedex, /dhl, /usps, /amazon, /hermes, /dpd (each with its docs at "
         "/<carrier>/_docs).",
         version="0.1.0",
         lifespan=lifespan,

@@ -28,6 +28,7 @@ evidence (the official specs vendored in `vendor/specs/`, quoted real responses,
 | USPS | `/usps` | OAuth `POST /oauth2/v3/token` | `GET /tracking/v3/tracking/{n}?expand=DETAIL` | 404 `{apiVersion, error}` |
 | Amazon | `/amazon` | LWA `POST /auth/o2/token` → `x-amz-access-token` | `GET /shipping/v2/tracking?trackingId=&carrierId=` | 404 `{errors:[NotFound]}` |
 | Hermes DE | `/hermes` | OAuth password grant `POST /authorization-facade/oauth2/access_token` | `GET /services/hsi/shipmentinfo?shipmentID=` | 200 + result `e001` |
+| DPD | `/dpd` | SOAP `getAuth` `POST /soap/services/LoginService/V2_1` → `authentication` header | SOAP `getTrackingData` `POST /soap/services/ParcelLifeCycleService/V2_0` | 500 SOAP fault `ERR_PARCEL_NOT_FOUND` |
 
 Postal partners that take over cross-border items in the simulation (Canada Post, Kazpost) have
 scans in the event log but no mock API.

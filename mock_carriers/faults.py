@@ -64,6 +64,7 @@ _TOKEN_PREFIXES: dict[str, tuple[str, ...]] = {
     "usps": ("/oauth2/",),
     "amazon": ("/auth/o2/",),
     "hermes": ("/authorization-facade/",),
+    "dpd": ("/soap/services/LoginService/",),
 }
 _TRACK_PREFIXES: dict[str, tuple[str, ...]] = {
     "ups": ("/api/track/v1/details/", "/api/track/v1/reference/"),
@@ -72,6 +73,7 @@ _TRACK_PREFIXES: dict[str, tuple[str, ...]] = {
     "usps": ("/tracking/v3/tracking/",),
     "amazon": ("/shipping/v2/tracking",),
     "hermes": ("/services/hsi/shipment",),
+    "dpd": ("/soap/services/ParcelLifeCycleService/",),
 }
 #: The mock's own documentation pages are not the carrier's API and are never faulted.
 _DOCS_PREFIXES: tuple[str, ...] = ("/_docs", "/_openapi.json")
@@ -456,7 +458,8 @@ class Faults:
         the caller's address on token endpoints. None (not limited) when the gateway would refuse
         the credential anyway — that request gets the carrier's 401/403 instead."""
         headers = Headers(scope=scope)
-        if route == "token":
+        if route == "token" or carrier == "dpd":
+            # DPD's token travels inside the SOAP body, which a gateway does not read: by address.
             client = scope.get("client")
             return f"address:{client[0] if client else 'unknown'}"
         if carrier == "dhl":

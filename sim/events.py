@@ -72,7 +72,7 @@ class Service(StrEnum):
 
 
 #: Carriers with a mock API (each a package under mock_carriers/carriers/).
-CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "hermes")
+CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "hermes", "dpd")
 #: Postal operators that take over cross-border items (UPU S10 numbers) in the simulation; their
 #: scans are in the event log, but no mock API serves them.
 POSTAL_PARTNERS: tuple[str, ...] = ("canadapost", "kazpost")

@@ -47,6 +47,7 @@ SORT_LANES = 8  # parallel sort lines per hub (the SimPy resource's capacity)
 STATION_HEADROOM = 1.6  # couriers' daily stop capacity over a station's expected normal load
 IN_TRANSIT_AFTER_S = 10 * H  # long line-haul legs get a synthetic "in transit" update
 PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 3}
+PREDICT_CARRIERS = frozenset({"dpd"})  # announce a 1-hour window as the van leaves (DPD Predict)
 ADDRESS_POOL = 48  # generated recipient addresses per metro
 FAST_SERVICES = frozenset({Service.SAME_DAY, Service.NEXT_DAY, Service.TWO_DAY, Service.INTERNATIONAL})
 CUSTOMS_PLANNING_S = 4 * H
@@ -1050,7 +1051,10 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
             return
         stop = timing.local_clock(0, ds.tz, day, incidents.stop_time(p.rng, first_s, last_s))
         window_start = max(van_leaves + H, stop - 2 * H)
-        p.eta = EstimatedDelivery(day.isoformat(), iso(window_start, ds.tz), iso(window_start + 4 * H, ds.tz))
+        window_end = window_start + 4 * H
+        if (ds.carrier or p.carrier) in PREDICT_CARRIERS:
+            window_start, window_end = timing.predict_window(stop, van_leaves)
+        p.eta = EstimatedDelivery(day.isoformat(), iso(window_start, ds.tz), iso(window_end, ds.tz))
         world.at_facility(p, EventCode.OUT_FOR_DELIVERY, ds)
         yield world.wait_until(stop)
         attempt += 1

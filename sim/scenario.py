@@ -118,6 +118,8 @@ DEFAULT_HUBS: dict[str, tuple[str, ...]] = {
     "dhl": ("HEB", "LAX", "NYC", "CHI", "MIA", "DFW", "SFO", "YYZ", "YVR"),
     "amazon": ("HEB", "ONT", "DFW", "ATL", "EWR", "HDG", "SEA", "PHX", "BWI", "JAX", "SMF", "MSP"),
     "hermes": ("HDL", "HAJ", "LEJ", "NUE", "DTM", "MUC", "FRA", "HAM"),
+    # DPD Germany: depots in the large German metros, Frankfurt nearest its Aschaffenburg hub.
+    "dpd": ("FRA", "HAJ", "DTM", "LEJ", "NUE", "MUC", "STR", "HAM", "BER"),
     "canadapost": ("YYZ", "YUL", "YVR", "YYC"),
     "kazpost": ("ALA", "NQZ"),
 }
@@ -133,6 +135,7 @@ DEFAULT_DELIVERY_DAYS: dict[str, tuple[str, ...]] = {
     "dhl": ("mon", "tue", "wed", "thu", "fri"),
     "amazon": WEEKDAYS,
     "hermes": ("mon", "tue", "wed", "thu", "fri", "sat"),
+    "dpd": ("mon", "tue", "wed", "thu", "fri", "sat"),
     "canadapost": ("mon", "tue", "wed", "thu", "fri"),
     "kazpost": ("mon", "tue", "wed", "thu", "fri", "sat"),
 }
@@ -475,7 +478,7 @@ FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
 FAULT_ROUTES: tuple[str, ...] = ("token", "track", "other")
 
 #: Published rate limits per carrier (docs/carrier-apis.md, docs/realism.md §7). UPS publishes none.
-RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
+RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     # DHL developer portal tiers; the daily quota resets 00:00 GMT.
     "dhl": {
         "default": {"per_second": 1, "burst": 1, "daily": 250},
@@ -489,6 +492,9 @@ RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
     # Amazon getTracking usage plan: 80 requests/s, burst 100.
     "amazon": {"default": {"per_second": 80, "burst": 100}},
     "ups": {},
+    # DPD: "The amount of login calls allowed per day is 10" (DPD Belgium/Netherlands login-service
+    # docs); tracking is rate limited too ("Rate limiting applies"), with no figure published.
+    "dpd": {"default": {"daily": 10, "routes": ["token"]}},
 }
 
 

@@ -144,3 +144,17 @@ def pickup_time(
 
 def end_of_day(day: date, tz: ZoneInfo) -> float:
     return local_clock(0.0, tz, day, PROMISE_TIME_S)
+
+
+#: DPD Predict announces a one-hour delivery window on the morning of delivery (quarter-hour steps).
+PREDICT_WINDOW_S = 3600.0
+_QUARTER_HOUR_S = 900.0
+
+
+def predict_window(stop: float, van_leaves: float) -> tuple[float, float]:
+    """The one-hour window (start, end) a Predict-style carrier announces for a stop planned at
+    ``stop``: on the quarter hour, the stop about in its middle, never before the van leaves.
+    Whole-offset zones keep epoch quarter hours on local quarter hours."""
+    start = max((stop - PREDICT_WINDOW_S / 2) // _QUARTER_HOUR_S, van_leaves // _QUARTER_HOUR_S)
+    start *= _QUARTER_HOUR_S
+    return start, start + PREDICT_WINDOW_S

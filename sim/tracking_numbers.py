@@ -44,10 +44,10 @@ __all__ = [
 ]
 
 CARRIERS: tuple[str, ...] = ("ups", "fedex", "dhl", "usps", "amazon", "s10")
-#: Carriers whose formats neither jkeen's tracking_number_data nor the ``tracking-numbers`` package
-#: describe (Hermes Germany).  Kept out of CARRIERS, which is the set cross-checked against those two
-#: judges; minted, validated and detected all the same.
-REGIONAL_CARRIERS: tuple[str, ...] = ("hermes",)
+#: Carriers the ``tracking-numbers`` package (0.1.8) does not know: Hermes Germany (in neither judge)
+#: and DPD (in jkeen's tracking_number_data only, checked against that alone).  Kept out of CARRIERS,
+#: which is the set cross-checked against both judges; minted, validated and detected all the same.
+REGIONAL_CARRIERS: tuple[str, ...] = ("hermes", "dpd")
 _ALL_CARRIERS: tuple[str, ...] = CARRIERS + REGIONAL_CARRIERS
 SERVICES: tuple[str, ...] = ("same_day", "next_day", "two_day", "ground", "economy", "international")
 _SERVICE_SET = frozenset(SERVICES)
@@ -204,6 +204,7 @@ _AMAZON_SIZE = 9 * 10**11  # TBA + 12 digits, 100000000000..999999999999
 _S10_SERIALS = 10**8  # 8-digit S10 serial per service indicator
 _S10_VARIANTS = 26  # second indicator letter, used as overflow space beyond the preferred variant
 _HERMES_SIZE = 10**13  # Hermes Germany 14-digit shipment ID: 13-digit serial (+ check)
+_DPD_SIZE = 10**12  # DPD 14-digit parcel number: "01" (a German depot) + 12-digit serial (+ check)
 
 # Multipliers for the hot-path scrambles, looked up once here rather than per number.
 _FEDEX_EXPRESS_MULTIPLIER = _scramble_multiplier(_FEDEX_EXPRESS_SIZE)
@@ -211,6 +212,7 @@ _DHL_MULTIPLIER = _scramble_multiplier(_DHL_SIZE)
 _AMAZON_MULTIPLIER = _scramble_multiplier(_AMAZON_SIZE)
 _S10_MULTIPLIER = _scramble_multiplier(_S10_SERIALS)
 _HERMES_MULTIPLIER = _scramble_multiplier(_HERMES_SIZE)
+_DPD_MULTIPLIER = _scramble_multiplier(_DPD_SIZE)
 
 _UPS_PACKAGE_SUM = _weighted_digit_sum((1, 2, 1, 2, 1, 2, 1))  # serial positions 8..14, odds x2
 _FEDEX_EXPRESS_SUM = _weighted_digit_sum((1, 7, 3, 1, 7, 3, 1, 7, 3, 1))  # positions 1..10 of 3,1,7,...
@@ -236,6 +238,28 @@ def _variant_letters(preferred: str) -> str:
 _S10_VARIANT_ORDER: dict[str, str] = {
     indicator[0]: _variant_letters(indicator[1]) for indicator in S10_SERVICE_INDICATORS.values()
 }
+
+
+_MOD36_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def mod37_36(serial: str) -> str:
+    """ISO 7064 MOD 37,36 (hybrid) check character of ``serial`` (digits and capital letters), as
+    jkeen's ``mod_37_36`` defines it for DPD numbers."""
+    product = 36
+    for char in serial:
+        total = (product + _MOD36_ALPHABET.index(char)) % 36 or 36
+        product = total * 2 % 37
+    return _MOD36_ALPHABET[(37 - product) % 36]
+
+
+def dpd_barcode(parcel_number: str, postal_code: str, service_code: str = "101", country: str = "276") -> str:
+    """The 28-character DPD label barcode: destination postcode (7, zero-padded), the 14-digit
+    parcel number, service code (3, ``101`` normal parcel), ISO 3166 numeric country (3, ``276``
+    Germany) and the MOD 37,36 check character over those 27 digits (jkeen's ``DPD (28)``)."""
+    digits = "".join(c for c in postal_code if c.isdigit())[-7:].rjust(7, "0")
+    body = f"{digits}{parcel_number[:14]}{service_code}{country}"
+    return body + mod37_36(body)
 
 
 class _SerialBlock:
@@ -290,6 +314,7 @@ class TrackingNumberFactory:
         self._s10 = _SerialBlock("S10", _S10_VARIANTS * _S10_SERIALS, namespace, rng)
         # Appended after the original draws, so adding Hermes left every other stream unchanged.
         self._hermes = _SerialBlock("Hermes", _HERMES_SIZE, namespace, rng)
+        self._dpd = _SerialBlock("DPD", _DPD_SIZE, namespace, rng)
 
         # Per-account prefixes, recomputed only when a counter rolls over into the next account.
         self._ups_account = -1
@@ -307,6 +332,7 @@ class TrackingNumberFactory:
             "usps": self.usps,
             "amazon": self.amazon,
             "hermes": self.hermes,
+            "dpd": self.dpd,
         }
 
     # -- public API ------------------------------------------------------------------------------
@@ -400,6 +426,20 @@ class TrackingNumberFactory:
         serial = (self._hermes.take() * _HERMES_MULTIPLIER + _SCRAMBLE_K) % _HERMES_SIZE
         head, tail = divmod(serial, _HERMES_TAIL)
         return f"{serial:013d}{-(3 * head + _HERMES_TAIL_SUM(tail)) % 10}"
+
+    def dpd(self, service: str = "ground") -> str:
+        """DPD parcel number as a person types it: 14 digits + the ISO 7064 MOD 37,36 check character.
+
+        The 14 digits are the ``parcelLabelNumber`` DPD's web services take; their first four are the
+        sending depot (DPD Germany's depots are numbered 01xx, e.g. ``0140…``), the rest a scrambled
+        serial.  The check character is printed after them on the label and in DPD's own tracking
+        (jkeen's ``DPD (14)``: ``09 9800 0002 0033 F``).  Every service gets the same shape.
+        """
+        if service not in _SERVICE_SET:
+            raise _unknown("service", service, SERVICES)
+        serial = (self._dpd.take() * _DPD_MULTIPLIER + _SCRAMBLE_K) % _DPD_SIZE
+        number = f"01{serial:012d}"
+        return number + mod37_36(number)
 
     def s10(self, country: str, service: str = "international") -> str:
         """UPU S10: indicator (2 letters) + 8-digit serial + check + issuing country (ISO 3166 alpha-2).
@@ -496,6 +536,10 @@ def _weighted_mod(weights: Sequence[int], modulo1: int, modulo2: int) -> _Check:
         return total % modulo1 % modulo2 == int(match["check"])
 
     return check
+
+
+def _mod37_36_check(match: re.Match[str]) -> bool:
+    return mod37_36(match["serial"]) == match["check"]
 
 
 def _mod7(match: re.Match[str]) -> bool:
@@ -596,6 +640,10 @@ _FORMATS: tuple[_Format, ...] = (
     # Before the check-less "DHL E-Commerce (14)": a 14-digit number whose Hermes check digit holds
     # is read as Hermes (none of jkeen's DHL 14-digit test numbers passes it).
     _fmt("Hermes Germany (14)", "hermes", r"(?P<serial>[0-9]{13})(?P<check>[0-9])", _mod10(1, 3)),
+    # DPD: the check character is a letter or digit over 14 (or 27) digits; "DPD (14)" is 15 characters,
+    # so no 14/15-digit format above can take it once its check fails.
+    _fmt("DPD (28)", "dpd", r"(?P<serial>[0-9]{27})(?P<check>[0-9A-Z])", _mod37_36_check),
+    _fmt("DPD (14)", "dpd", r"(?P<serial>[0-9]{14})(?P<check>[0-9A-Z])", _mod37_36_check),
     # Check-less formats last.
     _fmt("Amazon Logistics", "amazon", r"TB[ACM][0-9]{12}", None),
     _fmt("DHL Express (Piece ID)", "dhl", r"J[A-Z]{2,3}[0-9]{9,10}", None),

@@ -179,7 +179,7 @@ def test_option_problems_name_the_option() -> None:
     assert problems == [
         "--day-minutes must be positive (got 0)",
         "--typo-share must be between 0 and 1 (got 2)",
-        "--carriers: unknown royalmail; use ups, fedex, dhl, usps, amazon",
+        "--carriers: unknown royalmail; use ups, fedex, dhl, usps, amazon, dpd",
         "--daily-curve needs 24 hourly weights, got 2",
     ]
 
