@@ -53,9 +53,9 @@ def read_records(path: Path, parse: Callable[[dict[str, Any]], T]) -> Iterator[T
     """The records of a JSONL log; a line that is not one raises ScenarioError naming file and line."""
     lineno = 0
     try:
-        with path.open(encoding="utf-8") as fh:
+        with path.open("rb") as fh:  # bytes, decoded line by line: a bad byte is named at its line
             for lineno, line in enumerate(fh, 1):  # noqa: B007 - lineno names the line that failed
-                data = json.loads(line)
+                data = json.loads(line.decode("utf-8"))
                 if not isinstance(data, dict):
                     raise TypeError(f"a record is a JSON object, got {type(data).__name__}")
                 yield parse(data)

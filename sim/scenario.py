@@ -717,9 +717,12 @@ def world_error(path: str | Path, exc: Exception) -> ScenarioError:
     return ScenarioError([f"{path}:1:1: (world): {message}"])
 
 
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the shipped scenarios are: inside the package in a wheel (pyproject's force-include), at
+#: the root of a source checkout otherwise (an editable install, the README's `scenarios/`).
 SHIPPED_DIRS: tuple[Path, ...] = (
-    Path(__file__).resolve().parent.parent / "scenarios",  # a source checkout / editable install
-    Path(__file__).resolve().parent / "scenarios_data",  # a wheel (see pyproject force-include)
+    _PACKAGE / "scenarios_data",
+    *([_PACKAGE.parent / "scenarios"] if (_PACKAGE.parent / "pyproject.toml").is_file() else []),
 )
 
 
