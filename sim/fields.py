@@ -97,6 +97,8 @@ def format_duration(seconds: float) -> str:
     """The shortest exact spelling of a duration in the units scenario files use: ``366d``, ``250ms``."""
     if seconds == 0:
         return "0s"
+    if seconds >= 1e6 * DAY:  # a mistake's size, not a duration anyone means
+        return f"{seconds / DAY:.3g}d"
     for unit, size in (("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", 1.0)):
         if seconds >= size and (seconds / size).is_integer():
             return f"{int(seconds / size)}{unit}"
