@@ -9,6 +9,7 @@ in use — always one line each and never a traceback; 1 only for a bug in parce
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import math
@@ -391,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `parcel-sandbox scenarios | head`: the reader left, nothing is wrong
         # Python flushes stdout once more at exit; pointed at /dev/null that flush cannot fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
         if os.environ.get("PARCEL_SANDBOX_DEBUG"):
