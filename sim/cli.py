@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.errors import UsageError
+from sim.errors import UsageError, one_line
 from sim.scenario import MAX_SEED, ScenarioError, load_scenario, read_text, shipped_scenarios, world_error
 
 #: Fastest realtime clock: sandbox seconds per wall second (a year's horizon in about 3 s).
@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"parcel-sandbox: {exc}", file=sys.stderr)
+        print(f"parcel-sandbox: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         first = str(exc).strip().splitlines()[:1]
         print(
             f"parcel-sandbox: internal error (a bug, please report it): {type(exc).__name__}: "
-            f"{first[0] if first else ''} (set PARCEL_SANDBOX_DEBUG=1 for a traceback)",
+            f"{one_line(first[0]) if first else ''} (set PARCEL_SANDBOX_DEBUG=1 for a traceback)",
             file=sys.stderr,
         )
         return 1

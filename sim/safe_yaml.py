@@ -20,6 +20,7 @@ second), else from PyYAML's pure-Python parser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,25 @@ class YamlProblem(Exception):
 
     @property
     def field(self) -> str:
-        return ".".join(str(p) for p in self.path) or "(root)"
+        return format_path(self.path)
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-*<]{1,64}$")
+
+
+def format_path(path: Path) -> str:
+    """A field path as error lines print it: ``carriers.ups.share``; a key that is not a plain
+    word is quoted and escaped (``expect.'a\\x20b'``), so the path stays one unambiguous word."""
+    parts = []
+    for p in path:
+        text = str(p) if isinstance(p, int | float) or p is None else p
+        if not isinstance(text, str) or not _PLAIN_KEY.match(text):
+            shown = repr(p) if isinstance(p, str) else repr(str(p))
+            shown = shown if len(shown) <= 66 else shown[:64] + "…'"
+            # no space or colon either: a line still splits on ": " into file, field and message
+            text = "".join(f"\\x{ord(c):02x}" if c.isspace() or c == ":" else c for c in shown)
+        parts.append(text)
+    return ".".join(parts) or "(root)"
 
 
 @dataclass
@@ -244,32 +263,17 @@ _UNHASHABLE = object()
 
 
 class _SafeConstructor(SafeConstructor):
-    """SafeConstructor whose scalar conversions fail as located YAML errors, never ValueError."""
+    """SafeConstructor whose conversions fail as located YAML errors: PyYAML's own raise
+    IndexError for ``!!int ''``, KeyError for ``!!bool x``, ValueError for ``!!int 0o9``."""
 
-    def _guarded(self, base: Any, node: ScalarNode) -> Any:
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
-            return base(self, node)
-        except (ValueError, OverflowError, TypeError) as exc:
-            raise ConstructorError(
-                None, None, f"bad {node.tag.rsplit(':', 1)[-1]}: {exc}", node.start_mark
-            ) from None
-
-    def construct_yaml_int(self, node: ScalarNode) -> int:
-        return self._guarded(SafeConstructor.construct_yaml_int, node)
-
-    def construct_yaml_float(self, node: ScalarNode) -> float:
-        return self._guarded(SafeConstructor.construct_yaml_float, node)
-
-    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
-        return self._guarded(SafeConstructor.construct_yaml_timestamp, node)
-
-
-for _tag, _fn in (
-    ("tag:yaml.org,2002:int", _SafeConstructor.construct_yaml_int),
-    ("tag:yaml.org,2002:float", _SafeConstructor.construct_yaml_float),
-    ("tag:yaml.org,2002:timestamp", _SafeConstructor.construct_yaml_timestamp),
-):
-    _SafeConstructor.add_constructor(_tag, _fn)
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            what = repr(node.value[:40]) if isinstance(node.value, str) else "this"
+            why = f" ({exc})" if isinstance(exc, ValueError | OverflowError) else ""
+            raise ConstructorError(None, None, f"{what} is not a valid {tag}{why}", node.start_mark) from None
 
 
 class _Loader(_BoundedComposer, _Parser, _SafeConstructor, Resolver):

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sim import places, safe_yaml
+from sim.errors import one_line
 from sim.events import CARRIERS, SIM_CARRIERS, Service
 from sim.faults_config import (  # re-exported: the served sandbox imports them from here
     FAULT_ROUTES,
@@ -629,6 +630,7 @@ class ScenarioError(Exception):
     """A scenario file is wrong. ``str(err)`` is one ``file:line:col: field: message`` per line."""
 
     def __init__(self, problems: list[str]) -> None:
+        problems = [one_line(p) for p in problems]  # whatever a file holds, one problem is one line
         super().__init__("\n".join(problems))
         self.problems = problems
 
@@ -682,7 +684,7 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
             if named:  # a cross-field check names the field it is about
                 loc, msg = _dotted(named.group(1)), named.group(2)
             line, col = positions.locate(loc, key=err["type"] == "extra_forbidden")
-            field = ".".join(str(p) for p in loc) or "(root)"
+            field = safe_yaml.format_path(loc)
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
             problems.append(f"{filename}:{line}:{col}: {field}: {msg}")

@@ -127,8 +127,11 @@ def test_long_numbers_are_refused_before_conversion() -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("s: 0000-01-01\n", "bad timestamp"),
-        ("s: 2026-02-30\n", "bad timestamp"),
+        ("s: 0000-01-01\n", "'0000-01-01' is not a valid timestamp (year 0 is out of range)"),
+        ("s: 2026-02-30\n", "'2026-02-30' is not a valid timestamp (day is out of range for month)"),
+        ("s: !!int\n", "'' is not a valid int"),
+        ("s: !!bool maybe\n", "'maybe' is not a valid bool"),
+        ("s: !!int 0o9\n", "'0o9' is not a valid int"),
         ("a: !!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
         ("a: [1, 2\n", "expected"),
         ("a: b\n---\nc: d\n", "one YAML document"),
