@@ -251,6 +251,8 @@ class _BoundedComposer(Composer):
             return "<<"
         if not isinstance(key_node, ScalarNode):
             return _UNHASHABLE
+        if key_node.tag == "tag:yaml.org,2002:str":  # nearly every key: no constructor needed
+            return key_node.value
         try:
             key = self.construct_object(key_node)  # type: ignore[attr-defined]
             hash(key)
