@@ -17,7 +17,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -74,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     with (
-        writing(out_dir),
+        write_errors_are_usage(out_dir),
         JsonlSink(out_dir / "events.jsonl") as events,
         JsonlSink(out_dir / "truth.jsonl") as truths,
         Progress(
@@ -101,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "unroutable_demand": engine.world.unroutable,
         **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl"),
     }
-    with writing(out_dir):
+    with write_errors_are_usage(out_dir):
         (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         # the scenario travels with its logs, so `parcel-sandbox replay DIR` can serve them as they were
         (out_dir / "scenario.yaml").write_text(read_text(path), encoding="utf-8")
@@ -136,21 +136,15 @@ def prepare_out(out_dir: Path) -> Path:
     return out_dir
 
 
-class writing:
-    """Turns a failure to write the run's files (a full disk, a read-only filesystem) into a
-    one-line UsageError naming the file, instead of an internal error."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
-        if isinstance(exc, OSError):
-            where = exc.filename or self.out_dir
-            raise UsageError(f"--out {self.out_dir}: cannot write {where}: {exc.strerror or exc}") from None
-        return False
+@contextlib.contextmanager
+def write_errors_are_usage(out_dir: Path) -> Iterator[None]:
+    """A failure to write the run's files (a full disk, a read-only filesystem) is a one-line
+    UsageError naming the file, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise UsageError(f"--out {out_dir}: cannot write {where}: {exc.strerror or exc}") from None
 
 
 def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:

@@ -94,6 +94,9 @@ MAX_PEAKS, MAX_DISRUPTIONS, MAX_CASES = 100, 200, 1_000
 MAX_FACILITIES, MAX_LANES, MAX_DEPARTURES = 1_000, 5_000, 288
 MAX_CREDENTIALS, MAX_EXPECT = 1_000, 200
 
+#: A scenario's name: safe as a folder name (``runs/<name>``), never a path.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
 RunDuration = duration_between(0, MAX_DURATION, above=True)
 Drain = duration_between(0, MAX_DRAIN)
 TokenLifetime = duration_between(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME, nullable=True)
@@ -532,8 +535,8 @@ class PinnedCase(StrictModel):
 
 class Scenario(StrictModel):
     name: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
         max_length=64,
+        json_schema_extra={"pattern": _NAME.pattern},
         description="Scenario name (a shipped scenario's file stem; also the default output folder).",
     )
     description: str = Field("", description="What the scenario exercises (first line is listed).")
@@ -566,6 +569,16 @@ class Scenario(StrictModel):
         description="Bands the run's summary should land in: summary.json key (dotted for nested, "
         "e.g. fates.lost) -> [low, high]. Checked by the test suite for shipped scenarios.",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError(
+                "a name is letters, digits, '_', '-' and '.', starting with a letter or digit "
+                "(it names the default output folder)"
+            )
+        return v
 
     @field_validator("carriers")
     @classmethod

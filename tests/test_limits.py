@@ -84,7 +84,7 @@ REFUSED: list[tuple[str, tuple[str, str], str, str]] = [
         "nest",
     ),
     ("drain of 1000 days", ("duration: 2d", "duration: 2d\ndrain: 1000d"), "drain", "at most 90d"),
-    ("a name that is a path", ("name: tiny", "name: ../../etc"), "name", "pattern"),
+    ("a name that is a path", ("name: tiny", "name: ../../etc"), "name", "starting with a letter or digit"),
     ("a long description", ("seed: 1", "seed: 1\ndescription: " + "x" * 10_001), "description", "10000"),
     (
         "all weekdays zero",
