@@ -41,7 +41,7 @@ RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
 #: Longest latency a fault adds (a client that waits longer has long given up).
 MAX_LATENCY_S = 300.0
 #: Longest a timeout fault holds a request before its 504.
-MAX_TIMEOUT_CAP_S = 600.0
+MAX_TIMEOUT_CAP_S = 3600.0
 #: Longest a scan-data fault shifts or hides scans: longer than any world's horizon, so "forever".
 MAX_SCAN_SHIFT_S = 1000 * DAY
 
@@ -125,12 +125,12 @@ class RateLimit(StrictModel):
 
     preset: str | None = Field(None, description="A published limit: dhl starter|standard, default.")
     per_second: float | None = Field(
-        None, ge=0.001, le=100_000, description="Token bucket refill, requests per second."
+        None, ge=0.001, le=1_000_000, description="Token bucket refill, requests per second."
     )
     burst: int | None = Field(
         None, ge=1, le=1_000_000, description="Token bucket size (default: per_second rounded up)."
     )
-    window: duration_between(1, DAY, nullable=True) = Field(  # type: ignore[valid-type]
+    window: duration_between(0, DAY, above=True, short=True, nullable=True) = Field(  # type: ignore[valid-type]
         None, description="Fixed window length, e.g. '10s' or '1h'."
     )
     window_limit: int | None = Field(None, ge=1, le=10**9, description="Requests allowed per window.")
@@ -224,7 +224,7 @@ class FaultsConfig(StrictModel):
         default_factory=dict, description="carrier -> limits ('starter', or {preset, per_second, ...})."
     )
     scan: ScanFaults = Field(default_factory=ScanFaults)
-    timeout_cap: duration_between(0, MAX_TIMEOUT_CAP_S, short=True) = Field(  # type: ignore[valid-type]
+    timeout_cap: duration_between(0, MAX_TIMEOUT_CAP_S, above=True, short=True) = Field(  # type: ignore[valid-type]
         120, description="A timeout fault answers 504 after this long."
     )
 
