@@ -311,6 +311,13 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
         help=f"require this token on /_sandbox (default: ${CONTROL_TOKEN_ENV}, else none)",
     )
     p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also accept this Host name on /_sandbox (default: loopback names and --host); repeatable",
+    )
+    p.add_argument(
         "--deterministic-tokens",
         action="store_true",
         help="derive carrier access tokens from the seed, for tests that compare runs "

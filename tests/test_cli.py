@@ -211,9 +211,11 @@ def test_a_bug_is_exit_1_with_one_line(
 def test_serve_options_for_the_served_sandbox() -> None:
     parser = build_parser()
     args = parser.parse_args(["serve", "baseline"])
-    assert args.control_token is None and args.deterministic_tokens is False
-    args = parser.parse_args(["replay", "runs/x", "--control-token", "s3cret", "--deterministic-tokens"])
+    assert args.control_token is None and args.deterministic_tokens is False and args.allow_host == []
+    flags = "--control-token s3cret --deterministic-tokens --allow-host sandbox.test --allow-host ci.local"
+    args = parser.parse_args(["replay", "runs/x", *flags.split()])
     assert args.control_token == "s3cret" and args.deterministic_tokens is True
+    assert args.allow_host == ["sandbox.test", "ci.local"]
 
 
 @pytest.mark.unit
