@@ -21,7 +21,7 @@ FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
 FAULT_ROUTES: tuple[str, ...] = ("token", "track", "other")
 
 #: Published rate limits per carrier (docs/carrier-apis.md, docs/realism.md §7). UPS publishes none.
-RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
+RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     # DHL developer portal tiers; the daily quota resets 00:00 GMT.
     "dhl": {
         "default": {"per_second": 1, "burst": 1, "daily": 250},
@@ -35,6 +35,9 @@ RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, float]]] = {
     # Amazon getTracking usage plan: 80 requests/s, burst 100.
     "amazon": {"default": {"per_second": 80, "burst": 100}},
     "ups": {},
+    # DPD: "The amount of login calls allowed per day is 10" (DPD Belgium/Netherlands login-service
+    # docs); tracking is rate limited too ("Rate limiting applies"), with no figure published.
+    "dpd": {"default": {"daily": 10, "routes": ["token"]}},
 }
 
 
