@@ -227,6 +227,29 @@ def test_every_number_in_the_schema_has_a_range() -> None:
     assert unbounded == []
 
 
+@pytest.mark.unit
+def test_the_schema_is_valid_and_the_shipped_scenarios_meet_it() -> None:
+    """Editors validate against ``parcel-sandbox schema``: it must be a valid JSON Schema whose
+    ranges every shipped scenario meets, and which refuses what the loader refuses."""
+    import json
+
+    import jsonschema
+
+    from sim.scenario import shipped_scenarios
+
+    schema = Scenario.model_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for name, path in shipped_scenarios().items():
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        assert list(validator.iter_errors(data)) == [], name
+    data = json.loads(json.dumps(yaml.safe_load(GOOD), default=str))
+    assert validator.is_valid(data)
+    assert not validator.is_valid({**data, "duration": 3650 * 86400})
+    assert not validator.is_valid({**data, "seed": 2**63})
+    assert not validator.is_valid({**data, "demand": {"parcels_per_day": 1e9}})
+
+
 # --- the corners run --------------------------------------------------------------------------
 
 
