@@ -1,4 +1,5 @@
-"""`make bench`: simulation throughput vs bare SimPy, and HTTP throughput vs a static server."""
+"""`make bench`: simulation throughput vs bare SimPy, HTTP throughput vs a static server, and
+scenario loading on hostile files vs libyaml's own scan."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.http_bench import run_http_bench
+from bench.loader_bench import run_loader_bench
 from bench.sim_bench import in_subprocess
 
 console = Console()
 
 
 def main() -> int:
-    only = set(sys.argv[1:]) or {"sim", "http"}
+    only = set(sys.argv[1:]) or {"sim", "http", "loader"}
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -74,6 +76,23 @@ def main() -> int:
             t.add_row(name, f"{r['rps']:,}", str(r["p50_ms"]), str(r["p99_ms"]), str(r["errors"]))
         console.print(t)
         console.print(f"sandbox / static ceiling: [bold]{http['ratio']}[/] (goal ≥ 0.25, p99 < 50 ms)")
+    if "loader" in only:
+        with console.status("scenario loading: hostile files up to 1 MiB"):
+            loader = run_loader_bench()
+        results["loader"] = loader
+        t = Table(title="scenario loading (best of 3)")
+        for col in ("file", "bytes", "outcome", "load s", "libyaml scan s", "ratio"):
+            t.add_column(col, justify="right" if col != "outcome" else "left")
+        for r in loader["shapes"]:
+            scan = "refused" if r["libyaml_scan_s"] is None else str(r["libyaml_scan_s"])
+            t.add_row(
+                r["shape"], f"{r['bytes']:,}", r["outcome"], str(r["load_s"]), scan, str(r["ratio"] or "—")
+            )
+        console.print(t)
+        console.print(
+            f"slowest load: [bold]{loader['worst_load_s']} s[/] (goal < 1 s for any file up to 1 MB); "
+            f"the baseline read as before (pure-Python PyYAML): {loader['baseline_before_s']} s"
+        )
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

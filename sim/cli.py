@@ -1,24 +1,37 @@
 """``parcel-sandbox``: run, validate, list and serve scenarios.
 
-Exit codes (docs/architecture.md §7): 0 ok, 2 bad input (one line naming file:line:col and field),
-1 internal error. No traceback reaches a user unless ``PARCEL_SANDBOX_DEBUG`` is set.
+Exit codes: 0 ok; 2 a user mistake — a bad scenario (one line per problem, naming
+file:line:col and field), a bad argument, an unusable ``--out``, a corrupt run directory, a port
+in use — always one line each and never a traceback; 1 only for a bug in parcel-sandbox itself
+(set ``PARCEL_SANDBOX_DEBUG=1`` for its traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import math
 import os
+import socket
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.errors import UsageError
-from sim.scenario import ScenarioError, load_scenario, shipped_scenarios, world_error
+from sim.errors import UsageError, one_line
+from sim.scenario import MAX_SEED, ScenarioError, load_scenario, read_text, shipped_scenarios, world_error
+
+#: Fastest realtime clock: sandbox seconds per wall second (a year's horizon in about 3 s).
+MAX_SPEED = 10_000_000.0
+#: Environment variable holding the control-plane token when ``--control-token`` is not given.
+CONTROL_TOKEN_ENV = "PARCEL_SANDBOX_CONTROL_TOKEN"
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -57,10 +70,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         engine = Engine(scenario, seed=args.seed)
     except ValueError as exc:
         raise world_error(path, exc) from None
-    out_dir = Path(args.out or f"runs/{scenario.name}")
+    out_dir = prepare_out(Path(args.out or f"runs/{scenario.name}"))
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     with (
+        write_errors_are_usage(out_dir),
         JsonlSink(out_dir / "events.jsonl") as events,
         JsonlSink(out_dir / "truth.jsonl") as truths,
         Progress(
@@ -87,11 +101,50 @@ def cmd_run(args: argparse.Namespace) -> int:
         "unroutable_demand": engine.world.unroutable,
         **summarize(out_dir / "events.jsonl", out_dir / "truth.jsonl"),
     }
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    # the scenario travels with its logs, so `parcel-sandbox replay DIR` can serve them as they were
-    (out_dir / "scenario.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with write_errors_are_usage(out_dir):
+        (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        # the scenario travels with its logs, so `parcel-sandbox replay DIR` can serve them as they were
+        (out_dir / "scenario.yaml").write_text(read_text(path), encoding="utf-8")
     print_summary(summary, out_dir, elapsed)
     return 0
+
+
+def prepare_out(out_dir: Path) -> Path:
+    """The ``--out`` directory, created if need be: new, empty, or an earlier run's (whose files
+    are replaced) — never a folder holding anything else, so a run cannot overwrite a user's files."""
+    from sim.replay import RUN_FILES
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir}: exists and is not a directory")
+    if out_dir.is_dir():
+        try:
+            foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in RUN_FILES)
+        except OSError as exc:
+            raise UsageError(f"--out {out_dir}: cannot list it: {exc.strerror or exc}") from None
+        if foreign:
+            more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+            raise UsageError(
+                f"--out {out_dir}: holds {foreign[0]!r}{more}, not a run's files; "
+                "choose a new or empty directory (a run replaces only its own files)"
+            )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out_dir}: cannot create it: {exc.strerror or exc}") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out_dir}: not writable")
+    return out_dir
+
+
+@contextlib.contextmanager
+def write_errors_are_usage(out_dir: Path) -> Iterator[None]:
+    """A failure to write the run's files (a full disk, a read-only filesystem) is a one-line
+    UsageError naming the file, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise UsageError(f"--out {out_dir}: cannot write {where}: {exc.strerror or exc}") from None
 
 
 def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:
@@ -124,6 +177,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mock_carriers.serve import serve
 
     scenario, _ = load_scenario(args.scenario)
+    serve_checks(args)
     return serve(scenario, args)
 
 
@@ -132,8 +186,52 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from sim.replay import RecordedWorld, load_run
 
     scenario, seed, run = load_run(args.run_dir)
+    # Reading the logs checks them: a corrupt run directory fails here, before anything listens.
+    first = [RecordedWorld(run, scenario)]
+    serve_checks(args)
     args.seed = seed
-    return serve(scenario, args, world_source=lambda: RecordedWorld(run, scenario))
+
+    def world() -> RecordedWorld:
+        return first.pop() if first else RecordedWorld(run, scenario)
+
+    return serve(scenario, args, world_source=world)
+
+
+def serve_checks(args: argparse.Namespace) -> None:
+    """What ``serve`` and ``replay`` check before starting: the control token, and that the
+    address is free (uvicorn would otherwise start, fail to bind and exit with a traceback)."""
+    args.control_token = control_token(args.control_token)
+    check_port_free(args.host, args.port)
+
+
+def control_token(given: str | None) -> str | None:
+    """``--control-token``, else ``$PARCEL_SANDBOX_CONTROL_TOKEN``, else none (an empty variable is none)."""
+    source, token = "--control-token", given
+    if token is None:
+        source, token = f"${CONTROL_TOKEN_ENV}", os.environ.get(CONTROL_TOKEN_ENV) or None
+        if token is None:
+            return None
+    if not token or len(token) > 1024 or not all("!" <= c <= "~" for c in token):
+        raise UsageError(f"{source}: a token is 1 to 1,024 visible ASCII characters, no spaces")
+    return token
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind and release the address as uvicorn will (SO_REUSEADDR), so a port in use or a host
+    that is not ours is one clear line before the server starts."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host}: not an address of this machine ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(f"--port {port}: already in use on {host}; choose another port") from None
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -164,11 +262,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _number_arg(kind: str, convert: Callable[[str], Any], check: Callable[[Any], bool], rule: str) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text) if len(text) <= 40 else None
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or not check(value):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r}{'…' if len(text) > 40 else ''}: {kind} {rule}")
+        return value
+
+    parse.__name__ = kind  # argparse names the type in its own messages
+    return parse
+
+
+seed_arg = _number_arg("seed", int, lambda v: 0 <= v <= MAX_SEED, f"must be an integer from 0 to {MAX_SEED}")
+port_arg = _number_arg("port", int, lambda v: 1 <= v <= 65535, "must be an integer from 1 to 65535")
+speed_arg = _number_arg(
+    "speed",
+    float,
+    lambda v: math.isfinite(v) and 0 < v <= MAX_SPEED,
+    f"must be a number above 0 and at most {MAX_SPEED:,.0f} (sandbox seconds per wall second)",
+)
+
+
 def add_serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=port_arg, default=8000, help="1-65535 (default 8000); must be free")
     p.add_argument("--clock", choices=("manual", "realtime", "instant"), default="manual")
-    p.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per wall second (realtime)")
+    p.add_argument(
+        "--speed",
+        type=speed_arg,
+        default=1.0,
+        help=f"sandbox seconds per wall second (realtime), above 0 and at most {MAX_SPEED:,.0f}",
+    )
     p.add_argument("--db", default=None, help="SQLite file keeping delivered parcels queryable")
     p.add_argument(
         "--webhook-allow",
@@ -177,15 +304,41 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
         metavar="HOST",
         help="allow webhook targets on this host (default: loopback only); repeatable",
     )
+    p.add_argument(
+        "--control-token",
+        default=None,
+        metavar="TOKEN",
+        help=f"require this token on /_sandbox (default: ${CONTROL_TOKEN_ENV}, else none)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also accept this Host name on /_sandbox (default: loopback names and --host); repeatable",
+    )
+    p.add_argument(
+        "--deterministic-tokens",
+        action="store_true",
+        help="derive carrier access tokens from the seed, for tests that compare runs "
+        "(default: from a secret made anew by each process)",
+    )
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its usage mistakes on one line (exit 2), like every other user mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="parcel-sandbox", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="parcel-sandbox", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     p = sub.add_parser("run", help="simulate a scenario and write events.jsonl, truth.jsonl, summary.json")
     p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario (e.g. baseline)")
-    p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    p.add_argument("--seed", type=seed_arg, default=None, help="override the scenario's seed")
     p.add_argument("--out", default=None, help="output directory (default runs/<scenario>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
@@ -199,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the mock carrier APIs on a sandbox clock")
     p.add_argument("scenario")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=seed_arg, default=None)
     p.add_argument(
         "--stop-demand",
         action="store_true",
@@ -215,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cases", help="list a scenario's pinned QA cases and their tracking numbers")
     p.add_argument("scenario")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=seed_arg, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cases)
 
@@ -234,17 +387,23 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"parcel-sandbox: {exc}", file=sys.stderr)
+        print(f"parcel-sandbox: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `parcel-sandbox scenarios | head`: the reader left, nothing is wrong
+        # Python flushes stdout once more at exit; pointed at /dev/null that flush cannot fail again
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if os.environ.get("PARCEL_SANDBOX_DEBUG"):
             raise
-        err.print(
-            f"parcel-sandbox: internal error: {type(exc).__name__}: {exc} "
-            "(set PARCEL_SANDBOX_DEBUG=1 for a traceback)",
-            markup=False,
+        first = str(exc).strip().splitlines()[:1]
+        print(
+            f"parcel-sandbox: internal error (a bug, please report it): {type(exc).__name__}: "
+            f"{one_line(first[0]) if first else ''} (set PARCEL_SANDBOX_DEBUG=1 for a traceback)",
+            file=sys.stderr,
         )
         return 1
 

@@ -7,7 +7,9 @@ import json
 import sys
 from typing import Any
 
-from sim.scenario import Scenario, shipped_scenarios
+from sim import safe_yaml
+from sim.fields import MAX_STRING, format_duration
+from sim.scenario import MAX_DEMAND_DRAWS, Scenario, shipped_scenarios
 
 INTRO = """# Scenario reference
 
@@ -23,6 +25,24 @@ keys of the embedded table in `sim/places.py` (e.g. `CHI`, `BER`, `ALA`); **faci
 `fc-<place>`, `<carrier>-hub-<place>`, `<carrier>-ds-<place>` (delivery station) and
 `<carrier>-pp-<place>` (pickup point). A mistake is reported as `file:line:col: field.path:
 message` and `parcel-sandbox validate` exits with 2.
+
+## Limits
+
+Every number has a range (the **range** column; the JSON Schema's `minimum`/`maximum`), `.inf`
+and `.nan` are refused everywhere, and the file itself is bounded, so that whatever `validate`
+accepts, `run` and `serve` finish:
+
+- the file: at most {max_bytes:,} bytes, {max_nodes:,} YAML values (an alias counts as everything
+  it repeats), {max_aliases:,} aliases, {max_depth} levels of nesting, number literals of at most
+  {max_number} characters; a key given twice in one mapping is an error naming both lines;
+- strings: at most {max_string:,} characters; instants: the years 2000–2099;
+- demand: at most {max_draws:,} parcels drawn over the run (over one day when the run is shorter,
+  and per day for `serve`'s endless demand), counted as `parcels_per_day` × `peak_multiplier` ×
+  the largest `peaks` multiplier × the daily curve's peak-hour factor (the largest weight × 24 /
+  their sum) × the weekday peak factor (the largest weight × 7 / their sum) × days. A
+  1,000,000-parcel day with the default curve and weekday mix draws 1.76 M; each parcel in flight
+  holds about 5.6 KB;
+- a pinned case ships before demand ends (`ship_at` < `duration`).
 """
 
 
@@ -51,7 +71,7 @@ def _type(schema: dict[str, Any]) -> str:
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict):
             keys = schema.get("propertyNames")
-            key = _type(keys) if keys else "string"
+            key = _type(keys) if keys and ({"type", "$ref", "enum"} & set(keys)) else "string"
             return f"map {key} → {_type(extra)}"
         return "object"
     return str(t or "any")
@@ -61,25 +81,76 @@ def _default(schema: dict[str, Any], required: bool) -> str:
     if required:
         return "**required**"
     if "default" in schema:
-        return f"`{json.dumps(schema['default'], ensure_ascii=False)}`"
+        value = schema["default"]
+        members = schema.get("anyOf", [schema])
+        if isinstance(value, int | float) and any(m.get("format") == "duration" for m in members):
+            return f"`{format_duration(value)}`"
+        return f"`{json.dumps(value, ensure_ascii=False)}`"
     return "—"
+
+
+def _number(x: float) -> str:
+    if isinstance(x, int) or (x.is_integer() and abs(x) < 1e15):
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+def _range(schema: dict[str, Any]) -> str:
+    """The range of a field's values, in words: ``0–1``, ``> 0s, ≤ 366d``, ``each 0–1``."""
+    members = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
+    if len(members) != 1:
+        return ""
+    s = members[0]
+    if "x-range" in s:
+        return str(s["x-range"])
+    if s.get("type") in ("number", "integer") and ("minimum" in s or "exclusiveMinimum" in s):
+        low = f"{_number(s['minimum'])}" if "minimum" in s else f"> {_number(s['exclusiveMinimum'])}"
+        if "maximum" in s:
+            return f"{low}–{_number(s['maximum'])}" if "minimum" in s else f"{low}, ≤ {_number(s['maximum'])}"
+        return f"≥ {low}" if "minimum" in s else low
+    parts = []
+    if s.get("type") == "array":
+        inner = _range(s.get("items", {}))
+        if inner:
+            parts.append(f"each {inner}")
+        if "maxItems" in s and "prefixItems" not in s:
+            parts.append(f"≤ {s['maxItems']:,} items")
+    if s.get("type") == "object" and isinstance(s.get("additionalProperties"), dict):
+        inner = _range(s["additionalProperties"])
+        if inner:
+            parts.append(f"each {inner}")
+        if "maxProperties" in s:
+            parts.append(f"≤ {s['maxProperties']:,} entries")
+    if s.get("type") == "string" and s.get("maxLength", MAX_STRING) != MAX_STRING:
+        parts.append(f"≤ {s['maxLength']:,} characters")
+    return "; ".join(parts)
 
 
 def _table(name: str, schema: dict[str, Any]) -> list[str]:
     lines = [f"## {name}", ""]
     if schema.get("description"):
         lines += [" ".join(schema["description"].split()), ""]
-    lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
+    lines += ["| field | type | range | default | meaning |", "|---|---|---|---|---|"]
     required = set(schema.get("required", ()))
     for field, prop in schema.get("properties", {}).items():
         desc = " ".join(prop.get("description", "").split()).replace("|", "\\|")
-        lines.append(f"| `{field}` | {_type(prop)} | {_default(prop, field in required)} | {desc} |")
+        default = _default(prop, field in required)
+        lines.append(f"| `{field}` | {_type(prop)} | {_range(prop)} | {default} | {desc} |")
     return [*lines, ""]
 
 
 def render() -> str:
     schema = Scenario.model_json_schema()
-    parts = [INTRO, *_table("Scenario", schema)]
+    intro = INTRO.format(
+        max_bytes=safe_yaml.MAX_BYTES,
+        max_nodes=safe_yaml.MAX_NODES,
+        max_aliases=safe_yaml.MAX_ALIASES,
+        max_depth=safe_yaml.MAX_DEPTH,
+        max_number=safe_yaml.MAX_NUMBER_CHARS,
+        max_string=MAX_STRING,
+        max_draws=MAX_DEMAND_DRAWS,
+    )
+    parts = [intro, *_table("Scenario", schema)]
     for name, sub in sorted(schema.get("$defs", {}).items()):
         if "properties" in sub:
             parts += _table(name, sub)

@@ -4,104 +4,112 @@ A scenario is everything that defines a world: when it starts, how long it runs,
 carriers, demand, incident rates, disruptions and pinned QA cases. ``load_scenario`` accepts a
 path or the name of a shipped scenario (``baseline``); a mistake raises ``ScenarioError`` whose
 lines read ``file:line:col: field.path: message``.
+
+Every number has a documented range (the JSON Schema's ``minimum``/``maximum``, docs/scenarios.md),
+chosen so that whatever validates also runs and serves to the end: the horizon is at most
+``MAX_DURATION`` + ``MAX_DRAIN``, instants stay in 2000–2099, and the demand process draws at most
+``MAX_DEMAND_DRAWS`` parcels (``demand_draws``). The YAML itself is read by ``sim.safe_yaml``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from sim import places, safe_yaml
+from sim.errors import one_line
+from sim.events import CARRIERS, SIM_CARRIERS, Service
+from sim.faults_config import (  # re-exported: the served sandbox imports them from here
+    FAULT_ROUTES,
+    FAULT_STATUSES,
+    RATE_LIMIT_PRESETS,
+    CorrectedDelivery,
+    FaultsConfig,
+    HttpFaults,
+    Latency,
+    LateScans,
+    RateLimit,
+    ScanFaults,
+    StaleTracker,
+)
+from sim.fields import (  # re-exported: parse_duration is the control plane's too
+    DAY,
+    MINUTE,
+    Instant,
+    Rate,
+    StrictModel,
+    duration_between,
+    format_duration,
+    parse_duration,
+    parse_seconds,
 )
 
-from sim import places
-from sim.events import CARRIERS, SIM_CARRIERS, Service
+__all__ = [
+    "FAULT_ROUTES",
+    "FAULT_STATUSES",
+    "RATE_LIMIT_PRESETS",
+    "CorrectedDelivery",
+    "FaultsConfig",
+    "HttpFaults",
+    "LateScans",
+    "Latency",
+    "RateLimit",
+    "ScanFaults",
+    "Scenario",
+    "ScenarioError",
+    "StaleTracker",
+    "load_scenario",
+    "parse_duration",
+    "parse_scenario",
+    "parse_seconds",
+    "shipped_scenarios",
+]
 
 # --------------------------------------------------------------------------------------------
-# Durations: "7d", "12h", "90m", "45s", "1d12h", ISO-8601 "PT2H" / "P1DT6H", or plain seconds.
+# Limits (each is in the JSON Schema and docs/scenarios.md; tests/test_limits.py runs the corners)
 
-_SIMPLE = re.compile(
-    r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?"
-    r"\s*(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
-)
-_ISO = re.compile(
-    r"^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?"
-    r"(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
+#: Longest demand period: a year, leap day included.
+MAX_DURATION = 366 * DAY
+#: Longest drain after demand stops (the slowest story, three failed attempts and a return, takes
+#: about three weeks).
+MAX_DRAIN = 90 * DAY
+#: Most parcels the demand process may draw over the run (over one day for shorter runs and for
+#: `serve`'s endless demand). About 5.6 KB each while in flight, so at most ~14 GB; a
+#: 1,000,000-parcel day with the default daily curve and weekday mix draws 1.76 M.
+MAX_DEMAND_DRAWS = 2_500_000
+#: Largest parcels_per_day, and the largest demand multiplier (peak_multiplier, a peak window).
+MAX_PARCELS_PER_DAY = 1_000_000
+MAX_MULTIPLIER = 100.0
+#: Largest relative weight in a daily curve or weekday mix.
+MAX_WEIGHT = 1_000_000.0
+#: Seeds are unsigned 63-bit integers (they fit SQLite, JSON consumers and every language's int64).
+MAX_SEED = 2**63 - 1
+#: Token lifetimes a carrier may be given.
+MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME = 1.0, 30 * DAY
+#: List lengths that cost time per parcel or per event.
+MAX_PEAKS, MAX_DISRUPTIONS, MAX_CASES = 100, 200, 1_000
+MAX_FACILITIES, MAX_LANES, MAX_DEPARTURES = 1_000, 5_000, 288
+MAX_CREDENTIALS, MAX_EXPECT = 1_000, 200
 
+#: A scenario's name: safe as a folder name (``runs/<name>``), never a path.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
-def parse_duration(value: Any) -> float:
-    """Seconds in a duration: ``"4d"``, ``"90m"``, ``"2h"``, ``"1d12h"``, ``"PT2H"`` or a number."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as '7d', '12h', '90m' or 'PT2H'")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return float(value)
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected a duration such as '7d', '12h', '90m' or 'PT2H'")
-    text = value.strip()
-    m = _ISO.match(text.upper()) if text[:1] in "Pp" else None
-    if m and any(m.groups()):
-        w, d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
-        return w * 604800 + d * 86400 + h * 3600 + mi * 60 + s
-    m = _SIMPLE.match(text.lower())
-    if m and any(m.groups()):
-        w, d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
-        return w * 604800 + d * 86400 + h * 3600 + mi * 60 + s
-    raise ValueError(f"bad duration {value!r}: use e.g. '7d', '12h', '90m', '1d12h' or 'PT2H'")
+RunDuration = duration_between(0, MAX_DURATION, above=True)
+Drain = duration_between(0, MAX_DRAIN)
+TokenLifetime = duration_between(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME, nullable=True)
+LaneDuration = duration_between(MINUTE, 14 * DAY, nullable=True)
+DisruptionDuration = duration_between(0, MAX_DURATION, above=True)
+ShipAt = duration_between(0, MAX_DURATION)
+CaseDelay = duration_between(0, 30 * DAY)
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
+#: An expected figure (summary.json values are rates, counts and hours).
+Band = Annotated[float, Field(ge=-1e12, le=1e12)]
 
-
-Duration = Annotated[
-    float,
-    BeforeValidator(parse_duration),
-    WithJsonSchema(
-        {
-            "type": ["string", "number"],
-            "format": "duration",
-            "examples": ["7d", "12h", "90m", "1d12h", "PT2H"],
-        }
-    ),
-]
-
-
-def _aware(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(
-                f"bad instant {value!r}: use ISO-8601 with an offset, e.g. 2026-11-02T00:00:00-05:00"
-            ) from exc
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError("an instant needs a UTC offset, e.g. 2026-11-02T00:00:00-05:00")
-    return value
-
-
-Instant = Annotated[
-    datetime,
-    BeforeValidator(_aware),
-    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-11-02T00:00:00-05:00"]}),
-]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,10 +151,12 @@ DEFAULT_DELIVERY_DAYS: dict[str, tuple[str, ...]] = {
 
 class CarrierConfig(StrictModel):
     share: float = Field(gt=0, le=1, description="Share of all parcels this carrier carries.")
-    services: dict[Service, float] = Field(
+    services: dict[Service, Rate] = Field(
         description="Service mix: service level -> share of this carrier's parcels (sums to 1)."
     )
-    hubs: list[str] | None = Field(None, description="Place keys of sort hubs; default: real hubs.")
+    hubs: list[str] | None = Field(
+        None, max_length=len(places.PLACES), description="Place keys of sort hubs; default: real hubs."
+    )
     delivery_days: list[Weekday] | None = Field(None, description="Local weekdays with deliveries.")
     pickup_days: list[Weekday] | None = Field(None, description="Local weekdays with pickups.")
     partner: dict[Service, str] = Field(
@@ -154,10 +164,14 @@ class CarrierConfig(StrictModel):
         description="Last mile by a partner carrier per service, e.g. {economy: usps}.",
     )
     credentials: dict[str, str] = Field(
-        default_factory=dict, description="Allowed client_id -> client_secret (empty: any works)."
+        default_factory=dict,
+        max_length=MAX_CREDENTIALS,
+        description="Allowed client_id -> client_secret (empty: any works).",
     )
-    api_keys: list[str] = Field(default_factory=list, description="Allowed API keys (DHL); empty: any.")
-    token_lifetime: Duration | None = Field(None, description="Override the carrier's token lifetime.")
+    api_keys: list[str] = Field(
+        default_factory=list, max_length=MAX_CREDENTIALS, description="Allowed API keys (DHL); empty: any."
+    )
+    token_lifetime: TokenLifetime = Field(None, description="Override the carrier's token lifetime.")
 
     @field_validator("services")
     @classmethod
@@ -216,8 +230,10 @@ class LaneSpec(StrictModel):
     src: str = Field(alias="from", description="Facility id the lane leaves from, e.g. 'ups-hub-SDF'.")
     dst: str = Field(alias="to", description="Facility id it arrives at.")
     mode: Literal["truck", "air"] = Field("truck", description="Truck, or air (fast services only).")
-    departures: list[str] = Field(description="Local departure times 'HH:MM' at the origin facility.")
-    duration: Duration | None = Field(None, description="Door to door; default from distance and mode.")
+    departures: list[str] = Field(
+        max_length=MAX_DEPARTURES, description="Local departure times 'HH:MM' at the origin facility."
+    )
+    duration: LaneDuration = Field(None, description="Door to door; default from distance and mode.")
 
     @field_validator("departures")
     @classmethod
@@ -236,24 +252,42 @@ class LaneSpec(StrictModel):
 
 
 class NetworkConfig(StrictModel):
-    countries: list[str] = Field(default_factory=lambda: ["US"], description="ISO country codes.")
-    metros: list[str] | None = Field(None, description="Place keys that receive parcels; default all.")
+    countries: list[str] = Field(
+        default_factory=lambda: ["US"], max_length=len(places.PLACES), description="ISO country codes."
+    )
+    metros: list[str] | None = Field(
+        None, max_length=len(places.PLACES), description="Place keys that receive parcels; default all."
+    )
     fulfilment_centres: list[str] = Field(
         default_factory=lambda: ["ONT", "DFW", "CMH", "EWR", "ATL", "IND", "PHX", "SEA", "JAX", "MEM"],
         description="Place keys of the shippers' fulfilment centres / warehouses.",
     )
     facilities: list[FacilitySpec] = Field(
-        default_factory=list, description="Extra facilities listed explicitly (added to the generated)."
+        default_factory=list,
+        max_length=MAX_FACILITIES,
+        description="Extra facilities listed explicitly (added to the generated).",
     )
     lanes: list[LaneSpec] = Field(
-        default_factory=list, description="Lanes listed explicitly (added to, or replacing, generated ones)."
+        default_factory=list,
+        max_length=MAX_LANES,
+        description="Lanes listed explicitly (added to, or replacing, generated ones).",
     )
     hub_sort_per_hour: float = Field(
-        0, ge=0, description="Sort capacity of one hub, parcels/hour; 0 = sized from demand."
+        0,
+        ge=0,
+        le=10_000_000,
+        description="Sort capacity of one hub, parcels/hour (0, or 1 and more); 0 = sized from demand.",
     )
     capacity_headroom: float = Field(
-        2.0, gt=0, description="Hub sort capacity as a multiple of the expected normal-day load."
+        2.0, ge=0.1, le=100, description="Hub sort capacity as a multiple of the expected normal-day load."
     )
+
+    @field_validator("hub_sort_per_hour")
+    @classmethod
+    def _sorts_something(cls, v: float) -> float:
+        if 0 < v < 1:
+            raise ValueError("a hub sorts at least 1 parcel an hour (or 0: sized from demand)")
+        return v
 
     @field_validator("metros", "fulfilment_centres")
     @classmethod
@@ -300,16 +334,24 @@ DEFAULT_DAILY_CURVE: tuple[float, ...] = (
 class PeakWindow(StrictModel):
     start: Instant
     end: Instant
-    multiplier: float = Field(gt=0, description="Volume multiplier inside the window.")
+    multiplier: float = Field(gt=0, le=MAX_MULTIPLIER, description="Volume multiplier inside the window.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeakWindow:
+        if self.end <= self.start:
+            raise ValueError("a peak window ends after it starts")
+        return self
 
 
 class DemandConfig(StrictModel):
-    parcels_per_day: float = Field(gt=0, description="Average parcels created per day.")
-    daily_curve: list[float] = Field(
+    parcels_per_day: float = Field(
+        gt=0, le=MAX_PARCELS_PER_DAY, description="Average parcels created per day."
+    )
+    daily_curve: list[Weight] = Field(
         default_factory=lambda: list(DEFAULT_DAILY_CURVE),
         description="24 relative weights, one per local hour.",
     )
-    weekday_weights: dict[Weekday, float] = Field(
+    weekday_weights: dict[Weekday, Weight] = Field(
         default_factory=lambda: {
             "mon": 1.15,
             "tue": 1.1,
@@ -321,11 +363,15 @@ class DemandConfig(StrictModel):
         },
         description="Relative volume per weekday.",
     )
-    peak_multiplier: float = Field(1.0, gt=0, description="Volume multiplier over the whole run.")
+    peak_multiplier: float = Field(
+        1.0, gt=0, le=MAX_MULTIPLIER, description="Volume multiplier over the whole run."
+    )
     returns_share: float = Field(
         0.0, ge=0, le=1, description="Share of parcels that are customer returns to the merchant."
     )
-    peaks: list[PeakWindow] = Field(default_factory=list, description="Windows of extra volume.")
+    peaks: list[PeakWindow] = Field(
+        default_factory=list, max_length=MAX_PEAKS, description="Windows of extra volume."
+    )
 
     @field_validator("daily_curve")
     @classmethod
@@ -335,6 +381,22 @@ class DemandConfig(StrictModel):
         if any(x < 0 for x in v) or sum(v) <= 0:
             raise ValueError("daily_curve weights must be non-negative and not all zero")
         return v
+
+    @field_validator("weekday_weights")
+    @classmethod
+    def _weekdays(cls, v: dict[str, float]) -> dict[str, float]:
+        if len(v) == len(WEEKDAYS) and not any(v.values()):
+            raise ValueError("weekday_weights cannot all be zero")
+        return v
+
+    def peak_parcels_per_day(self) -> float:
+        """The demand process's ceiling rate, per day: it draws candidates at this rate and keeps
+        each with probability rate/ceiling (``sim.processes.demand``), so this bounds its work."""
+        hourly_peak = max(self.daily_curve) * 24 / sum(self.daily_curve)
+        week = [self.weekday_weights.get(k, 1.0) for k in WEEKDAYS]
+        weekday_peak = max(week) * 7 / sum(week)
+        peak_max = max([1.0] + [p.multiplier for p in self.peaks])
+        return self.parcels_per_day * self.peak_multiplier * hourly_peak * weekday_peak * peak_max
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,7 +467,7 @@ class WeatherDisruption(StrictModel):
     kind: Literal["weather"]
     region: RegionSelector
     start: Instant
-    duration: Duration
+    duration: DisruptionDuration
     severity: float = Field(1.0, gt=0, le=1, description="1 = facilities and couriers stop.")
 
 
@@ -413,14 +475,14 @@ class HubOutage(StrictModel):
     kind: Literal["hub_outage"]
     facility: str = Field(description="Facility id, e.g. 'ups-hub-HDG'.")
     start: Instant
-    duration: Duration
+    duration: DisruptionDuration
 
 
 class LinehaulBreakdown(StrictModel):
     kind: Literal["linehaul_breakdown"]
     lane: tuple[str, str] = Field(description="Facility ids [from, to].")
     start: Instant
-    duration: Duration
+    duration: DisruptionDuration
 
 
 Disruption = Annotated[WeatherDisruption | HubOutage | LinehaulBreakdown, Field(discriminator="kind")]
@@ -448,10 +510,12 @@ class PinnedCase(StrictModel):
     service: Service = Field(Service.GROUND, description="Service level of the pinned parcel.")
     origin: str = Field(description="Place key of the fulfilment centre.")
     destination: str = Field(description="Place key of the recipient's city.")
-    ship_at: Duration = Field(0, description="When the label is created, after the scenario start.")
+    ship_at: ShipAt = Field(
+        0, description="When the label is created, after the scenario start (before demand ends)."
+    )
     story: Story = Field("delivered", description="The scripted story the parcel lives.")
     at: str | None = Field(None, description="Facility id where the story's incident happens.")
-    delay: Duration = Field(2 * 86400, description="Extra delay for weather_delay stories.")
+    delay: CaseDelay = Field(2 * 86400, description="Extra delay for weather_delay stories.")
 
     @field_validator("carrier")
     @classmethod
@@ -469,265 +533,20 @@ class PinnedCase(StrictModel):
 
 
 # --------------------------------------------------------------------------------------------
-# Faults: what the served carrier APIs get wrong (mock_carriers/faults.py; docs/faults.md).
-# The simulation ignores this section: faults change what carriers show and answer, never the truth.
-
-#: HTTP statuses a fault may answer with, each in the carrier's own error body.
-FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
-#: Route classes of every carrier: its OAuth/LWA token endpoint, its tracking reads, the rest.
-FAULT_ROUTES: tuple[str, ...] = ("token", "track", "other")
-
-#: Published rate limits per carrier (docs/carrier-apis.md, docs/realism.md §7). UPS publishes none.
-RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
-    # DHL developer portal tiers; the daily quota resets 00:00 GMT.
-    "dhl": {
-        "default": {"per_second": 1, "burst": 1, "daily": 250},
-        "starter": {"per_second": 1, "burst": 1, "daily": 250},
-        "standard": {"per_second": 2, "burst": 2, "daily": 1000},
-    },
-    # FedEx: 1400 transactions per 10 s per project, Track capability 100K requests/day.
-    "fedex": {"default": {"window": 10, "window_limit": 1400, "daily": 100_000}},
-    # USPS: per-hour quota per app, ~60/hour for new apps (secondary source).
-    "usps": {"default": {"window": 3600, "window_limit": 60}},
-    # Amazon getTracking usage plan: 80 requests/s, burst 100.
-    "amazon": {"default": {"per_second": 80, "burst": 100}},
-    "ups": {},
-    # DPD: "The amount of login calls allowed per day is 10" (DPD Belgium/Netherlands login-service
-    # docs); tracking is rate limited too ("Rate limiting applies"), with no figure published.
-    "dpd": {"default": {"daily": 10, "routes": ["token"]}},
-}
-
-
-def parse_seconds(value: Any) -> float:
-    """A short duration: ``"250ms"``, ``"1.5s"``, ``"2m"`` or a number of seconds."""
-    if isinstance(value, str) and value.strip().lower().endswith("ms"):
-        number = value.strip()[:-2].strip()
-        try:
-            ms = float(number)
-        except ValueError:
-            raise ValueError(f"bad duration {value!r}: use e.g. '250ms', '1.5s' or 0.25") from None
-        if ms < 0:
-            raise ValueError("a duration cannot be negative")
-        return ms / 1000.0
-    return parse_duration(value)
-
-
-Seconds = Annotated[
-    float,
-    BeforeValidator(parse_seconds),
-    WithJsonSchema({"type": ["string", "number"], "format": "duration", "examples": ["250ms", "1.5s", 2]}),
-]
-Rate = Annotated[float, Field(ge=0, le=1)]
-
-
-def _fixed_latency(value: Any) -> Any:
-    # "latency: 250ms" is a fixed latency.
-    if isinstance(value, int | float | str) and not isinstance(value, bool):
-        return {"dist": "fixed", "value": value}
-    return value
-
-
-def _rate_only(value: Any) -> Any:
-    # "late: 0.05" is a rate with the default knobs.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"rate": value}
-    return value
-
-
-def _preset_only(value: Any) -> Any:
-    # "rate_limits: {dhl: starter}" names a preset.
-    if isinstance(value, str):
-        return {"preset": value}
-    return value
-
-
-class Latency(StrictModel):
-    dist: Literal["fixed", "uniform", "lognormal"] = Field("fixed", description="Distribution.")
-    value: Seconds = Field(0.0, description="fixed: the latency, e.g. '250ms'.")
-    low: Seconds = Field(0.0, description="uniform: lower bound.")
-    high: Seconds = Field(0.0, description="uniform: upper bound.")
-    median: Seconds = Field(0.0, description="lognormal: the median latency.")
-    sigma: float = Field(0.5, ge=0, le=5, description="lognormal: sigma of the underlying normal.")
-    max: Seconds = Field(30.0, description="Cap on any one drawn latency.")
-
-    @model_validator(mode="after")
-    def _params(self) -> Latency:
-        if self.dist == "uniform" and self.high < self.low:
-            raise ValueError("uniform latency needs high >= low")
-        if self.dist == "lognormal" and self.median <= 0:
-            raise ValueError("lognormal latency needs a positive median")
-        return self
-
-
-class HttpFaults(StrictModel):
-    """Per request to one carrier route: an extra latency and at most one of the faults below."""
-
-    latency: Annotated[Latency | None, BeforeValidator(_fixed_latency)] = Field(
-        None, description="Added before the answer: '250ms' or {dist, value|low,high|median,sigma}."
-    )
-    errors: dict[int, Rate] = Field(
-        default_factory=dict, description="HTTP status (429, 500, 502, 503, 504) -> rate, carrier's body."
-    )
-    timeout: Rate = Field(0.0, description="Hold the request until the client gives up (or timeout_cap).")
-    drop: Rate = Field(0.0, description="Close the connection without an answer.")
-    truncate: Rate = Field(0.0, description="Send the headers and only half of the body, then close.")
-    token_storm: Rate = Field(0.0, description="Expire every live token of the carrier first.")
-
-    @field_validator("errors")
-    @classmethod
-    def _statuses(cls, v: dict[int, float]) -> dict[int, float]:
-        for status in v:
-            if status not in FAULT_STATUSES:
-                raise ValueError(
-                    f"status {status} cannot be injected (use {', '.join(map(str, FAULT_STATUSES))})"
-                )
-        return v
-
-    @model_validator(mode="after")
-    def _at_most_one(self) -> HttpFaults:
-        total = sum(self.errors.values()) + self.timeout + self.drop + self.truncate
-        if total > 1 + 1e-9:
-            raise ValueError(f"errors + timeout + drop + truncate rates sum to {total:g}, more than 1")
-        return self
-
-
-class RateLimit(StrictModel):
-    """Limits per client credential (a token's client id, DHL's API key; per address on token routes)."""
-
-    preset: str | None = Field(None, description="A published limit: dhl starter|standard, default.")
-    per_second: float | None = Field(None, gt=0, description="Token bucket refill, requests per second.")
-    burst: int | None = Field(None, ge=1, description="Token bucket size (default: per_second rounded up).")
-    window: Duration | None = Field(None, description="Fixed window length, e.g. '10s' or '1h'.")
-    window_limit: int | None = Field(None, ge=1, description="Requests allowed per window.")
-    daily: int | None = Field(None, ge=1, description="Requests per sandbox day (resets 00:00 UTC).")
-    routes: list[Literal["token", "track", "other"]] = Field(
-        default_factory=lambda: ["track", "other"], description="Route classes counted and limited."
-    )
-    retry_after: bool | None = Field(None, description="Send Retry-After on 429 (default: as the carrier).")
-
-    @model_validator(mode="after")
-    def _window(self) -> RateLimit:
-        if (self.window is None) != (self.window_limit is None):
-            raise ValueError("window and window_limit go together")
-        if self.window is not None and self.window <= 0:
-            raise ValueError("window must be positive")
-        return self
-
-    def resolved(self, carrier: str) -> RateLimit:
-        """The preset's values with this config's own values on top."""
-        base = RATE_LIMIT_PRESETS.get(carrier, {}).get(self.preset, {}) if self.preset else {}
-        own = self.model_dump(exclude_unset=True, exclude_none=True, exclude={"preset"})
-        return RateLimit.model_validate({**base, **own})
-
-    @property
-    def limits_anything(self) -> bool:
-        return any(x is not None for x in (self.per_second, self.window_limit, self.daily))
-
-
-class LateScans(StrictModel):
-    rate: Rate = Field(0.0, description="Share of parcels with one scan shown late.")
-    delay: Duration = Field(6 * 3600, description="How long after its usual visibility the scan shows.")
-
-
-class CorrectedDelivery(StrictModel):
-    rate: Rate = Field(0.0, description="Share of parcels shown a false DELIVERED when out for delivery.")
-    after: Duration = Field(4 * 3600, description="How long the false DELIVERED shows before correction.")
-    replace_with: Literal["DELIVERY_ATTEMPTED", "EXCEPTION", "OUT_FOR_DELIVERY"] | None = Field(
-        None, description="What the correction shows in its place; null removes it."
-    )
-
-
-class StaleTracker(StrictModel):
-    rate: Rate = Field(0.0, description="Share of parcels whose tracking freezes.")
-    duration: Duration = Field(3 * 86400, description="How long no new scan shows (then all at once).")
-
-
-class ScanFaults(StrictModel):
-    """Per parcel, decided by a hash of (seed, tracking number, fault): the same parcel always shows
-    the same fault. Changes only what carriers show, never the truth."""
-
-    carriers: list[str] = Field(default_factory=list, description="Carriers affected; empty: all.")
-    duplicate: Rate = Field(0.0, description="Share of parcels with one scan shown twice.")
-    out_of_order: Rate = Field(0.0, description="Share of parcels with two adjacent scans swapped.")
-    missing: Rate = Field(0.0, description="Share of parcels with one middle scan never shown.")
-    late: Annotated[LateScans, BeforeValidator(_rate_only)] = Field(default_factory=LateScans)
-    corrected_delivery: Annotated[CorrectedDelivery, BeforeValidator(_rate_only)] = Field(
-        default_factory=CorrectedDelivery
-    )
-    stale: Annotated[StaleTracker, BeforeValidator(_rate_only)] = Field(default_factory=StaleTracker)
-
-    @field_validator("carriers")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        for carrier in v:
-            if carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(CARRIERS)})")
-        return v
-
-    @property
-    def active(self) -> bool:
-        return any(
-            (
-                self.duplicate,
-                self.out_of_order,
-                self.missing,
-                self.late.rate,
-                self.corrected_delivery.rate,
-                self.stale.rate,
-            )
-        )
-
-
-class FaultsConfig(StrictModel):
-    """Everything off by default. Changed at runtime with ``PUT /_sandbox/faults``."""
-
-    http: dict[str, dict[str, HttpFaults]] = Field(
-        default_factory=dict,
-        description="carrier (or '*') -> route (token, track, other or '*') -> faults; most specific wins.",
-    )
-    rate_limits: dict[str, Annotated[RateLimit, BeforeValidator(_preset_only)]] = Field(
-        default_factory=dict, description="carrier -> limits ('starter', or {preset, per_second, ...})."
-    )
-    scan: ScanFaults = Field(default_factory=ScanFaults)
-    timeout_cap: Duration = Field(120, description="A timeout fault answers 504 after this long.")
-
-    @field_validator("http")
-    @classmethod
-    def _http_keys(cls, v: dict[str, dict[str, HttpFaults]]) -> dict[str, dict[str, HttpFaults]]:
-        for carrier, routes in v.items():
-            if carrier != "*" and carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (use '*' or one of {', '.join(CARRIERS)})")
-            for route in routes:
-                if route != "*" and route not in FAULT_ROUTES:
-                    raise ValueError(
-                        f"{carrier}: unknown route {route!r} (use '*' or one of {', '.join(FAULT_ROUTES)})"
-                    )
-        return v
-
-    @field_validator("rate_limits")
-    @classmethod
-    def _limit_keys(cls, v: dict[str, RateLimit]) -> dict[str, RateLimit]:
-        for carrier, limit in v.items():
-            if carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(CARRIERS)})")
-            presets = RATE_LIMIT_PRESETS.get(carrier, {})
-            if limit.preset is not None and limit.preset not in presets:
-                known = ", ".join(presets) or "none: it publishes no limits"
-                raise ValueError(f"{carrier}: unknown preset {limit.preset!r} (known: {known})")
-        return v
-
-
-# --------------------------------------------------------------------------------------------
 # The scenario
 
 
 class Scenario(StrictModel):
-    name: str = Field(description="Scenario name (a shipped scenario's file stem).")
+    name: str = Field(
+        max_length=64,
+        json_schema_extra={"pattern": _NAME.pattern},
+        description="Scenario name (a shipped scenario's file stem; also the default output folder).",
+    )
     description: str = Field("", description="What the scenario exercises (first line is listed).")
-    seed: int = Field(0, description="Seed of every random stream; same seed, same world.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of every random stream; same seed, same world.")
     start: Instant = Field(description="The instant the world starts (ISO-8601 with offset).")
-    duration: Duration = Field(description="How long demand runs, e.g. '7d'.")
-    drain: Duration = Field(
+    duration: RunDuration = Field(description="How long demand runs, e.g. '7d'.")
+    drain: Drain = Field(
         14 * 86400, description="After demand stops, keep simulating so parcels in flight can finish."
     )
     network: NetworkConfig = Field(default_factory=NetworkConfig, description="Where the world is.")
@@ -737,23 +556,31 @@ class Scenario(StrictModel):
     demand: DemandConfig = Field(description="How many parcels, and when they are ordered.")
     incidents: IncidentRates = Field(default_factory=IncidentRates, description="What goes wrong, how often.")
     disruptions: list[Disruption] = Field(
-        default_factory=list, description="Weather over a region, hub outages, line-haul breakdowns."
+        default_factory=list,
+        max_length=MAX_DISRUPTIONS,
+        description="Weather over a region, hub outages, line-haul breakdowns.",
     )
-    cases: list[PinnedCase] = Field(default_factory=list, description="Pinned QA cases (scripted parcels).")
+    cases: list[PinnedCase] = Field(
+        default_factory=list, max_length=MAX_CASES, description="Pinned QA cases (scripted parcels)."
+    )
     faults: FaultsConfig = Field(
         default_factory=FaultsConfig, description="HTTP faults, rate limits and scan-data faults (all off)."
     )
-    expect: dict[str, tuple[float, float]] = Field(
+    expect: dict[str, tuple[Band, Band]] = Field(
         default_factory=dict,
+        max_length=MAX_EXPECT,
         description="Bands the run's summary should land in: summary.json key (dotted for nested, "
         "e.g. fates.lost) -> [low, high]. Checked by the test suite for shipped scenarios.",
     )
 
-    @field_validator("duration")
+    @field_validator("name")
     @classmethod
-    def _positive(cls, v: float) -> float:
-        if v <= 0:
-            raise ValueError("duration must be positive")
+    def _name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError(
+                "a name is letters, digits, '_', '-' and '.', starting with a letter or digit "
+                "(it names the default output folder)"
+            )
         return v
 
     @field_validator("carriers")
@@ -775,7 +602,24 @@ class Scenario(StrictModel):
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"duplicate case name {sorted(dup)[0]!r}")
+        # A cross-field problem names its field first ("path: message") so the loader can locate it.
+        draws = self.demand_draws()
+        if draws > MAX_DEMAND_DRAWS:
+            raise ValueError(
+                f"demand.parcels_per_day: demand too large: up to {draws:,.0f} parcels drawn over "
+                f"{'the run' if self.duration >= DAY else 'a day'} (at most {MAX_DEMAND_DRAWS:,}; "
+                "parcels_per_day x peak_multiplier x peaks x the peak hour and weekday factors x days)"
+            )
+        for i, case in enumerate(self.cases):
+            if case.ship_at >= self.duration:
+                ends = format_duration(self.duration)
+                raise ValueError(f"cases.{i}.ship_at: must be before demand ends (duration {ends})")
         return self
+
+    def demand_draws(self) -> float:
+        """The most parcels demand can draw over the run (over a day if the run is shorter, and
+        per day in ``serve``'s endless demand)."""
+        return self.demand.peak_parcels_per_day() * max(self.duration, DAY) / DAY
 
     def carrier_hubs(self, carrier: str) -> tuple[str, ...]:
         cfg = self.carriers.get(carrier)
@@ -795,32 +639,20 @@ class Scenario(StrictModel):
 
 
 # --------------------------------------------------------------------------------------------
-# Loading with positions
+# Loading, with every problem located
 
 
 class ScenarioError(Exception):
     """A scenario file is wrong. ``str(err)`` is one ``file:line:col: field: message`` per line."""
 
     def __init__(self, problems: list[str]) -> None:
+        problems = [one_line(p) for p in problems]  # whatever a file holds, one problem is one line
         super().__init__("\n".join(problems))
         self.problems = problems
 
 
-def _positions(
-    node: yaml.Node,
-    path: tuple[Any, ...],
-    out: dict[tuple[Any, ...], tuple[int, int]],
-    keys: dict[tuple[Any, ...], tuple[int, int]],
-) -> None:
-    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _positions(value_node, (*path, key), out, keys)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _positions(item, (*path, i), out, keys)
+#: Problems printed for one file; the rest are counted on one more line.
+MAX_PROBLEMS = 50
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -829,33 +661,27 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and (p in skip or p.startswith("function-"))))
 
 
-def _locate(
-    loc: tuple[Any, ...],
-    values: dict[tuple[Any, ...], tuple[int, int]],
-    keys: dict[tuple[Any, ...], tuple[int, int]],
-    error_type: str,
-) -> tuple[int, int]:
-    if error_type == "extra_forbidden" and loc in keys:
-        return keys[loc]
-    probe = loc
-    while probe:
-        if probe in values:
-            return values[probe]
-        probe = probe[:-1]
-    return values.get((), (1, 1))
+_NAMED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*): (.+)$", re.DOTALL)
+
+
+def _dotted(path: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+
+
+def read_yaml(text: str, filename: str) -> tuple[Any, safe_yaml.Positions]:
+    """YAML within sim.safe_yaml's limits; a problem raises ScenarioError naming file:line:col."""
+    try:
+        return safe_yaml.load(text)
+    except safe_yaml.YamlProblem as exc:
+        field = (
+            exc.field if exc.path else ("(file)" if exc.message.startswith("file too large") else "(yaml)")
+        )
+        raise ScenarioError([f"{filename}:{exc.line}:{exc.col}: {field}: {exc.message}"]) from None
 
 
 def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
     """Parse scenario YAML text; raises ScenarioError with file:line:col: field: message lines."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ScenarioError([f"{filename}:{line}:{col}: (yaml): {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([f"{filename}:1:1: (yaml): {exc}"]) from None
+    data, positions = read_yaml(text, filename)
     if not isinstance(data, dict):
         raise ScenarioError(
             [f"{filename}:1:1: (root): a scenario is a mapping of fields, got {type(data).__name__}"]
@@ -863,40 +689,38 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        values: dict[tuple[Any, ...], tuple[int, int]] = {}
-        keys: dict[tuple[Any, ...], tuple[int, int]] = {}
-        if root is not None:
-            _positions(root, (), values, keys)
+        errors = exc.errors(include_url=False, include_input=False)
         problems = []
-        for err in exc.errors():
+        for err in errors[:MAX_PROBLEMS]:
             loc = _clean_loc(tuple(err["loc"]))
-            line, col = _locate(loc, values, keys, err["type"])
-            field = ".".join(str(p) for p in loc) or "(root)"
             msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, ") :]
+            named = _NAMED.match(msg) if not loc else None
+            if named:  # a cross-field check names the field it is about
+                loc, msg = _dotted(named.group(1)), named.group(2)
+            line, col = positions.locate(loc, key=err["type"] == "extra_forbidden")
+            field = safe_yaml.format_path(loc)
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
-            elif msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
             problems.append(f"{filename}:{line}:{col}: {field}: {msg}")
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(f"{filename}:1:1: (more): {len(errors) - MAX_PROBLEMS:,} more problems not shown")
         raise ScenarioError(problems) from None
 
 
 def locate(path: str | Path, dotted: str) -> tuple[int, int]:
     """Line and column of a dotted field (``carriers.ups.share``) in a scenario file, or (1, 1)."""
     try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
+        _, positions = safe_yaml.load(read_text(Path(path)))
+    except (ScenarioError, safe_yaml.YamlProblem):
         return (1, 1)
-    values: dict[tuple[Any, ...], tuple[int, int]] = {}
-    keys: dict[tuple[Any, ...], tuple[int, int]] = {}
-    if root is not None:
-        _positions(root, (), values, keys)
-    loc = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    loc = _dotted(dotted)
     while loc:
-        if loc in keys:  # a mapping key: point at the key
-            return keys[loc]
-        if loc in values:  # a list item: point at the item
-            return values[loc]
+        if loc in positions.keys:  # a mapping key: point at the key
+            return positions.keys[loc]
+        if loc in positions.values:  # a list item: point at the item
+            return positions.values[loc]
         loc = loc[:-1]
     return (1, 1)
 
@@ -911,9 +735,12 @@ def world_error(path: str | Path, exc: Exception) -> ScenarioError:
     return ScenarioError([f"{path}:1:1: (world): {message}"])
 
 
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the shipped scenarios are: inside the package in a wheel (pyproject's force-include), at
+#: the root of a source checkout otherwise (an editable install, the README's `scenarios/`).
 SHIPPED_DIRS: tuple[Path, ...] = (
-    Path(__file__).resolve().parent.parent / "scenarios",  # a source checkout / editable install
-    Path(__file__).resolve().parent / "scenarios_data",  # a wheel (see pyproject force-include)
+    _PACKAGE / "scenarios_data",
+    *([_PACKAGE.parent / "scenarios"] if (_PACKAGE.parent / "pyproject.toml").is_file() else []),
 )
 
 
@@ -938,10 +765,26 @@ def resolve(ref: str | Path) -> Path:
     raise ScenarioError([f"{ref}:1:1: (file): no such file or shipped scenario (shipped: {known})"])
 
 
+def read_text(path: Path) -> str:
+    """A scenario file's text; refuses one over ``safe_yaml.MAX_BYTES`` before reading it all."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(safe_yaml.MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([f"{path}:1:1: (file): cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > safe_yaml.MAX_BYTES:
+        limit = f"{safe_yaml.MAX_BYTES:,}"
+        raise ScenarioError(
+            [f"{path}:1:1: (file): file too large: more than {limit} bytes (a scenario is a few KB)"]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError([f"{path}:{line}:{col}: (file): not UTF-8 text ({exc.reason})"]) from None
+
+
 def load_scenario(ref: str | Path) -> tuple[Scenario, Path]:
     path = resolve(ref)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}:1:1: (file): cannot read: {exc}"]) from None
-    return parse_scenario(text, str(path)), path
+    return parse_scenario(read_text(path), str(path)), path

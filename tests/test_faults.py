@@ -181,8 +181,9 @@ def test_bad_fault_config_names_file_line_and_field() -> None:
     line = text.splitlines().index("        errors: {503: 1.5}") + 1
     with pytest.raises(ScenarioError) as err:
         parse_scenario(text, "bad.yaml")
+    # the position of the value itself (1.5), not of the mapping holding it
     assert str(err.value) == (
-        f"bad.yaml:{line}:17: faults.http.ups.track.errors.503: Input should be less than or equal to 1"
+        f"bad.yaml:{line}:23: faults.http.ups.track.errors.503: Input should be less than or equal to 1"
     )
 
 

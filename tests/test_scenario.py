@@ -90,7 +90,7 @@ def test_nested_unknown_field(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
-    problems = _error(GOOD + "demand: [unclosed\n", tmp_path)
+    problems = _error(GOOD + "network: [unclosed\n", tmp_path)
     assert problems[0].startswith(str(tmp_path / "broken.yaml") + ":")
     assert "(yaml)" in problems[0]
 
