@@ -36,9 +36,11 @@ from sim.events import (
     Service,
 )
 from sim.incidents import ParcelFate
+from sim.localtime import iso, local_clock, local_date
 from sim.network import HUB_TO_STATION_DEPARTURES, Facility, Lane, Network
 from sim.places import Place
 from sim.scenario import HubOutage, LinehaulBreakdown, PinnedCase, Scenario, WeatherDisruption
+from sim.streams import ParcelRng, Rng, stream_seed
 from sim.tracking_numbers import TrackingNumberFactory, detect_carrier
 
 H = 3600.0
@@ -83,30 +85,6 @@ def address_pools(seed: int, metros: tuple[Place, ...]) -> dict[str, list[tuple[
     return pools
 
 
-def stream_seed(seed: int, name: str) -> int:
-    """An independent, stable seed per named stream (docs/architecture.md §4b)."""
-    return int.from_bytes(hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest(), "big")
-
-
-_MINUTES: dict[tuple[ZoneInfo, int], tuple[str, str]] = {}
-
-
-def iso(epoch: float, tz: ZoneInfo) -> str:
-    """``datetime.fromtimestamp(int(epoch), tz).isoformat()``, several times faster: a simulation
-    formats a few timestamps per scan event, so everything but the seconds is cached per minute
-    (zone transitions fall on whole minutes)."""
-    e = int(epoch)
-    minute, sec = divmod(e, 60)
-    key = (tz, minute)
-    cached = _MINUTES.get(key)
-    if cached is None:
-        if len(_MINUTES) > 500_000:
-            _MINUTES.clear()
-        text = datetime.fromtimestamp(minute * 60, tz).isoformat()
-        cached = _MINUTES[key] = (text[:17], text[19:])  # "YYYY-MM-DDTHH:MM:", "+hh:mm"
-    return f"{cached[0]}{sec:02d}{cached[1]}"
-
-
 def event_id(tracking_number: str, seq: int) -> str:
     return hashlib.blake2b(f"{tracking_number}:{seq}".encode(), digest_size=8).hexdigest()
 
@@ -141,7 +119,7 @@ class Parcel:
     carrier: str
     service: Service
     express: bool
-    rng: incidents.Rng
+    rng: Rng
     fc: Facility
     dest: Place
     dest_location: Location
@@ -312,7 +290,7 @@ class World:
         self,
         facility_id: str,
         at: float,
-        rng: incidents.Rng,
+        rng: Rng,
     ) -> tuple[float, ExceptionReason] | None:
         for start, end, cause, severity in self.closures.get(facility_id, ()):
             if start <= at < end and (severity >= 1.0 or rng.random() < severity):
@@ -404,7 +382,7 @@ class World:
     def promise(self, p: Parcel, created: float) -> date:
         planned = self.plan_delivery_day(p, 0, created)
         if p.service in STANDARD_DAYS:
-            ship_day = timing.local_date(created, p.fc.tz)
+            ship_day = local_date(created, p.fc.tz)
             standard = timing.add_business_days(
                 ship_day, STANDARD_DAYS[p.service], self.delivery_days[p.carrier]
             )
@@ -500,9 +478,7 @@ class World:
             return None
         return first + second, len(first) - 1
 
-    def new_return(
-        self, carrier: str, service: Service, customer: Place, fc: Facility, rng: incidents.Rng
-    ) -> Parcel:
+    def new_return(self, carrier: str, service: Service, customer: Place, fc: Facility, rng: Rng) -> Parcel:
         """A customer's return to the merchant: dropped at a pickup point, carried to the FC."""
         net = self.net
         pp = net.facilities[net.pickup_points[(carrier, customer.key)]]
@@ -585,7 +561,7 @@ class World:
         service: Service,
         fc: Facility,
         dest: Place,
-        rng: incidents.Rng,
+        rng: Rng,
         case: PinnedCase | None = None,
     ) -> Parcel | None:
         cfg = self.scenario.carriers.get(carrier)
@@ -735,7 +711,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if is_return:
             service = Service.ECONOMY if Service.ECONOMY in mix else Service.GROUND
         dest = pick_destination(world, carrier, service, fc, u_dest)
-        prng = incidents.ParcelRng(stream_seed(world.seed, f"parcel:{index}"))
+        prng = ParcelRng(stream_seed(world.seed, f"parcel:{index}"))
         if is_return and dest is not None and world.net.serves(carrier, dest.key):
             parcel = world.new_return(carrier, service, dest, fc, prng)
             env.process(customer_return(env, world, parcel))
@@ -994,7 +970,7 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     to_pickup_point = p.fate.pickup_point and not p.story.attempt_failures
     while True:
         if p.service is Service.SAME_DAY and attempt == 0 and len(p.route) == 2:
-            day = timing.local_date(world.now, ds.tz)
+            day = local_date(world.now, ds.tz)
             start_s, first_s, last_s = 14 * H, 15 * H, 21 * H
         else:
             day = timing.delivery_day(world.now, ds.tz, open_days)
@@ -1010,19 +986,17 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
                 day = timing.next_open_day(day + timedelta(days=1), open_days)
             world.station_load[(ds.id, day)] = world.station_load.get((ds.id, day), 0) + 1
             if day != first_choice:
-                late = timing.local_clock(0, ds.tz, day, start_s) - timing.local_clock(
-                    0, ds.tz, first_choice, start_s
-                )
+                late = local_clock(ds.tz, day, start_s) - local_clock(ds.tz, first_choice, start_s)
                 world.note_delay(p, ExceptionReason.HUB_BACKLOG, late, ds, len(p.route) - 1, ready)
                 if day > p.eta_day:
                     world.set_eta(p, day)
                     world.at_facility(p, EventCode.DELAYED, ds, ExceptionReason.HUB_BACKLOG)
-        van_leaves = timing.local_clock(0, ds.tz, day, start_s + p.rng.uniform(0, 45 * 60))
+        van_leaves = local_clock(ds.tz, day, start_s + p.rng.uniform(0, 45 * 60))
         closed = world.closed_until(ds.id, van_leaves, p.rng)
         if closed:
             end, cause = closed
             new_day = timing.delivery_day(end, ds.tz, open_days)
-            van_leaves = timing.local_clock(0, ds.tz, new_day, start_s + p.rng.uniform(0, 45 * 60))
+            van_leaves = local_clock(ds.tz, new_day, start_s + p.rng.uniform(0, 45 * 60))
             world.note_delay(p, cause, van_leaves - ready, ds, len(p.route) - 1, ready)
             if new_day > p.eta_day:
                 world.set_eta(p, new_day)
@@ -1048,7 +1022,7 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
                 continue
             yield from return_to_sender(env, world, p, ds, ExceptionReason.ADDRESS_ISSUE)
             return
-        stop = timing.local_clock(0, ds.tz, day, incidents.stop_time(p.rng, first_s, last_s))
+        stop = local_clock(ds.tz, day, incidents.stop_time(p.rng, first_s, last_s))
         window_start = max(van_leaves + H, stop - 2 * H)
         p.eta = EstimatedDelivery(day.isoformat(), iso(window_start, ds.tz), iso(window_start + 4 * H, ds.tz))
         world.at_facility(p, EventCode.OUT_FOR_DELIVERY, ds)
@@ -1219,7 +1193,7 @@ def pinned_case(env: simpy.Environment, world: World, case: PinnedCase) -> Proc:
     if fc is None:
         raise ValueError(f"case {case.name!r}: origin {case.origin!r} is not a fulfilment centre")
     dest = places.PLACES[case.destination]
-    rng = incidents.ParcelRng(stream_seed(world.seed, f"case:{case.name}"))
+    rng = ParcelRng(stream_seed(world.seed, f"case:{case.name}"))
     p = world.new_parcel(case.carrier, Service(case.service), fc, dest, rng, case)
     if p is None:
         raise ValueError(f"case {case.name!r}: {case.carrier} does not serve {case.destination}")
