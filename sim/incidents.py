@@ -124,6 +124,25 @@ def stop_time(rng: Rng, first_s: float, last_s: float) -> float:
     return first_s + (last_s - first_s) * rng.random()
 
 
+# Where a courier leaves a parcel it delivers: cumulative shares.
+DELIVERY_PLACES = (
+    (0.62, "front_door"),
+    (0.75, "mailbox"),
+    (0.90, "left_with_individual"),
+    (0.96, "front_desk"),
+    (1.0, "garage"),
+)
+
+
+def delivery_place(rng: Rng) -> str:
+    """Where a delivered parcel is left (one draw)."""
+    u = rng.random()
+    for bound, place in DELIVERY_PLACES:
+        if u < bound:
+            return place
+    return DELIVERY_PLACES[-1][1]
+
+
 def visibility_lag(rng: Rng, first: bool) -> float:
     """Scan-upload lag in seconds. One draw: its bucket, then where inside the bucket it falls."""
     u = rng.random()
