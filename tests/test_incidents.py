@@ -11,6 +11,7 @@ from sim import incidents
 from sim.events import ExceptionReason
 from sim.scenario import IncidentRates
 from sim.streams import ParcelRng, stream_seed
+from tests.tinyworld import Scripted
 
 pytestmark = pytest.mark.unit
 
@@ -20,25 +21,6 @@ N = 20_000
 
 def rngs(n: int = N, name: str = "parcel") -> list[ParcelRng]:
     return [ParcelRng(stream_seed(1, f"{name}:{i}")) for i in range(n)]
-
-
-class Scripted:
-    """An Rng that returns the uniforms it is given, for boundary cases."""
-
-    def __init__(self, *u: float) -> None:
-        self._u = list(u)
-
-    def random(self) -> float:
-        return self._u.pop(0)
-
-    def uniform(self, a: float, b: float) -> float:
-        return a + (b - a) * self.random()
-
-    def gauss(self, mu: float, sigma: float) -> float:
-        raise NotImplementedError
-
-    def randrange(self, n: int) -> int:
-        return int(self.random() * n)
 
 
 def test_a_fate_takes_the_same_draws_whatever_the_rates() -> None:

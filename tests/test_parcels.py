@@ -22,8 +22,7 @@ from sim.parcels import (
     neighbour_door,
 )
 from sim.places import PLACES
-from tests.test_incidents import Scripted
-from tests.tinyworld import facility
+from tests.tinyworld import Scripted, facility
 
 pytestmark = pytest.mark.unit
 

@@ -65,3 +65,22 @@ def tiny_network(scenario: Scenario | None = None, station_place: str = "NYC") -
             add_lane(g, lane)
         net.graphs[("ups", mode)] = g
     return net
+
+
+class Scripted:
+    """An Rng that returns the uniforms it is given, for boundary cases."""
+
+    def __init__(self, *u: float) -> None:
+        self._u = list(u)
+
+    def random(self) -> float:
+        return self._u.pop(0)
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + (b - a) * self.random()
+
+    def gauss(self, mu: float, sigma: float) -> float:
+        raise NotImplementedError
+
+    def randrange(self, n: int) -> int:
+        return int(self.random() * n)
