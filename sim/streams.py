@@ -10,7 +10,11 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from typing import Protocol
+from bisect import bisect
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 _MASK = (1 << 64) - 1
 
@@ -23,6 +27,12 @@ def stream_seed(seed: int, name: str) -> int:
 def named_random(seed: int, name: str) -> random.Random:
     """A world-level stream (demand, tracking numbers, addresses): Mersenne Twister, seeded by name."""
     return random.Random(stream_seed(seed, name))
+
+
+def choose(rng: random.Random, items: Sequence[T], cum_weights: Sequence[float]) -> T:
+    """``rng.choices(items, cum_weights=cum_weights)[0]``, draw for draw, without its per-call
+    checks and list: demand picks a carrier and a service for every candidate arrival."""
+    return items[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(items) - 1)]
 
 
 class Rng(Protocol):

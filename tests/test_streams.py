@@ -3,13 +3,14 @@ each other — the property the golden traces and pinned cases rely on."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 
 import pytest
 
 from sim.engine import Engine
-from sim.streams import ParcelRng, named_random, stream_seed
+from sim.streams import ParcelRng, choose, named_random, stream_seed
 from tests.conftest import small_scenario
 
 pytestmark = pytest.mark.unit
@@ -79,3 +80,13 @@ def test_pinned_case_numbers_do_not_depend_on_the_rest_of_the_world() -> None:
     numbers = {c["name"]: c["tracking_number"] for c in small}
     assert numbers == {c["name"]: c["tracking_number"] for c in busy}
     assert numbers["b"] == alone[0]["tracking_number"]
+
+
+def test_choose_is_random_choices_draw_for_draw() -> None:
+    items = ["ups", "fedex", "usps", "dhl", "amazon"]
+    weights = [0.3, 0.0, 0.25, 0.05, 0.4]
+    cum = list(itertools.accumulate(weights))
+    a, b = named_random(3, "demand"), named_random(3, "demand")
+    for _ in range(5000):
+        assert choose(a, items, cum) == b.choices(items, weights)[0]
+        assert a.random() == b.random()  # and they leave the stream in the same place

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import accumulate
 
 import simpy
 
@@ -12,7 +13,7 @@ from sim.processes import DAY, Proc
 from sim.processes.journey import journey
 from sim.processes.returns import customer_return
 from sim.scenario import PinnedCase
-from sim.streams import ParcelRng, named_random, stream_seed
+from sim.streams import ParcelRng, choose, named_random, stream_seed
 from sim.world import World
 
 
@@ -32,7 +33,9 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
     base = dm.parcels_per_day * dm.peak_multiplier / DAY
     rate_max = base * max(hourly) * max(wk) * peak_max
     carriers = sorted(sc.carriers)
-    carrier_w = [sc.carriers[c].share for c in carriers]
+    carrier_cum = list(accumulate(sc.carriers[c].share for c in carriers))
+    mixes = {c: list(sc.carriers[c].services) for c in carriers}
+    mix_cum = {c: list(accumulate(sc.carriers[c].services[s] for s in mixes[c])) for c in carriers}
     fcs_of = {c: world.plan.fcs(c) for c in carriers}
     end = None if endless else sc.duration
     t = 0.0
@@ -48,10 +51,8 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
             if start <= epoch < stop:
                 rate *= mult
         u = rng.random()
-        carrier = rng.choices(carriers, carrier_w)[0]
-        mix = sc.carriers[carrier].services
-        services = list(mix)
-        service = rng.choices(services, [mix[s] for s in services])[0]
+        carrier = choose(rng, carriers, carrier_cum)
+        service = choose(rng, mixes[carrier], mix_cum[carrier])
         fcs = fcs_of[carrier]
         fc = fcs[rng.randrange(len(fcs))]
         u_dest = rng.random()
@@ -62,7 +63,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         yield env.timeout(t - env.now)
         index += 1
         if is_return:
-            service = Service.ECONOMY if Service.ECONOMY in mix else Service.GROUND
+            service = Service.ECONOMY if Service.ECONOMY in mixes[carrier] else Service.GROUND
         dest = world.destinations.pick(carrier, service, fc.place.country, u_dest)
         prng = ParcelRng(stream_seed(world.seed, f"parcel:{index}"))
         if is_return and dest is not None and world.net.serves(carrier, dest.key):
