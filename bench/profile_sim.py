@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -35,7 +36,8 @@ _SIM_DIRS = ("/sim/processes/", "/sim/world.py")
 
 
 def run(scenario: str, out: Path) -> dict[str, Any]:
-    code = cli_main(["run", scenario, "--out", str(out), "--quiet"])
+    with open(os.devnull, "w", encoding="utf-8") as quiet, redirect_stdout(quiet):  # the CLI's table
+        code = cli_main(["run", scenario, "--out", str(out), "--quiet"])
     if code != 0:
         raise SystemExit(f"parcel-sandbox run {scenario} failed with exit code {code}")
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
