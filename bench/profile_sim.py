@@ -7,7 +7,7 @@ Two runs of the same world. The first under cProfile, timed in CPU seconds (othe
 the machine do not inflate it): the top functions by cumulative and by self time. The second
 without the profiler, counting every event the scheduler is handed, by kind, and charging each
 timeout to the process step that waits on it. ``docs/profile-sim.md`` records the figures.
-cProfile roughly doubles the run time; read the shares, not the seconds.
+cProfile more than quadruples the run time; read the shares, not the seconds.
 """
 
 from __future__ import annotations
