@@ -121,6 +121,7 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
 
 
 def deliver(world: World, p: Parcel) -> None:
+    """A successful doorstep attempt: the DELIVERED scan, and the truth of whose door it was."""
     ds = world.net.facilities[p.route[-1]]
     p.eta = None
     place = incidents.delivery_place(p.rng)
