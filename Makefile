@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench golden docs serve loadtest fuzz clean
+.PHONY: venv run test lint bench golden golden-check docs serve loadtest fuzz clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ bench: venv
 
 golden: venv
 	$(BIN)/python -m sim.golden
+
+# re-run the shipped scenarios and compare with tests/golden.json, writing nothing
+golden-check: venv
+	$(BIN)/python -m sim.golden --check
 
 docs: venv
 	$(BIN)/python -m sim.docgen > docs/scenarios.md

@@ -9,8 +9,9 @@ import simpy
 
 from sim.events import ParcelTruth, ScanEvent
 from sim.network import Network, build_network
-from sim.processes import World, demand, pinned_case
+from sim.processes.demand import demand, pinned_case
 from sim.scenario import Scenario
+from sim.world import World
 
 BATCH_STEP_S = 6 * 3600.0  # a batch run advances in steps so progress shows and memory stays small
 
@@ -61,23 +62,25 @@ class Engine:
             target = min(target, (self.end - self.scenario.start).total_seconds())
         if target > self.env.now:
             self.env.run(until=target)
-        events, self.world.events = self.world.events, []
+        ledger = self.world.ledger
+        events, ledger.events = ledger.events, []
         return events
 
     def take_finished(self) -> list[ParcelTruth]:
         """Truths of parcels whose story ended since the last call (they leave the engine's memory)."""
-        done, self.world.finished = self.world.finished, []
+        ledger = self.world.ledger
+        done, ledger.finished = ledger.finished, []
         return done
 
     def in_flight(self) -> list[ParcelTruth]:
         """Truths of parcels still in the network, in creation order (one per physical parcel)."""
         seen: dict[int, ParcelTruth] = {}
-        for p in self.world.in_flight.values():
+        for p in self.world.ledger.in_flight.values():
             seen.setdefault(id(p), p.truth)
         return list(seen.values())
 
     def truth(self, tracking_number: str) -> ParcelTruth | None:
-        p = self.world.in_flight.get(tracking_number)
+        p = self.world.ledger.in_flight.get(tracking_number)
         return p.truth if p is not None else None
 
     def cases(self) -> list[dict[str, str]]:
@@ -85,7 +88,7 @@ class Engine:
         return [
             {
                 "name": c.name,
-                "tracking_number": self.world.case_numbers_for(c),
+                "tracking_number": self.world.cases.number(c),
                 "carrier": c.carrier,
                 "story": c.story,
             }

@@ -1,69 +1,20 @@
 """Pure incident draws: what goes wrong for one parcel, and how long things take.
 
-Every function takes the parcel's own ``random.Random`` stream, so changing one rate changes only
-the parcels that rate touches: a parcel's uniform draw for "lost" is the same whatever the rate,
-and a higher rate can only add lost parcels, never reshuffle the others.
+Every function takes the parcel's own random stream (``sim.streams``), so changing one rate changes
+only the parcels that rate touches: a parcel's uniform draw for "lost" is the same whatever the
+rate, and a higher rate can only add lost parcels, never reshuffle the others.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
 
 from sim.events import ExceptionReason
 from sim.scenario import IncidentRates
+from sim.streams import Rng
 
 H = 3600.0
-_MASK = (1 << 64) - 1
-
-
-class Rng(Protocol):
-    """What a parcel's story draws from: ``random.Random`` fits, and so does ``ParcelRng``."""
-
-    def random(self) -> float: ...
-    def uniform(self, a: float, b: float) -> float: ...
-    def gauss(self, mu: float, sigma: float) -> float: ...
-    def randrange(self, n: int) -> int: ...
-
-
-class ParcelRng:
-    """SplitMix64: a parcel's own random stream in one integer of state.
-
-    A world at benchmark volume holds ~10^5 parcels in flight; a ``random.Random`` each (2.5 KB of
-    Mersenne-Twister state) would dominate memory. Statistically fine for incident draws, and
-    deterministic from its seed like everything else.
-    """
-
-    __slots__ = ("_state",)
-
-    def __init__(self, seed: int) -> None:
-        self._state = seed & _MASK
-
-    def _next(self) -> int:
-        self._state = z = (self._state + 0x9E3779B97F4A7C15) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def random(self) -> float:
-        # _next() inlined: this is the hottest call in the model (~50 draws a parcel)
-        self._state = z = (self._state + 0x9E3779B97F4A7C15) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return ((z ^ (z >> 31)) >> 11) * 1.1102230246251565e-16  # 2**-53
-
-    def uniform(self, a: float, b: float) -> float:
-        return a + (b - a) * self.random()
-
-    def randrange(self, n: int) -> int:
-        return min(n - 1, int(self.random() * n))
-
-    def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
-        u1 = 1.0 - self.random()  # (0, 1]: log is finite
-        u2 = self.random()
-        return mu + sigma * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
 
 # Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
 # up to two hours (Shippo/aggregator notes in docs/realism.md §4, §9).
@@ -171,6 +122,25 @@ def pickup_point_collection(rng: Rng) -> float:
 def stop_time(rng: Rng, first_s: float, last_s: float) -> float:
     """Seconds-of-day of a parcel's stop on its courier route."""
     return first_s + (last_s - first_s) * rng.random()
+
+
+# Where a courier leaves a parcel it delivers: cumulative shares.
+DELIVERY_PLACES = (
+    (0.62, "front_door"),
+    (0.75, "mailbox"),
+    (0.90, "left_with_individual"),
+    (0.96, "front_desk"),
+    (1.0, "garage"),
+)
+
+
+def delivery_place(rng: Rng) -> str:
+    """Where a delivered parcel is left (one draw)."""
+    u = rng.random()
+    for bound, place in DELIVERY_PLACES:
+        if u < bound:
+            return place
+    return DELIVERY_PLACES[-1][1]
 
 
 def visibility_lag(rng: Rng, first: bool) -> float:

@@ -1,15 +1,16 @@
 """Pure timing functions: line-haul durations, departure schedules and cut-offs, local business days.
 
-Times are absolute epoch seconds (floats); local calendars come from each facility's IANA zone.
-Nothing here touches SimPy, so every rule is testable on its own.
+Times are absolute epoch seconds (floats); local calendars come from each facility's IANA zone
+(``sim.localtime``). Nothing here touches SimPy, so every rule is testable on its own.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
+
+from sim.localtime import local_clock, local_date, local_midnight
 
 # --- parameters (docs/realism.md §5; singlestore-logistics-sim defaults where noted) ---
 EARTH_RADIUS_KM = 6371.0
@@ -44,35 +45,6 @@ def truck_seconds(distance_km: float) -> float:
 
 def air_seconds(distance_km: float) -> float:
     return distance_km / AIR_KMH * 3600 + AIR_HANDLING_S
-
-
-@lru_cache(maxsize=65536)
-def local_midnight(tz: ZoneInfo, day: date) -> float:
-    """Epoch seconds of local midnight starting ``day`` in ``tz`` (DST-correct)."""
-    return datetime(day.year, day.month, day.day, tzinfo=tz).timestamp()
-
-
-_DATES: dict[tuple[ZoneInfo, int], date] = {}
-
-
-def local_date(epoch: float, tz: ZoneInfo) -> date:
-    """The local calendar date at ``epoch``; cached per quarter hour (zones change on those)."""
-    key = (tz, int(epoch) // 900)
-    day = _DATES.get(key)
-    if day is None:
-        if len(_DATES) > 200_000:
-            _DATES.clear()
-        day = _DATES[key] = datetime.fromtimestamp(key[1] * 900, tz).date()
-    return day
-
-
-def local_clock(epoch: float, tz: ZoneInfo, day: date, seconds: float) -> float:
-    """Epoch of ``seconds`` after local midnight of ``day`` (wall-clock seconds, DST-aware)."""
-    hours, rem = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rem, 60)
-    extra_days, hours = divmod(hours, 24)
-    d = day + timedelta(days=extra_days)
-    return datetime(d.year, d.month, d.day, hours, minutes, secs, tzinfo=tz).timestamp()
 
 
 def next_departure(
@@ -121,7 +93,7 @@ def add_business_days(day: date, n: int, open_days: frozenset[int]) -> date:
 def delivery_day(arrival: float, tz: ZoneInfo, open_days: frozenset[int]) -> date:
     """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery."""
     today = local_date(arrival, tz)
-    if arrival <= local_clock(arrival, tz, today, STATION_CUTOFF_S) and today.weekday() in open_days:
+    if arrival <= local_clock(tz, today, STATION_CUTOFF_S) and today.weekday() in open_days:
         return today
     return next_open_day(today + timedelta(days=1), open_days)
 
@@ -136,14 +108,14 @@ def pickup_time(
         if d.weekday() not in open_days:
             continue
         for t in pickup_times:
-            at = local_clock(ready, tz, d, t)
+            at = local_clock(tz, d, t)
             if at >= ready + 3600:
                 return at
     raise ValueError("no pickup within two weeks")
 
 
 def end_of_day(day: date, tz: ZoneInfo) -> float:
-    return local_clock(0.0, tz, day, PROMISE_TIME_S)
+    return local_clock(tz, day, PROMISE_TIME_S)
 
 
 #: DPD Predict announces a one-hour delivery window on the morning of delivery (quarter-hour steps).

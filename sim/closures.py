@@ -1,0 +1,66 @@
+"""Disruptions as the network feels them: facilities closed by weather over a region or a hub
+outage, and lanes stopped by a line-haul breakdown.
+
+A closure is a span of absolute time. Weather has a severity: at 1 everything stops; below 1 each
+parcel's own draw decides whether its work is caught by the storm (some trailers still run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.events import ExceptionReason
+from sim.network import Facility
+from sim.scenario import HubOutage, LinehaulBreakdown, WeatherDisruption
+from sim.streams import Rng
+
+Closure = tuple[float, float, ExceptionReason, float]  # start, end, cause, severity
+
+
+class Closures:
+    """The scenario's disruptions indexed by facility and by lane."""
+
+    def __init__(
+        self,
+        disruptions: Iterable[WeatherDisruption | HubOutage | LinehaulBreakdown],
+        facilities: dict[str, Facility],
+    ) -> None:
+        self.facilities: dict[str, list[Closure]] = {}
+        self.lanes: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for d in disruptions:
+            start = d.start.timestamp()
+            end = start + d.duration
+            if isinstance(d, WeatherDisruption):
+                for f in facilities.values():
+                    if d.region.contains(f.place):
+                        self.facilities.setdefault(f.id, []).append(
+                            (start, end, ExceptionReason.WEATHER, d.severity)
+                        )
+            elif isinstance(d, HubOutage):
+                if d.facility not in facilities:
+                    raise ValueError(f"disruptions: hub_outage names unknown facility {d.facility!r}")
+                self.facilities.setdefault(d.facility, []).append(
+                    (start, end, ExceptionReason.HUB_OUTAGE, 1.0)
+                )
+            elif isinstance(d, LinehaulBreakdown):
+                self.lanes.setdefault(tuple(d.lane), []).append((start, end))
+
+    def closed_until(self, facility_id: str, at: float, rng: Rng) -> tuple[float, ExceptionReason] | None:
+        """When the facility reopens and why it is closed, if it is closed at ``at`` for this
+        parcel; None when it is open. Draws from ``rng`` only inside a partial (severity < 1) storm."""
+        for start, end, cause, severity in self.facilities.get(facility_id, ()):
+            if start <= at < end and (severity >= 1.0 or rng.random() < severity):
+                return end, cause
+        return None
+
+    def down_hubs(self, at: float) -> frozenset[str]:
+        """Facilities in a hub outage at ``at`` (routing avoids them; weather does not reroute)."""
+        return frozenset(
+            fid
+            for fid, spans in self.facilities.items()
+            if any(s <= at < e and c is ExceptionReason.HUB_OUTAGE for s, e, c, _ in spans)
+        )
+
+    def lane_stops(self, src: str, dst: str) -> list[tuple[float, float]]:
+        """The spans during which the lane ``src`` → ``dst`` runs no trailer."""
+        return self.lanes.get((src, dst), [])

@@ -1,0 +1,224 @@
+"""A parcel in the world: its records, the ground truth it starts with, and the scans it emits.
+
+``Parcel`` is one physical parcel; ``Stream`` is what one tracking number shows (a parcel has two
+after a partner hand-over); ``Story`` is what a pinned QA case forces. ``Ledger`` is the one place
+scan events are made and finished truths collected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import simpy
+
+from sim import incidents
+from sim.events import (
+    EstimatedDelivery,
+    EventCode,
+    ExceptionReason,
+    Location,
+    ParcelTruth,
+    ScanEvent,
+    Service,
+)
+from sim.incidents import ParcelFate
+from sim.localtime import iso
+from sim.network import Facility
+from sim.places import Place
+from sim.population import Address
+from sim.scenario import PinnedCase
+from sim.streams import Rng
+
+
+def event_id(tracking_number: str, seq: int) -> str:
+    """Stable per (number, sequence): a replayed or re-served world gives each scan the same id."""
+    return hashlib.blake2b(f"{tracking_number}:{seq}".encode(), digest_size=8).hexdigest()
+
+
+@dataclass(slots=True)
+class Stream:
+    """The events one tracking number shows (a parcel has two after a partner hand-over)."""
+
+    tracking_number: str
+    carrier: str
+    service: str
+    seq: int = 0
+    last_visible: float = 0.0
+
+
+@dataclass(slots=True)
+class Story:
+    """What a pinned QA case forces; the defaults leave everything to chance."""
+
+    attempt_failures: int = 0  # fail this many attempts, whatever the dice say
+    after_failure: str | None = None  # "retry" | "pickup_point" | "return"
+    hold_at: str | None = None  # facility id where a forced delay happens
+    hold_s: float = 0.0
+    hold_cause: ExceptionReason = ExceptionReason.WEATHER
+    customs_hold_s: float | None = None
+    no_incidents: bool = False
+
+
+@dataclass(slots=True)
+class Parcel:
+    tracking_number: str
+    carrier: str
+    service: Service
+    express: bool
+    rng: Rng
+    fc: Facility
+    dest: Place
+    dest_location: Location
+    route: list[str]
+    truth: ParcelTruth
+    fate: ParcelFate
+    stream: Stream
+    streams: list[Stream]
+    eta_day: date
+    eta: EstimatedDelivery | None
+    partner: str | None = None
+    handover: int | None = None  # route index of the hub where a partner takes over
+    pinned: bool = False
+    case: PinnedCase | None = None
+    pickup_point: Facility | None = None  # where a customer return was dropped off
+    story: Story = field(default_factory=Story)
+    hubs_done: int = 0
+
+
+# --- truth ----------------------------------------------------------------------------------
+
+
+def facility_address(f: Facility) -> dict[str, Any]:
+    """A facility as a shipment's origin in the truth log."""
+    return {
+        "facility_id": f.id,
+        "city": f.place.city,
+        "region": f.place.region,
+        "postal_code": f.place.postal_code,
+        "country": f.place.country,
+        "lat": f.place.lat,
+        "lon": f.place.lon,
+        "name": f.name,
+    }
+
+
+def home_address(place: Place, address: Address) -> dict[str, Any]:
+    """A person's address in ``place`` (a recipient, or a customer sending a return)."""
+    street, name, lat, lon = address
+    return {
+        "address": street,
+        "name": name,
+        "city": place.city,
+        "region": place.region,
+        "postal_code": place.postal_code,
+        "country": place.country,
+        "lat": round(lat, 5),
+        "lon": round(lon, 5),
+    }
+
+
+def home_location(place: Place, address: Address) -> Location:
+    """Where a doorstep scan happens."""
+    street, name, lat, lon = address
+    return Location(
+        None,
+        "address",
+        name,
+        place.city,
+        place.region,
+        place.postal_code,
+        place.country,
+        round(lat, 5),
+        round(lon, 5),
+        address=street,
+    )
+
+
+def neighbour_door(destination: dict[str, Any]) -> dict[str, Any]:
+    """The door a misdelivered parcel really went to: two house numbers on, a few metres away."""
+    number, _, rest = destination["address"].partition(" ")
+    neighbour = f"{int(number) + 2 if number.isdigit() else number + 'A'} {rest}".strip()
+    return {
+        **destination,
+        "address": neighbour,
+        "lat": round(destination["lat"] + 0.0004, 5),
+        "lon": round(destination["lon"] - 0.0003, 5),
+    }
+
+
+# --- scans ----------------------------------------------------------------------------------
+
+
+class Ledger:
+    """What the world has written: scan events since the engine last took them, truths of parcels
+    whose story ended, and the parcels still in flight by every tracking number they carry."""
+
+    __slots__ = ("_env", "_start", "events", "finished", "in_flight")
+
+    def __init__(self, env: simpy.Environment, start_epoch: float) -> None:
+        self._env = env
+        self._start = start_epoch
+        self.events: list[ScanEvent] = []
+        self.finished: list[ParcelTruth] = []
+        self.in_flight: dict[str, Parcel] = {}
+
+    def emit(
+        self,
+        p: Parcel,
+        code: EventCode,
+        loc: Location,
+        tz: ZoneInfo,
+        reason: ExceptionReason | None = None,
+        details: dict[str, Any] | None = None,
+        stream: Stream | None = None,
+    ) -> None:
+        s = stream or p.stream
+        s.seq += 1
+        now = self._start + self._env._now
+        # a tracker never sees a later scan before an earlier one of the same number
+        visible = max(now + incidents.visibility_lag(p.rng, s.seq == 1), s.last_visible)
+        s.last_visible = visible
+        self.events.append(
+            ScanEvent(
+                event_id=event_id(s.tracking_number, s.seq),
+                seq=s.seq,
+                tracking_number=s.tracking_number,
+                carrier=s.carrier,
+                service=s.service,
+                code=code,
+                reason=reason,
+                occurred_at=iso(now, tz),
+                visible_at=iso(visible, tz),
+                location=loc,
+                estimated_delivery=p.eta,
+                details=details or {},
+            )
+        )
+
+    def at_facility(
+        self, p: Parcel, code: EventCode, f: Facility, reason: ExceptionReason | None = None, **details: Any
+    ) -> None:
+        self.emit(p, code, f.location, f.tz, reason, details or None)
+
+    def conclude(
+        self, p: Parcel, code: EventCode, loc: Location, tz: ZoneInfo, details: dict[str, Any] | None = None
+    ) -> None:
+        """A terminal scan. After a hand-over the original carrier shows the partner's ending too
+        (UPS SurePost / FedEx Ground Economy show the post office's delivery)."""
+        self.emit(p, code, loc, tz, None, details)
+        if len(p.streams) > 1:
+            partner = {"carrier": p.stream.carrier, "tracking_number": p.stream.tracking_number}
+            self.emit(p, code, loc, tz, None, {**(details or {}), "partner": partner}, stream=p.streams[0])
+
+    def track(self, tracking_number: str, p: Parcel) -> None:
+        self.in_flight[tracking_number] = p
+
+    def finish(self, p: Parcel) -> None:
+        self.in_flight.pop(p.tracking_number, None)
+        for s in p.streams[1:]:
+            self.in_flight.pop(s.tracking_number, None)
+        self.finished.append(p.truth)

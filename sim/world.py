@@ -1,0 +1,231 @@
+"""The shared state of one simulated world: its clock, plans, capacity, closures and ledger, and
+the making of new parcels. The processes (``sim.processes``) move parcels through it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import simpy
+
+from sim import incidents, timing
+from sim.capacity import Capacity, expected_loads
+from sim.closures import Closures
+from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
+from sim.incidents import ParcelFate
+from sim.localtime import iso
+from sim.network import Facility, Network
+from sim.parcels import Ledger, Parcel, Stream, facility_address, home_address, home_location
+from sim.pinned import CaseNumbers
+from sim.places import Place
+from sim.planning import FAST_SERVICES, Planner
+from sim.population import ADDRESS_POOL, Destinations, address_pools
+from sim.scenario import PinnedCase, Scenario
+from sim.streams import Rng, named_random
+from sim.tracking_numbers import TrackingNumberFactory
+
+H = 3600.0
+RETURN_DROP_OFF_ALLOWANCE_S = 2 * 86400.0  # returns are promised from the label, allowing a drop-off
+
+
+class World:
+    """One world: what every process shares, and the one place parcels are made."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, seed: int, net: Network) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.seed = seed
+        self.net = net
+        self.start_epoch = scenario.start.timestamp()
+        self.rates = scenario.incidents
+        self.ledger = Ledger(env, self.start_epoch)
+        self.unroutable = 0  # demand no route serves: counted, and shown in the summary
+        self.created = 0
+        self.numbers = TrackingNumberFactory(named_random(seed, "tracking"))
+        self.cases = CaseNumbers(seed)
+        partners = {p for c in scenario.carriers.values() for p in c.partner.values()}
+        carriers = sorted(set(scenario.carriers) | partners)
+        self.plan = Planner(
+            net,
+            delivery_days={c: timing.weekday_set(scenario.delivery_days(c)) for c in carriers},
+            pickup_days={c: timing.weekday_set(scenario.pickup_days(c)) for c in carriers},
+        )
+        self.destinations = Destinations(scenario, net)
+        self._addresses = address_pools(seed, tuple(net.metros))
+        hub_load, station_load = expected_loads(scenario, self.plan, self.destinations)
+        self.capacity = Capacity(
+            net.facilities,
+            hub_load,
+            station_load,
+            scenario.network.capacity_headroom,
+            scenario.network.hub_sort_per_hour,
+        )
+        self.closures = Closures(scenario.disruptions, net.facilities)
+        self._check_destinations()
+
+    def _check_destinations(self) -> None:
+        """Every service a carrier sells must reach somewhere from every fulfilment centre;
+        otherwise the scenario is wrong, and saying so beats dropping its parcels."""
+        for carrier, cfg in self.scenario.carriers.items():
+            for service, share in cfg.services.items():
+                if share <= 0:
+                    continue
+                fcs = self.plan.fcs(carrier)
+                if not fcs:
+                    raise ValueError(
+                        f"carriers.{carrier}: no fulfilment centre in a country where {carrier} has hubs"
+                    )
+                for fc in fcs:
+                    if self.destinations.pick(carrier, service, fc.place.country, 0.5) is None:
+                        where = "abroad" if service is Service.INTERNATIONAL else f"in {fc.place.country}"
+                        raise ValueError(
+                            f"carriers.{carrier}.services.{service.value}: {carrier} reaches no city {where} "
+                            f"from {fc.id} (add countries/metros, hubs, or a partner)"
+                        )
+
+    # --- the clock --------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.start_epoch + self.env._now  # the hottest property in the model
+
+    def wait_until(self, epoch: float) -> simpy.Timeout:
+        return self.env.timeout(max(0.0, epoch - self.now))
+
+    # --- promises and delays ----------------------------------------------------------------
+    def set_eta(self, p: Parcel, day: date) -> None:
+        p.eta_day = day
+        p.eta = EstimatedDelivery(day.isoformat())
+
+    def note_delay(
+        self, p: Parcel, cause: ExceptionReason, seconds: float, f: Facility, index: int, ready: float
+    ) -> None:
+        """Record a delay in the truth; if it moves the expected day, show the new ETA."""
+        if seconds <= 0:
+            return
+        p.truth.delays.append(Delay(cause, round(seconds / 60), iso(self.now, f.tz), f.id))
+        if index >= len(p.route) - 1:
+            return
+        expected = self.plan.delivery_day(p.carrier, p.express, p.route, index, ready)
+        if expected > p.eta_day:
+            self.set_eta(p, expected)
+            self.ledger.at_facility(p, EventCode.DELAYED, f, cause)
+
+    # --- new parcels ------------------------------------------------------------------------
+    def new_parcel(
+        self,
+        carrier: str,
+        service: Service,
+        fc: Facility,
+        dest: Place,
+        rng: Rng,
+        case: PinnedCase | None = None,
+    ) -> Parcel | None:
+        """A shipment from a fulfilment centre to a recipient in ``dest``, labelled now; None when
+        no route serves it. Its incidents are drawn here, from its own stream."""
+        cfg = self.scenario.carriers.get(carrier)
+        partner = cfg.partner.get(service) if cfg else None
+        planned = self.plan.route(carrier, service, fc, dest, partner)
+        if planned is None:
+            return None
+        route, handover = planned
+        if handover is None:
+            partner = None
+        if case is not None:
+            tn = self.cases.number(case)
+        else:
+            tn = self.numbers.mint(carrier, service.value, fc.place.country, dest.country)
+        address = self._addresses[dest.key][rng.randrange(ADDRESS_POOL)]
+        now = self.now
+        created = iso(now, fc.tz)
+        n_hubs = sum(1 for f in route if self.net.facilities[f].kind == "sort_hub")
+        fate = incidents.draw_fate(rng, self.rates, len(route) - 1, n_hubs)
+        stream = Stream(tn, carrier, service.value)
+        international = fc.place.country != dest.country
+        truth = ParcelTruth(
+            tracking_number=tn,
+            carrier=carrier,
+            service=service.value,
+            created_at=created,
+            promised_by=created,
+            origin=facility_address(fc),
+            destination=home_address(dest, address),
+            international=international,
+            case=case.name if case else None,
+        )
+        p = Parcel(
+            tn,
+            carrier,
+            service,
+            service in FAST_SERVICES,
+            rng,
+            fc,
+            dest,
+            home_location(dest, address),
+            route,
+            truth,
+            fate,
+            stream,
+            [stream],
+            date.min,
+            None,
+            partner=partner,
+            handover=handover,
+            pinned=case is not None,
+            case=case,
+        )
+        dest_tz = self.net.facilities[route[-1]].tz
+        if service is Service.SAME_DAY and len(route) == 2:  # straight from the FC to the station
+            day = timing.delivery_day(now + 2 * H, dest_tz, self.plan.delivery_days[carrier])
+        else:
+            day = self.plan.promise(carrier, service, partner, route, fc, international, now)
+        self.set_eta(p, day)
+        truth.promised_by = iso(timing.end_of_day(day, dest_tz), dest_tz)
+        self.ledger.track(tn, p)
+        self.created += 1
+        return p
+
+    def new_return(self, carrier: str, service: Service, customer: Place, fc: Facility, rng: Rng) -> Parcel:
+        """A customer's return to the merchant: dropped at a pickup point, carried to the FC."""
+        net = self.net
+        pp = net.facilities[net.pickup_points[(carrier, customer.key)]]
+        ds_id = net.stations[(carrier, customer.key)]
+        route = list(net.route(carrier, False, ds_id, fc.id) or [ds_id, fc.id])
+        tn = self.numbers.mint(carrier, service.value, customer.country, fc.place.country)
+        address = self._addresses[customer.key][rng.randrange(ADDRESS_POOL)]
+        now = self.now
+        created = iso(now, pp.tz)
+        stream = Stream(tn, carrier, service.value)
+        truth = ParcelTruth(
+            tracking_number=tn,
+            carrier=carrier,
+            service=service.value,
+            created_at=created,
+            promised_by=created,
+            origin=home_address(customer, address),
+            destination={**fc.location.to_dict(), "name": fc.name},
+            international=customer.country != fc.place.country,
+            customer_return=True,
+        )
+        p = Parcel(
+            tn,
+            carrier,
+            service,
+            False,
+            rng,
+            fc,
+            fc.place,
+            fc.location,
+            route,
+            truth,
+            ParcelFate(),
+            stream,
+            [stream],
+            date.min,
+            None,
+        )
+        p.pickup_point = pp
+        day = self.plan.delivery_day(carrier, False, route, 0, now + RETURN_DROP_OFF_ALLOWANCE_S)
+        self.set_eta(p, day)
+        truth.promised_by = iso(timing.end_of_day(day, fc.tz), fc.tz)
+        self.ledger.track(tn, p)
+        self.created += 1
+        return p

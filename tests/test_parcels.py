@@ -1,0 +1,94 @@
+"""A parcel's records and scans: sequence numbers per tracking number, visibility that never runs
+backwards, the partner's ending shown under both numbers, truth addresses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import simpy
+
+from sim.events import EventCode, ParcelTruth, Service
+from sim.incidents import ParcelFate
+from sim.parcels import (
+    Ledger,
+    Parcel,
+    Stream,
+    event_id,
+    facility_address,
+    home_address,
+    home_location,
+    neighbour_door,
+)
+from sim.places import PLACES
+from tests.tinyworld import Scripted, facility
+
+pytestmark = pytest.mark.unit
+
+ADDRESS = ("350 Fifth Avenue", "Ada Lovelace", 40.748441, -73.985664)
+
+
+def parcel(rng: Any) -> Parcel:
+    fc = facility("fc", "fulfilment_centre", None, "EWR")
+    nyc = PLACES["NYC"]
+    stream = Stream("1Z0001", "ups", "ground")
+    truth = ParcelTruth("1Z0001", "ups", "ground", "t", "t", facility_address(fc), home_address(nyc, ADDRESS))
+    return Parcel(
+        "1Z0001", "ups", Service.GROUND, False, rng, fc, nyc, home_location(nyc, ADDRESS), ["fc", "ds"],
+        truth, ParcelFate(), stream, [stream], date.min, None,
+    )  # fmt: skip
+
+
+def test_scans_number_from_one_and_become_visible_after_a_lag() -> None:
+    env = simpy.Environment(initial_time=100.0)
+    ledger = Ledger(env, 1_000_000.0)
+    p = parcel(Scripted(0.5, 0.0))
+    ledger.at_facility(p, EventCode.LABEL_CREATED, p.fc)
+    ledger.at_facility(p, EventCode.PICKED_UP, p.fc)
+    first, second = ledger.events
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.event_id == event_id("1Z0001", 1) != second.event_id
+    # first appearance 10–30 min after the scan (u = 0.5: 20 min); the update with no lag
+    assert first.occurred_at == "1970-01-12T08:48:20-05:00"  # local time at the facility
+    assert first.visible_at == "1970-01-12T09:08:20-05:00"
+    # an update that would show sooner waits for the scan before it: trackers never see them reorder
+    assert second.visible_at == first.visible_at
+
+
+def test_a_terminal_scan_after_a_hand_over_shows_under_both_numbers() -> None:
+    env = simpy.Environment()
+    ledger = Ledger(env, 0.0)
+    p = parcel(Scripted(*[0.1] * 10))
+    ledger.at_facility(p, EventCode.LABEL_CREATED, p.fc)
+    partner = Stream("9400100000000000000001", "usps", "ground")
+    p.stream = partner
+    p.streams.append(partner)
+    ledger.track(partner.tracking_number, p)
+    ledger.track(p.tracking_number, p)
+    ledger.conclude(p, EventCode.DELIVERED, p.dest_location, p.fc.tz, {"delivery_location": "mailbox"})
+    usps, ups = ledger.events[1:]
+    assert (usps.tracking_number, usps.seq, usps.details) == (
+        partner.tracking_number,
+        1,
+        {"delivery_location": "mailbox"},
+    )
+    assert (ups.tracking_number, ups.seq) == ("1Z0001", 2)
+    assert ups.details == {
+        "delivery_location": "mailbox",
+        "partner": {"carrier": "usps", "tracking_number": partner.tracking_number},
+    }
+    ledger.finish(p)
+    assert ledger.in_flight == {} and ledger.finished == [p.truth]
+
+
+def test_a_misdelivery_goes_two_doors_down() -> None:
+    dest = home_address(PLACES["NYC"], ADDRESS)
+    door = neighbour_door(dest)
+    assert door["address"] == "352 Fifth Avenue"
+    assert (door["lat"], door["lon"]) == (round(40.74844 + 0.0004, 5), round(-73.98566 - 0.0003, 5))
+    assert list(door) == list(dest)  # same fields, same order in the truth log
+    assert {k: v for k, v in door.items() if k not in ("address", "lat", "lon")} == {
+        k: v for k, v in dest.items() if k not in ("address", "lat", "lon")
+    }
+    assert dest["address"] == "350 Fifth Avenue"  # the recipient's own address is untouched

@@ -1,0 +1,67 @@
+"""Pinned QA cases: the fate and story a case scripts onto its parcel's planned route."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.parcels import Story
+from sim.pinned import LOST_EXCEPTION_AFTER_S, script
+from sim.scenario import PinnedCase
+from tests.tinyworld import facility
+
+pytestmark = pytest.mark.unit
+
+FACILITIES = {
+    "fc": facility("fc", "fulfilment_centre", None, "EWR"),
+    "h1": facility("h1", "sort_hub", "ups", "PHL"),
+    "h2": facility("h2", "sort_hub", "ups", "BOS"),
+    "h3": facility("h3", "sort_hub", "ups", "CHI"),
+    "ds": facility("ds", "delivery_station", "ups", "NYC"),
+}
+ROUTE = ["fc", "h1", "h2", "h3", "ds"]
+
+
+def case(story: str, at: str | None = None, **extra: object) -> PinnedCase:
+    data = {"name": "c", "carrier": "ups", "origin": "EWR", "destination": "NYC", "story": story, "at": at}
+    return PinnedCase.model_validate({**data, **extra})
+
+
+def test_a_delivered_case_has_no_incident_at_all() -> None:
+    fate, story = script(case("delivered"), ROUTE, FACILITIES, 3)
+    assert story == Story(no_incidents=True)
+    assert fate.lost_leg is None and fate.damaged_at_hub is None and not fate.misdelivered
+
+
+def test_lost_disappears_inside_the_named_hub_after_its_arrival_scan() -> None:
+    fate, _ = script(case("lost", at="h3"), ROUTE, FACILITIES, 3)
+    assert fate.lost_leg == 2 and fate.lost_in_facility  # the leg h2 → h3, then inside h3
+    assert fate.lost_exception_after_s == LOST_EXCEPTION_AFTER_S
+
+
+def test_without_a_place_the_incident_happens_at_the_middle_hub() -> None:
+    fate, _ = script(case("lost"), ROUTE, FACILITIES, 3)
+    assert fate.lost_leg == 1  # hubs h1 h2 h3: the middle is h2, reached on leg 1
+    fate, _ = script(case("damaged"), ROUTE, FACILITIES, 3)
+    assert fate.damaged_at_hub == 1
+    _, story = script(case("weather_delay", delay="36h"), ROUTE, FACILITIES, 3)
+    assert (story.hold_at, story.hold_s) == ("h2", 36 * 3600)
+
+
+def test_a_place_off_the_route_falls_back_to_the_start() -> None:
+    fate, _ = script(case("lost", at="elsewhere"), ROUTE, FACILITIES, 3)
+    assert fate.lost_leg == 0
+    fate, _ = script(case("damaged", at="ds"), ROUTE, FACILITIES, 3)
+    assert fate.damaged_at_hub == 0
+
+
+def test_delivery_stories() -> None:
+    _, story = script(case("failed_attempts_return"), ROUTE, FACILITIES, 4)
+    assert (story.attempt_failures, story.after_failure) == (4, "retry")
+    _, story = script(case("pickup_point"), ROUTE, FACILITIES, 3)
+    assert (story.attempt_failures, story.after_failure) == (1, "pickup_point")
+    fate, _ = script(case("address_return"), ROUTE, FACILITIES, 3)
+    assert fate.address_error and not fate.address_corrected
+    fate, _ = script(case("misdelivered"), ROUTE, FACILITIES, 3)
+    assert fate.misdelivered
+    _, story = script(case("customs_hold", delay="30h"), ROUTE, FACILITIES, 3)
+    assert story.customs_hold_s == 30 * 3600
