@@ -13,7 +13,7 @@ from sim.scenario import MAX_DEMAND_DRAWS, Scenario, shipped_scenarios
 
 INTRO = """# Scenario reference
 
-Generated from the models in `sim/scenario.py` by `make docs` (`python -m sim.docgen`); a test
+Generated from the models in `sim/scenario/` by `make docs` (`python -m sim.docgen`); a test
 fails when this page and the models disagree. Editors can complete scenario files from the JSON
 Schema that `parcel-sandbox schema` prints (e.g. with the YAML language server:
 `# yaml-language-server: $schema=scenario.schema.json`).

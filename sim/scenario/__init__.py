@@ -1,0 +1,167 @@
+"""Scenario files: YAML parsed into pydantic models, with errors that name file, line and field.
+
+A scenario is everything that defines a world: when it starts, how long it runs, the places and
+carriers, demand, incident rates, disruptions and pinned QA cases. ``load_scenario`` accepts a
+path or the name of a shipped scenario (``baseline``); a mistake raises ``ScenarioError`` whose
+lines read ``file:line:col: field.path: message``.
+
+Every number has a documented range (the JSON Schema's ``minimum``/``maximum``, docs/scenarios.md),
+chosen so that whatever validates also runs and serves to the end: the horizon is at most
+``MAX_DURATION`` + ``MAX_DRAIN``, instants stay in 2000–2099, and the demand process draws at most
+``MAX_DEMAND_DRAWS`` parcels (``demand_draws``). The YAML itself is read by ``sim.safe_yaml``.
+
+One module a section of the file, each with its own limits at the top (every limit is in the JSON
+Schema and docs/scenarios.md; tests/test_limits.py runs the corners; the module map is in
+docs/profile-sim.md):
+
+- ``types``: field types several sections share (weekdays, ``HH:MM`` clock times, the longest
+  demand period), beyond the generic ones of ``sim.fields``;
+- ``defaults``: what a left-out field gets (real hubs, working days, warehouses, demand curves);
+- ``network``: carriers, countries and metros, facilities, lanes, hub capacity;
+- ``demand``: parcels per day, the hourly curve, the weekday mix, peaks, returns;
+- ``incidents``: per-parcel probabilities of what goes wrong;
+- ``disruptions``: weather, hub outages, line-haul breakdowns;
+- ``cases``: pinned QA cases;
+- ``model``: the ``Scenario`` root and the checks that span sections;
+- ``loader``: files, shipped scenarios by name, and located errors.
+
+Everything is importable from ``sim.scenario`` itself, as below.
+"""
+
+from __future__ import annotations
+
+from sim.faults_config import (  # re-exported: the served sandbox imports them from here
+    FAULT_ROUTES,
+    FAULT_STATUSES,
+    RATE_LIMIT_PRESETS,
+    CorrectedDelivery,
+    FaultsConfig,
+    HttpFaults,
+    Latency,
+    LateScans,
+    RateLimit,
+    ScanFaults,
+    StaleTracker,
+)
+from sim.fields import parse_duration, parse_seconds  # re-exported: the control plane's too
+from sim.scenario.cases import MAX_CASES, PinnedCase, Story
+from sim.scenario.defaults import (
+    DEFAULT_DAILY_CURVE,
+    DEFAULT_DELIVERY_DAYS,
+    DEFAULT_FULFILMENT_CENTRES,
+    DEFAULT_HUBS,
+    DEFAULT_PICKUP_DAYS,
+    DEFAULT_WEEKDAY_WEIGHTS,
+)
+from sim.scenario.demand import (
+    MAX_MULTIPLIER,
+    MAX_PARCELS_PER_DAY,
+    MAX_PEAKS,
+    MAX_WEIGHT,
+    DemandConfig,
+    PeakWindow,
+)
+from sim.scenario.disruptions import (
+    MAX_DISRUPTIONS,
+    Disruption,
+    HubOutage,
+    LinehaulBreakdown,
+    RegionSelector,
+    WeatherDisruption,
+)
+from sim.scenario.incidents import AfterFailedAttempt, IncidentRates
+from sim.scenario.loader import (
+    MAX_PROBLEMS,
+    SHIPPED_DIRS,
+    ScenarioError,
+    load_scenario,
+    locate,
+    parse_scenario,
+    read_text,
+    read_yaml,
+    resolve,
+    shipped_scenarios,
+    world_error,
+)
+from sim.scenario.model import MAX_DEMAND_DRAWS, MAX_DRAIN, MAX_EXPECT, MAX_SEED, Scenario
+from sim.scenario.network import (
+    MAX_CREDENTIALS,
+    MAX_DEPARTURES,
+    MAX_FACILITIES,
+    MAX_LANES,
+    MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_LIFETIME,
+    CarrierConfig,
+    FacilitySpec,
+    LaneSpec,
+    NetworkConfig,
+)
+from sim.scenario.types import MAX_DURATION, WEEKDAYS, Weekday
+
+__all__ = [
+    "DEFAULT_DAILY_CURVE",
+    "DEFAULT_DELIVERY_DAYS",
+    "DEFAULT_FULFILMENT_CENTRES",
+    "DEFAULT_HUBS",
+    "DEFAULT_PICKUP_DAYS",
+    "DEFAULT_WEEKDAY_WEIGHTS",
+    "FAULT_ROUTES",
+    "FAULT_STATUSES",
+    "MAX_CASES",
+    "MAX_CREDENTIALS",
+    "MAX_DEMAND_DRAWS",
+    "MAX_DEPARTURES",
+    "MAX_DISRUPTIONS",
+    "MAX_DRAIN",
+    "MAX_DURATION",
+    "MAX_EXPECT",
+    "MAX_FACILITIES",
+    "MAX_LANES",
+    "MAX_MULTIPLIER",
+    "MAX_PARCELS_PER_DAY",
+    "MAX_PEAKS",
+    "MAX_PROBLEMS",
+    "MAX_SEED",
+    "MAX_TOKEN_LIFETIME",
+    "MAX_WEIGHT",
+    "MIN_TOKEN_LIFETIME",
+    "RATE_LIMIT_PRESETS",
+    "SHIPPED_DIRS",
+    "WEEKDAYS",
+    "AfterFailedAttempt",
+    "CarrierConfig",
+    "CorrectedDelivery",
+    "DemandConfig",
+    "Disruption",
+    "FacilitySpec",
+    "FaultsConfig",
+    "HttpFaults",
+    "HubOutage",
+    "IncidentRates",
+    "LaneSpec",
+    "LateScans",
+    "Latency",
+    "LinehaulBreakdown",
+    "NetworkConfig",
+    "PeakWindow",
+    "PinnedCase",
+    "RateLimit",
+    "RegionSelector",
+    "ScanFaults",
+    "Scenario",
+    "ScenarioError",
+    "StaleTracker",
+    "Story",
+    "WeatherDisruption",
+    "Weekday",
+    "load_scenario",
+    "locate",
+    "parse_duration",
+    "parse_scenario",
+    "parse_seconds",
+    "read_text",
+    "read_yaml",
+    "resolve",
+    "shipped_scenarios",
+    "world_error",
+]

@@ -1,0 +1,61 @@
+"""Pinned QA cases: scripted parcels with a name, a route, a ship time and a story.
+
+The world ships them at ``ship_at`` (``sim.processes.demand``); ``sim.pinned`` gives each its
+tracking number and scripts its story.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from sim import places
+from sim.events import CARRIERS, Service
+from sim.fields import DAY, StrictModel, duration_between
+from sim.scenario.types import MAX_DURATION
+
+MAX_CASES = 1_000
+
+ShipAt = duration_between(0, MAX_DURATION)
+CaseDelay = duration_between(0, 30 * DAY)
+
+Story = Literal[
+    "delivered",
+    "lost",
+    "misdelivered",
+    "damaged",
+    "weather_delay",
+    "failed_attempts_return",
+    "pickup_point",
+    "customs_hold",
+    "address_return",
+]
+
+
+class PinnedCase(StrictModel):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", description="How QA asks for the case.")
+    carrier: str
+    service: Service = Field(Service.GROUND, description="Service level of the pinned parcel.")
+    origin: str = Field(description="Place key of the fulfilment centre.")
+    destination: str = Field(description="Place key of the recipient's city.")
+    ship_at: ShipAt = Field(
+        0, description="When the label is created, after the scenario start (before demand ends)."
+    )
+    story: Story = Field("delivered", description="The scripted story the parcel lives.")
+    at: str | None = Field(None, description="Facility id where the story's incident happens.")
+    delay: CaseDelay = Field(2 * 86400, description="Extra delay for weather_delay stories.")
+
+    @field_validator("carrier")
+    @classmethod
+    def _carrier(cls, v: str) -> str:
+        if v not in CARRIERS:
+            raise ValueError(f"unknown carrier {v!r} (known: {', '.join(CARRIERS)})")
+        return v
+
+    @field_validator("origin", "destination")
+    @classmethod
+    def _place(cls, v: str) -> str:
+        if v not in places.PLACES:
+            raise ValueError(f"unknown place {v!r}")
+        return v
