@@ -5,7 +5,7 @@ parsers such as the ``tracking-numbers`` package, recognise as the real carrier'
 the carrier's real shape, a service code that fits the service, and a correct check digit.  The formats
 and check-digit algorithms follow jkeen/tracking_number_data (``vendor/tracking_number_data``) and
 section 7 of ``docs/carrier-apis.md``; they are transcribed here, not read at run time, because
-the shared folder is reference material that need not ship with the package.
+the vendored data is reference material the test suite reads, never shipped with the package.
 
 Minting sits on the simulator's hot path (~100k numbers per benchmark), so:
 

@@ -1,7 +1,7 @@
 """Canonical ``EventCode``/``ExceptionReason`` → USPS scan event codes, event texts and status categories.
 
 USPS's own table (Publication 199 Appendix G-4, "USPS Domestic Tracking Scan Events") was not
-obtained, so the codes come from what was seen (research notes, docs/carrier-apis.md §4.2):
+obtained, so the codes come from what was seen (docs/carrier-apis.md §4.2):
 
 - [OBS]  a real tracking response (karrio's captured fixture for 9400109104250532908587, and the
          USPS/api-examples README): ``GX``, ``03``, ``10``, ``A1``, ``T1``, ``TL``, ``SF``, ``07``,

@@ -1,7 +1,7 @@
 """What USPS makes of a tracking number it does not know: a USPS number, another shipper's, or junk.
 
 Formats and check digits follow jkeen/tracking_number_data (``vendor/specs/tracking_numbers/``,
-research notes §7): IMpb (``9[1-5]`` + service type + mailer id + serial, 20/22/26 digits, with an
+docs/carrier-apis.md §7): IMpb (``9[1-5]`` + service type + mailer id + serial, 20/22/26 digits, with an
 optional ``420``+ZIP routing prefix; mod 10 with weight 3 on the rightmost serial digit), the
 legacy 20-digit form, and UPU S10 (``RB123456785US``).
 """
