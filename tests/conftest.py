@@ -36,6 +36,25 @@ def baseline_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def realism_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``realism_run(name, seed=None) -> Path``: a shipped scenario run once per session at its
+    realism seed (``tests.realism.REALISM_SEEDS``; never the golden seed), for realism tests that
+    read the raw logs."""
+    from tests.realism import REALISM_SEEDS, run_at_seed
+
+    root = tmp_path_factory.mktemp("realism")
+    cache: dict[tuple[str, int], Path] = {}
+
+    def get(name: str, seed: int | None = None) -> Path:
+        key = (name, REALISM_SEEDS[name] if seed is None else seed)
+        if key not in cache:
+            cache[key] = run_at_seed(key[0], key[1], root / f"{key[0]}-{key[1]}")
+        return cache[key]
+
+    return get
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
