@@ -19,6 +19,8 @@ from fastapi.responses import JSONResponse as _StarletteJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_carriers.docs_ui import add_swagger_ui
+
 
 class JSONResponse(_StarletteJSONResponse):
     """Starlette's JSONResponse, byte for byte (compact, UTF-8, key order kept), rendered by orjson
@@ -145,10 +147,11 @@ def build_carrier_app(
         description=description,
         version=version,
         openapi_url=openapi_url,
-        docs_url="/_docs",
+        docs_url=None,
         redoc_url=None,
         redirect_slashes=redirect_slashes,
     )
+    add_swagger_ui(app, "/_docs", openapi_url, f"{title} - Swagger UI")
     for key, value in (state or {}).items():
         setattr(app.state, key, value)  # for render_error, which only gets the request
     install_common_handlers(app, render_error)
