@@ -19,24 +19,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
 from mock_carriers.webhooks import Injection, RetryPolicy, WebhookError, WebhookHub
 
-#: The shortest wait between attempts and the shortest per-attempt timeout: a receiver is never
-#: called more than ten times a second per delivery, and an attempt has time to connect.
-MIN_RETRY_SECONDS = 0.1
+#: The shortest wait between attempts (a receiver is called at most 100 times a second per
+#: delivery) and the shortest per-attempt timeout (time to connect and answer on loopback).
+MIN_RETRY_SECONDS = 0.01
+MIN_TIMEOUT_SECONDS = 0.1
 
 
 class RetrySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     base_seconds: float | None = Field(
-        None, ge=MIN_RETRY_SECONDS, le=86400, description="First wait after a failure (0.1 s – 1 day)."
+        None, ge=MIN_RETRY_SECONDS, le=86400, description="First wait after a failure (0.01 s – 1 day)."
     )
     factor: float | None = Field(None, ge=1, le=10, description="Each later wait is this many times longer.")
     max_seconds: float | None = Field(
-        None, ge=MIN_RETRY_SECONDS, le=30 * 86400, description="Cap on one wait (0.1 s – 30 days)."
+        None, ge=MIN_RETRY_SECONDS, le=30 * 86400, description="Cap on one wait (0.01 s – 30 days)."
     )
     max_attempts: int | None = Field(None, ge=1, le=100, description="Attempts before a delivery fails.")
     jitter: float | None = Field(None, ge=0, le=1, description="± this fraction of each wait (seeded).")
     timeout_seconds: float | None = Field(
-        None, ge=MIN_RETRY_SECONDS, le=120, description="Per-attempt request timeout (0.1 – 120 s)."
+        None, ge=MIN_TIMEOUT_SECONDS, le=120, description="Per-attempt request timeout (0.1 – 120 s)."
     )
 
 

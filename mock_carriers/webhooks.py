@@ -376,18 +376,21 @@ class WebhookHub:
 
     def check_url(self, url: str) -> str | None:
         """Why the sandbox will not call ``url``, or None. Loopback only unless allowed."""
+        try:
+            parts = urlsplit(url)
+            port_ok = parts.port is None or 0 < parts.port < 65536
+        except ValueError:
+            return f"webhook url {url!r} is not a valid URL"
+        if parts.scheme not in ("http", "https"):
+            return "webhook url must start with http:// or https://"
         bad = next((c for c in url if c.isspace() or ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0), None)
         if bad is not None:
             # A CR/LF (or any control character or space) can never go on a request line.
             return f"webhook url must not contain {bad!r}: percent-encode it (e.g. %20 for a space)"
         try:
-            parts = urlsplit(url)
-            port_ok = parts.port is None or 0 < parts.port < 65536
             httpx.URL(url)  # what the dispatcher will send: it must accept the URL now, not later
         except (ValueError, httpx.InvalidURL):
             return f"webhook url {url!r} is not a valid URL"
-        if parts.scheme not in ("http", "https"):
-            return "webhook url must start with http:// or https://"
         host = (parts.hostname or "").lower()
         if not host:
             return "webhook url has no host"
