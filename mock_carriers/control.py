@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
@@ -35,10 +35,9 @@ MAX_SEED = 2**63 - 1
 
 class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    advance: StrictStr | StrictFloat | StrictInt | None = Field(
+    advance: Annotated[StrictStr, Field(max_length=64)] | StrictFloat | StrictInt | None = Field(
         None,
         description="Move forward: '4d', '90m', '2h', 'PT2H' or seconds; not past the sandbox's limit.",
-        max_length=64,
     )
     to: datetime | None = Field(
         None, description="Jump to an instant (ISO-8601 with offset): never back, not past the limit."
@@ -139,8 +138,10 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
             speed = None if change.speed is None else check_speed(change.speed)
         except ClockError as exc:
             return problem(400, str(exc))
-        if change.to is not None and utc_or_none(change.to) is None:
+        if change.to is not None and change.to.tzinfo is None:
             return problem(400, "to: needs a UTC offset, e.g. 2026-11-04T12:00:00-05:00")
+        if change.to is not None and utc_or_none(change.to) is None:
+            return problem(400, "to: not an instant the sandbox can represent in UTC")
         try:
             if seconds is not None:
                 sandbox.clock.advance(seconds)
