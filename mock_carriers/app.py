@@ -130,5 +130,6 @@ def describe_validation(exc: RequestValidationError) -> str:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
         msg = "unknown field" if err.get("type") == "extra_forbidden" else str(err.get("msg", "invalid"))
+        msg = msg.removeprefix("Value error, ")
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "the request is invalid"

@@ -32,9 +32,11 @@ class ClockError(ValueError):
 def check_speed(speed: float) -> float:
     """The speed as a float, or ClockError naming the allowed range."""
     if isinstance(speed, bool) or not isinstance(speed, int | float):
-        raise ClockError("speed must be a number")
+        raise ClockError("must be a number of sandbox seconds per wall second")
     if not math.isfinite(speed) or not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ClockError(f"speed must be between {MIN_SPEED:g} and {MAX_SPEED:g} (got {speed!r})")
+        raise ClockError(
+            f"must be between {MIN_SPEED:g} and {MAX_SPEED:g} sandbox seconds per wall second (got {speed!r})"
+        )
     return float(speed)
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
 from mock_carriers.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
 from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
@@ -33,16 +33,45 @@ class ClockState(BaseModel):
 MAX_SEED = 2**63 - 1
 
 
+def _duration_value(value: Any) -> Any:
+    # One clear message instead of one per member of the union.
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        if len(value) > 64:
+            raise ValueError("a duration has at most 64 characters")
+        return value
+    raise ValueError("expected a duration such as '4d', '90m', 'PT2H' or a number of seconds")
+
+
+def _number_value(value: Any) -> Any:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise ValueError("must be a number of sandbox seconds per wall second")
+
+
+DurationValue = Annotated[
+    str | float | None,
+    BeforeValidator(_duration_value),
+    WithJsonSchema({"type": ["string", "number", "null"], "examples": ["4d", "90m", "PT2H", 3600]}),
+]
+SpeedValue = Annotated[
+    float | None,
+    BeforeValidator(_number_value),
+    WithJsonSchema({"type": ["number", "null"], "minimum": MIN_SPEED, "maximum": MAX_SPEED}),
+]
+
+
 class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    advance: Annotated[StrictStr, Field(max_length=64)] | StrictFloat | StrictInt | None = Field(
+    advance: DurationValue = Field(
         None,
         description="Move forward: '4d', '90m', '2h', 'PT2H' or seconds; not past the sandbox's limit.",
     )
     to: datetime | None = Field(
         None, description="Jump to an instant (ISO-8601 with offset): never back, not past the limit."
     )
-    speed: StrictFloat | StrictInt | None = Field(
+    speed: SpeedValue = Field(
         None, description=f"Realtime speed factor, {MIN_SPEED:g} to {MAX_SPEED:g} sandbox seconds per second."
     )
     mode: Literal["manual", "realtime", "instant"] | None = None
@@ -137,7 +166,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         try:
             speed = None if change.speed is None else check_speed(change.speed)
         except ClockError as exc:
-            return problem(400, str(exc))
+            return problem(400, f"speed: {exc}")
         if change.to is not None and change.to.tzinfo is None:
             return problem(400, "to: needs a UTC offset, e.g. 2026-11-04T12:00:00-05:00")
         if change.to is not None and utc_or_none(change.to) is None:

@@ -71,7 +71,9 @@ def serve(
         raise UsageError(f"--speed/--clock: {exc}") from None
     token, allow_hosts = control_settings(args)
     webhook_allow = list(getattr(args, "webhook_allow", None) or ())
-    app = create_app(sandbox=sandbox, webhook_allow=webhook_allow, control_token=token, allow_hosts=allow_hosts)
+    app = create_app(
+        sandbox=sandbox, webhook_allow=webhook_allow, control_token=token, allow_hosts=allow_hosts
+    )
     base = f"http://{args.host}:{args.port}"
     console = Console(stderr=True, highlight=False)
     console.print(
@@ -83,7 +85,9 @@ def serve(
     console.print(f"  control {base}/_sandbox/clock  (docs: {base}/docs)")
     guard = "token required" if token else "no token: anyone who can reach the port may drive it"
     console.print(f"  control plane: {guard}")
-    console.print(f"  webhooks {base}/_sandbox/webhooks  (targets: {', '.join(['loopback', *webhook_allow])})")
+    console.print(
+        f"  webhooks {base}/_sandbox/webhooks  (targets: {', '.join(['loopback', *webhook_allow])})"
+    )
     if sandbox.tokens.deterministic:
         console.print("  [yellow]carrier tokens are derived from the seed (--deterministic-tokens)[/]")
     uvicorn.Server(server_config(app, args.host, args.port)).run()
