@@ -99,6 +99,7 @@ class BodyLimitMiddleware:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             response = self.render_error(request, 413, "payload_too_large", "Request body too large.")
+            response.headers["Connection"] = "close"  # the body is never read: end the connection
             await response(scope, receive, send)
             return
 
@@ -125,6 +126,7 @@ class BodyLimitMiddleware:
         except _TooLarge:
             if not started:
                 response = self.render_error(request, 413, "payload_too_large", "Request body too large.")
+                response.headers["Connection"] = "close"
                 await response(scope, receive, send)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import httptools
 import orjson
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
@@ -193,7 +194,7 @@ class RequestLimits:
         headers = Headers(scope=scope)
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await problem(413, f"request body over {self.max_body} bytes")(scope, receive, send)
+            await _too_large(self.max_body)(scope, receive, send)
             return
         if not is_control(path) or scope.get("method") not in _BODY_METHODS:
             await self.app(scope, self._limited(receive), send)
@@ -201,7 +202,7 @@ class RequestLimits:
         try:
             body = await self._read(receive)
         except _TooLarge:
-            await problem(413, f"request body over {self.max_body} bytes")(scope, receive, send)
+            await _too_large(self.max_body)(scope, receive, send)
             return
         refused = self._check_json(body, headers.get("content-type"))
         if refused is not None:
@@ -258,6 +259,11 @@ class RequestLimits:
             return message
 
         return limited
+
+
+def _too_large(limit: int) -> Response:
+    # Connection: close — the rest of the body is never read, so the connection cannot carry on.
+    return problem(413, f"request body over {limit} bytes", headers={"Connection": "close"})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
