@@ -46,6 +46,13 @@ MAX_BODY_BYTES = 1 << 20
 log = logging.getLogger("parcel_sandbox.carriers")
 
 
+def loads_json(raw: bytes) -> Any:
+    """A request body as JSON, strictly (RFC 8259): no NaN/Infinity, valid UTF-8 without lone
+    surrogates (which no answer could echo back), at most 1024 levels deep (orjson's limit, well
+    inside the interpreter's recursion limit). Anything else raises ``ValueError``."""
+    return orjson.loads(raw)
+
+
 def _describe_validation(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
