@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -118,6 +119,10 @@ def create_app(
         # Faults and rate limits sit in front of the carrier, as its gateway would.
         carrier_app = carrier_app_factory(carrier)(sandbox.context(carrier))
         app.mount(f"/{carrier}", sandbox.faults.wrap(carrier, carrier_app))
+        # Starlette's mount pattern is "^/ups/(?P<path>.*)$": without DOTALL a path holding a
+        # decoded newline (%0A) would miss the carrier and get the control plane's 404.
+        mount = app.router.routes[-1]
+        mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)  # type: ignore[attr-defined]
     # Outermost first: limits before anything reads the request, then who may control the world.
     app.add_middleware(ControlGuard, token=control_token, allow_hosts=allow_hosts)
     app.add_middleware(RequestLimits, carrier_prefixes=[f"/{c}" for c in CARRIERS])

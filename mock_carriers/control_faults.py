@@ -46,7 +46,7 @@ def describe(exc: ValidationError, prefix: str = "faults") -> str:
 
 
 def build_faults_router(sandbox: Sandbox) -> APIRouter:
-    router = APIRouter(prefix="/_sandbox", tags=["sandbox faults"])
+    router = APIRouter(prefix="/_sandbox", tags=["sandbox faults"], responses=problem_responses(400))
 
     @router.get("/faults", response_model=FaultsConfig, summary="The live fault configuration")
     def get_faults() -> FaultsConfig:
