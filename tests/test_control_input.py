@@ -290,3 +290,17 @@ def test_errors_are_problem_details_everywhere(control: TestClient) -> None:
     responses = spec["paths"]["/_sandbox/clock"]["post"]["responses"]
     for status in ("400", "401", "403", "413", "415", "431"):
         assert "application/problem+json" in responses[status]["content"], status
+
+
+@pytest.mark.parametrize("speed", [float("inf"), float("nan"), 0.0, -1.0, 1e12])
+def test_serve_refuses_an_unusable_speed_as_a_usage_error(speed: float) -> None:
+    import argparse
+
+    from mock_carriers.serve import serve
+    from sim.errors import UsageError
+
+    args = argparse.Namespace(
+        host="127.0.0.1", port=0, seed=None, clock="realtime", speed=speed, db=None, stop_demand=True
+    )
+    with pytest.raises(UsageError, match="--speed/--clock: must be between"):
+        serve(small_scenario(duration="1d", demand={"parcels_per_day": 5}), args)
