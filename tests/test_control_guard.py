@@ -97,6 +97,7 @@ def test_a_dns_rebound_host_is_refused(http: tuple[httpx.Client, str]) -> None:
     assert r.status_code != 403
 
 
+@pytest.mark.unit
 def test_allowed_hosts_are_answered() -> None:
     app = tiny_app(allow_hosts=["sandbox.internal", "ci-runner"])
     with TestClient(app) as client:
