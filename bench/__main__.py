@@ -93,6 +93,18 @@ def main() -> int:
             f"slowest load: [bold]{loader['worst_load_s']} s[/] (goal < 1 s for any file up to 1 MB); "
             f"the baseline read as before (pure-Python PyYAML): {loader['baseline_before_s']} s"
         )
+    if "limits" in only:  # not in the default set: `python -m bench limits`
+        from bench.limits_bench import run_limits_bench
+
+        with console.status("request limits and control guard: per-request cost, in-process"):
+            limits = run_limits_bench()
+        results["limits"] = limits
+        t = Table(title="RequestLimits + ControlGuard, per request (in-process)")
+        for col in ("route", "with µs", "without µs", "without / with"):
+            t.add_column(col, justify="right")
+        for name, r in limits.items():
+            t.add_row(name, str(r["with_us"]), str(r["without_us"]), str(r["ratio"]))
+        console.print(t)
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

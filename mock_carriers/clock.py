@@ -2,23 +2,53 @@
 
 Modes (docs/architecture.md §4): ``manual`` moves only when told; ``realtime`` runs at ``speed`` sandbox
 seconds per wall second; ``instant`` shows the whole horizon at once. The clock never runs
-backwards — the world cannot un-happen; ``POST /_sandbox/reset`` starts it over.
+backwards — the world cannot un-happen; ``POST /_sandbox/reset`` starts it over — and never past
+its ``limit`` (the scenario's horizon, or a cap for an endless world): every move is checked in
+seconds before any ``datetime`` arithmetic, so no input can overflow it, and a realtime clock that
+reaches the limit stays there.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 ClockMode = Literal["manual", "realtime", "instant"]
 MODES: tuple[str, ...] = ("manual", "realtime", "instant")
+#: Realtime speeds (sandbox seconds per wall second): from a thousandth of real time to ~116 days
+#: a second — far past any test's need, and small enough that arithmetic on it stays exact.
+MIN_SPEED = 1e-3
+MAX_SPEED = 1e7
 
 
 class ClockError(ValueError):
     """A clock request that cannot be honoured (moving backwards, a bad mode or speed)."""
+
+
+def check_speed(speed: float) -> float:
+    """The speed as a float, or ClockError naming the allowed range."""
+    if isinstance(speed, bool) or not isinstance(speed, int | float):
+        raise ClockError("must be a number of sandbox seconds per wall second")
+    if not math.isfinite(speed) or not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ClockError(
+            f"must be between {MIN_SPEED:g} and {MAX_SPEED:g} sandbox seconds per wall second (got {speed!r})"
+        )
+    return float(speed)
+
+
+def utc_or_none(instant: datetime) -> datetime | None:
+    """The instant in UTC, or None when it has no offset or cannot be represented in UTC
+    (``0001-01-01T00:00+14:00`` is before year 1 there)."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        return None
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 class SandboxClock:
@@ -29,11 +59,15 @@ class SandboxClock:
         speed: float = 1.0,
         horizon: datetime | None = None,
         wall: Callable[[], float] = time.monotonic,
+        limit: datetime | None = None,
     ) -> None:
         if mode not in MODES:
             raise ClockError(f"unknown clock mode {mode!r}; use one of {', '.join(MODES)}")
-        if speed <= 0:
-            raise ClockError("speed must be positive")
+        speed = check_speed(speed)
+        #: The latest instant the clock may show; never before the horizon.
+        self.limit = limit if limit is not None else horizon
+        if self.limit is not None and horizon is not None and self.limit < horizon:
+            raise ClockError("the clock's limit must not be before its horizon")
         self._wall = wall
         self._lock = threading.Lock()
         self._anchor = start  # sandbox instant at _anchor_wall
@@ -55,8 +89,16 @@ class SandboxClock:
 
     def _now_locked(self) -> datetime:
         if self._mode == "realtime":
-            return self._anchor + timedelta(seconds=(self._wall() - self._anchor_wall) * self._speed)
+            elapsed = max(0.0, (self._wall() - self._anchor_wall) * self._speed)
+            room = self._room(self._anchor)
+            if room is not None and elapsed >= room:
+                return self.limit  # type: ignore[return-value]  # room is None without a limit
+            return self._anchor + timedelta(seconds=elapsed)
         return self._anchor
+
+    def _room(self, instant: datetime) -> float | None:
+        """Seconds from ``instant`` to the limit (None: no limit)."""
+        return None if self.limit is None else max(0.0, (self.limit - instant).total_seconds())
 
     @property
     def mode(self) -> ClockMode:
@@ -71,29 +113,47 @@ class SandboxClock:
         self._anchor_wall = self._wall()
 
     def advance(self, seconds: float) -> datetime:
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            raise ClockError("advance must be a finite number of seconds or a duration such as '4d'")
         if seconds < 0:
             raise ClockError("the clock cannot move backwards")
         with self._lock:
-            self._rebase(self._now_locked() + timedelta(seconds=seconds))
+            current = self._now_locked()
+            room = self._room(current)
+            if room is not None and seconds > room:
+                raise ClockError(self._beyond(current, f"advancing {seconds:g} s"))
+            self._rebase(current + timedelta(seconds=seconds))
             return self._anchor
 
     def set(self, instant: datetime) -> datetime:
+        target = utc_or_none(instant)
+        if target is None:
+            raise ClockError("'to' needs a UTC offset and must be a representable instant")
         with self._lock:
             current = self._now_locked()
-            if instant < current:
+            if target < current:
                 raise ClockError(
                     f"the clock cannot move backwards (now {current.isoformat()}); "
                     "reset the sandbox to start over"
                 )
+            if self.limit is not None and target > self.limit:
+                raise ClockError(self._beyond(current, f"moving to {target.isoformat()}"))
             self._rebase(instant)
             return self._anchor
 
+    def _beyond(self, current: datetime, what: str) -> str:
+        assert self.limit is not None
+        room = (self.limit - current).total_seconds()
+        return (
+            f"{what} would pass the sandbox's limit {self.limit.isoformat()} "
+            f"(at most {room:g} s from now, {current.isoformat()}); reset the sandbox to start over"
+        )
+
     def set_speed(self, speed: float) -> None:
-        if speed <= 0:
-            raise ClockError("speed must be positive")
+        speed = check_speed(speed)
         with self._lock:
             self._rebase(self._now_locked())
-            self._speed = float(speed)
+            self._speed = speed
 
     def set_mode(self, mode: ClockMode) -> None:
         if mode not in MODES:

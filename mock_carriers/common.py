@@ -19,6 +19,8 @@ from fastapi.responses import JSONResponse as _StarletteJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_carriers.docs_ui import add_swagger_ui
+
 
 class JSONResponse(_StarletteJSONResponse):
     """Starlette's JSONResponse, byte for byte (compact, UTF-8, key order kept), rendered by orjson
@@ -42,6 +44,13 @@ RenderError = Callable[[Request, int, ErrorKind, str], Response]
 MAX_BODY_BYTES = 1 << 20
 
 log = logging.getLogger("parcel_sandbox.carriers")
+
+
+def loads_json(raw: bytes) -> Any:
+    """A request body as JSON, strictly (RFC 8259): no NaN/Infinity, valid UTF-8 without lone
+    surrogates (which no answer could echo back), at most 1024 levels deep (orjson's limit, well
+    inside the interpreter's recursion limit). Anything else raises ``ValueError``."""
+    return orjson.loads(raw)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -97,6 +106,7 @@ class BodyLimitMiddleware:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             response = self.render_error(request, 413, "payload_too_large", "Request body too large.")
+            response.headers["Connection"] = "close"  # the body is never read: end the connection
             await response(scope, receive, send)
             return
 
@@ -123,6 +133,7 @@ class BodyLimitMiddleware:
         except _TooLarge:
             if not started:
                 response = self.render_error(request, 413, "payload_too_large", "Request body too large.")
+                response.headers["Connection"] = "close"
                 await response(scope, receive, send)
 
 
@@ -145,10 +156,11 @@ def build_carrier_app(
         description=description,
         version=version,
         openapi_url=openapi_url,
-        docs_url="/_docs",
+        docs_url=None,
         redoc_url=None,
         redirect_slashes=redirect_slashes,
     )
+    add_swagger_ui(app, "/_docs", openapi_url, f"{title} - Swagger UI")
     for key, value in (state or {}).items():
         setattr(app.state, key, value)  # for render_error, which only gets the request
     install_common_handlers(app, render_error)

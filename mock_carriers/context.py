@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,11 @@ class CarrierContext(Protocol):
         ...
 
 
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a JSON body may carry a lone surrogate (\ud800); it must compare, not raise.
+    return text.encode("utf-8", "surrogatepass")
+
+
 @dataclass
 class CredentialPolicy:
     """Any id/secret/key works unless the scenario lists allowed ones (per carrier)."""
@@ -79,13 +85,18 @@ class CredentialPolicy:
         allowed = self.allowed.get(carrier)
         if not allowed:
             return True
-        return allowed.get(client_id) == client_secret
+        expected = allowed.get(client_id)
+        # Constant time in the secret: a client must not learn an allowed secret byte by byte.
+        return expected is not None and hmac.compare_digest(_utf8(expected), _utf8(client_secret))
 
     def accepts_key(self, carrier: str, key: str | None) -> bool:
         if not key:
             return False
         keys = self.api_keys.get(carrier)
-        return True if not keys else key in keys
+        if not keys:
+            return True
+        given = _utf8(key)
+        return any(hmac.compare_digest(_utf8(k), given) for k in keys)
 
 
 @dataclass(slots=True, frozen=True)
@@ -105,8 +116,12 @@ class TokenIssuer:
     a tester who jumps the sandbox clock four days ahead does not invalidate a client's token,
     but a client that keeps one past ``expires_in`` seconds must refresh it.
 
-    Token strings are HMACs of a counter under a seed-derived key, so a replayed session issues
-    the same tokens in the same order.
+    Token strings are HMACs of a counter under a key. By default the key is a per-process random
+    secret (``secrets.token_bytes``), drawn again at every reset: the seed is public
+    (``/_sandbox/health``), so a key derived from it would let any client compute the token of an
+    allowed one. ``deterministic=True`` derives the key from the seed instead, so a replayed session
+    issues the same tokens in the same order — for tests that compare them, never for a sandbox
+    that guards anything.
     """
 
     def __init__(
@@ -114,8 +129,11 @@ class TokenIssuer:
         seed: int,
         lifetimes: dict[str, int] | None = None,
         wall_clock: Callable[[], float] = time.time,
+        deterministic: bool = False,
     ) -> None:
-        self._key = hashlib.sha256(f"parcel-sandbox-tokens:{seed}".encode()).digest()
+        self.deterministic = deterministic
+        self._seed = seed
+        self._key = self._new_key(seed)
         self._lifetimes = dict(lifetimes or {})
         self._wall = wall_clock
         self._issued: dict[str, Token] = {}
@@ -165,8 +183,18 @@ class TokenIssuer:
                     n += 1
             return n
 
-    def reset(self) -> None:
+    def _new_key(self, seed: int) -> bytes:
+        if self.deterministic:
+            return hashlib.sha256(f"parcel-sandbox-tokens:{seed}".encode()).digest()
+        return secrets.token_bytes(32)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget every token; a fresh key, so no token from before can ever be issued again
+        (deterministic mode: the key of ``seed``, so the same sequence starts over)."""
         with self._lock:
+            if seed is not None:
+                self._seed = seed
+            self._key = self._new_key(self._seed)
             self._issued.clear()
             self._counter = 0
 

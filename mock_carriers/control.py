@@ -1,18 +1,25 @@
 """The control plane, ``/_sandbox`` (LocalStack's ``/_localstack`` is the model): health, the clock,
-parcels with their ground truth, pinned cases, reset. JSON in, JSON out, all in the OpenAPI doc."""
+parcels with their ground truth, pinned cases, reset. JSON in, JSON out, all in the OpenAPI doc.
+
+Every field is checked against a finite range before it reaches the world: the clock moves only
+forward and never past ``Sandbox.clock_limit``, filters name known values, cursors are ones the
+sandbox issued. Errors are problem details (``mock_carriers.problems``)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
-from mock_carriers.clock import ClockError
+from mock_carriers.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
+from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
 from mock_carriers.sandbox import Sandbox
-from sim.events import CARRIERS
+from sim.events import CARRIERS, EventCode, Fate
 from sim.scenario import parse_duration
 
 
@@ -22,14 +29,67 @@ class ClockState(BaseModel):
     speed: float = Field(description="Sandbox seconds per wall second in realtime mode.")
 
 
+#: JSON seeds: non-negative and within 63 bits, as a scenario's.
+MAX_SEED = 2**63 - 1
+
+
+def _duration_value(value: Any) -> Any:
+    # One clear message instead of one per member of the union.
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        if len(value) > 64:
+            raise ValueError("a duration has at most 64 characters")
+        return value
+    raise ValueError("expected a duration such as '4d', '90m', 'PT2H' or a number of seconds")
+
+
+def _number_value(value: Any) -> Any:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise ValueError("must be a number of sandbox seconds per wall second")
+
+
+DurationValue = Annotated[
+    str | float | None,
+    BeforeValidator(_duration_value),
+    WithJsonSchema({"type": ["string", "number", "null"], "examples": ["4d", "90m", "PT2H", 3600]}),
+]
+SpeedValue = Annotated[
+    float | None,
+    BeforeValidator(_number_value),
+    WithJsonSchema({"type": ["number", "null"], "minimum": MIN_SPEED, "maximum": MAX_SPEED}),
+]
+
+
 class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    advance: str | float | None = Field(
-        None, description="Move forward: '4d', '90m', '2h', 'PT2H' or seconds."
+    advance: DurationValue = Field(
+        None,
+        description="Move forward: '4d', '90m', '2h', 'PT2H' or seconds; not past the sandbox's limit.",
     )
-    to: datetime | None = Field(None, description="Jump to an instant (ISO-8601 with offset), never back.")
-    speed: float | None = Field(None, gt=0, description="Realtime speed factor.")
+    to: datetime | None = Field(
+        None, description="Jump to an instant (ISO-8601 with offset): never back, not past the limit."
+    )
+    speed: SpeedValue = Field(
+        None, description=f"Realtime speed factor, {MIN_SPEED:g} to {MAX_SPEED:g} sandbox seconds per second."
+    )
     mode: Literal["manual", "realtime", "instant"] | None = None
+
+
+class ResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: StrictInt | None = Field(
+        None, ge=0, le=MAX_SEED, description="Start over with this seed (default: the current one)."
+    )
+
+
+class ResetResult(BaseModel):
+    status: Literal["reset"]
+    seed: int = Field(description="The seed the world starts over with.")
+    now: str
+    mode: Literal["manual", "realtime", "instant"]
+    speed: float
 
 
 class ParcelItem(BaseModel):
@@ -53,20 +113,22 @@ class CaseItem(BaseModel):
     story: str
 
 
-class ProblemBody(BaseModel):
-    error: str
-
-
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _one_of(name: str, value: str | None, allowed: Sequence[str]) -> str | None:
+    """Why a filter value is refused, or None when it is one of ``allowed`` (or absent)."""
+    if value is None or value in allowed:
+        return None
+    known = ", ".join(allowed) if allowed else "none in this scenario"
+    return f"{name}: unknown value {value[:80]!r} (allowed: {known})"
 
 
 def build_control_router(sandbox: Sandbox) -> APIRouter:
     router = APIRouter(
         prefix="/_sandbox",
         tags=["sandbox control"],
-        responses={400: {"model": ProblemBody}, 404: {"model": ProblemBody}},
+        responses=problem_responses(400, 404),
     )
+    statuses = tuple(code.value for code in EventCode)
+    fates = tuple(fate.value for fate in Fate)
 
     def clock_state() -> ClockState:
         now = sandbox.sync()
@@ -90,36 +152,60 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         return clock_state()
 
     @router.post("/clock", response_model=ClockState)
-    def set_clock(change: ClockChange) -> ClockState | JSONResponse:
+    def set_clock(change: ClockChange) -> ClockState | Response:
+        if change.advance is not None and change.to is not None:
+            return problem(400, "advance and to: give one of them, not both")
+        # Check everything before changing anything: a refused request leaves the clock as it was.
+        seconds = speed = None
         try:
+            seconds = None if change.advance is None else parse_duration(change.advance)
+        except ValueError as exc:
+            return problem(400, f"advance: {exc}")
+        if seconds is not None and not math.isfinite(seconds):
+            return problem(400, "advance: must be a finite duration")
+        try:
+            speed = None if change.speed is None else check_speed(change.speed)
+        except ClockError as exc:
+            return problem(400, f"speed: {exc}")
+        if change.to is not None and change.to.tzinfo is None:
+            return problem(400, "to: needs a UTC offset, e.g. 2026-11-04T12:00:00-05:00")
+        if change.to is not None and utc_or_none(change.to) is None:
+            return problem(400, "to: not an instant the sandbox can represent in UTC")
+        try:
+            if seconds is not None:
+                sandbox.clock.advance(seconds)
+            if change.to is not None:
+                sandbox.clock.set(change.to)
             if change.mode is not None:
                 sandbox.clock.set_mode(change.mode)
-            if change.speed is not None:
-                sandbox.clock.set_speed(change.speed)
-            if change.advance is not None:
-                sandbox.clock.advance(parse_duration(change.advance))
-            if change.to is not None:
-                if change.to.tzinfo is None:
-                    raise ClockError("'to' needs a UTC offset")
-                sandbox.clock.set(change.to)
-        except (ClockError, ValueError) as exc:
-            return _problem(400, str(exc))
+            if speed is not None:
+                sandbox.clock.set_speed(speed)
+        except ClockError as exc:
+            field = "advance" if seconds is not None else "to" if change.to is not None else "mode"
+            return problem(400, f"{field}: {exc}")
         return clock_state()
 
     @router.get("/parcels", response_model=ParcelPage)
     def list_parcels(
-        carrier: str | None = None,
+        carrier: str | None = Query(None, description=f"One of {', '.join(CARRIERS)}."),
         status: str | None = Query(None, description="Latest visible EventCode, e.g. OUT_FOR_DELIVERY."),
         fate: str | None = Query(None, description="Truth: delivered, misdelivered, lost, returned, …"),
-        case: str | None = None,
+        case: str | None = Query(None, description="A pinned case's name (GET /_sandbox/cases)."),
         limit: int = Query(100, ge=1, le=1000),
-        cursor: str | None = None,
-    ) -> ParcelPage | JSONResponse:
-        after = 0
-        if cursor:
-            if not cursor.isdigit():
-                return _problem(400, "bad cursor")
-            after = int(cursor)
+        cursor: str | None = Query(None, description="The 'next' of the previous page."),
+    ) -> ParcelPage | Response:
+        cases = tuple(c.name for c in sandbox.scenario.cases)
+        for refused in (
+            _one_of("carrier", carrier, CARRIERS),
+            _one_of("status", status, statuses),
+            _one_of("fate", fate, fates),
+            _one_of("case", case, cases),
+        ):
+            if refused is not None:
+                return problem(400, refused)
+        after = parse_cursor(cursor)
+        if after is None:
+            return problem(400, CURSOR_PROBLEM)
         now = sandbox.sync()
         rows = sandbox.store.list(now.timestamp(), carrier, status, fate, case, after, limit + 1)
         more = len(rows) > limit
@@ -142,7 +228,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         now = sandbox.sync()
         rec = sandbox.record(tracking_number)
         if rec is None:
-            raise HTTPException(404, f"no parcel {tracking_number}")
+            raise HTTPException(404, f"no parcel {tracking_number[:80]!r}")
         visible = rec.visible_events(now.timestamp())
         return {
             "tracking_number": rec.tracking_number,
@@ -167,9 +253,14 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
             for c in sandbox.scenario.cases
         ]
 
-    @router.post("/reset")
-    def reset() -> dict[str, Any]:
-        sandbox.reset()
-        return {"status": "reset", **clock_state().model_dump()}
+    @router.post("/reset", response_model=ResetResult)
+    def reset(body: ResetRequest | None = None) -> ResetResult | Response:
+        """Start the world over: the clock at the start, no parcels, no tokens, the scenario's
+        faults. ``{"seed": N}`` starts it over with another seed; no other field is accepted."""
+        seed = body.seed if body is not None else None
+        if seed is not None and sandbox.replaying and seed != sandbox.seed:
+            return problem(400, f"seed: a replayed run keeps its recorded seed ({sandbox.seed})")
+        sandbox.reset(seed)
+        return ResetResult(status="reset", seed=sandbox.seed, **clock_state().model_dump())
 
     return router

@@ -4,13 +4,15 @@ the same models as a scenario's ``faults:`` section), ``POST /_sandbox/faults/to
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mock_carriers import fault_limits
+from mock_carriers.problems import problem, problem_responses
 from mock_carriers.sandbox import Sandbox
 from sim.events import CARRIERS
 from sim.scenario import FaultsConfig
@@ -43,12 +45,8 @@ def describe(exc: ValidationError, prefix: str = "faults") -> str:
     return "; ".join(parts)
 
 
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
 def build_faults_router(sandbox: Sandbox) -> APIRouter:
-    router = APIRouter(prefix="/_sandbox", tags=["sandbox faults"])
+    router = APIRouter(prefix="/_sandbox", tags=["sandbox faults"], responses=problem_responses(400))
 
     @router.get("/faults", response_model=FaultsConfig, summary="The live fault configuration")
     def get_faults() -> FaultsConfig:
@@ -66,26 +64,30 @@ def build_faults_router(sandbox: Sandbox) -> APIRouter:
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultsConfig"}}},
             }
         },
-        responses={400: {"description": 'Invalid configuration: `{"error": "faults.<field>: <message>"}`'}},
+        responses=problem_responses(400),
     )
     async def put_faults(request: Request) -> Any:
         try:
-            data = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            return _problem(400, "faults: the body is not valid JSON")
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return problem(400, "faults: the body is not valid JSON")
         if not isinstance(data, dict):
-            return _problem(400, f"faults: expected a JSON object, got {type(data).__name__}")
+            return problem(400, f"faults: expected a JSON object, got {type(data).__name__}")
         try:
             config = FaultsConfig.model_validate(data)
-        except ValidationError as exc:
-            return _problem(400, describe(exc))
+        except (ValidationError, RecursionError) as exc:
+            detail = describe(exc) if isinstance(exc, ValidationError) else "faults: nested too deeply"
+            return problem(400, detail)
+        out_of_range = fault_limits.check(config)
+        if out_of_range:
+            return problem(400, "; ".join(out_of_range))
         sandbox.faults.set_config(config)
         return config
 
     @router.post("/faults/token-storm", response_model=TokenStormResult, summary="Expire live tokens now")
-    def token_storm(body: TokenStorm) -> TokenStormResult | JSONResponse:
+    def token_storm(body: TokenStorm) -> TokenStormResult | Response:
         if body.carrier is not None and body.carrier not in CARRIERS:
-            return _problem(400, f"carrier: unknown carrier {body.carrier!r} (known: {', '.join(CARRIERS)})")
+            return problem(400, f"carrier: unknown carrier {body.carrier!r} (known: {', '.join(CARRIERS)})")
         expired = sandbox.faults.token_storm(body.carrier, trigger="control")
         return TokenStormResult(carrier=body.carrier, expired=expired)
 

@@ -3,7 +3,8 @@
 ``POST /_sandbox/webhooks`` ``{"url", "secret", "carriers"?, "format"?, "scope"?, "retry"?, "inject"?}``
 answers 201 with the subscription (its ``id`` first); ``GET`` lists them, ``GET``/``DELETE``
 ``/{id}`` read or remove one, and ``GET /{id}/deliveries`` pages through every attempt with its
-status code or error and outcome. Errors are the control plane's ``{"error": "..."}``.
+status code or error and outcome. Errors are the control plane's problem body
+(``mock_carriers.problems``).
 """
 
 from __future__ import annotations
@@ -12,24 +13,36 @@ import asyncio
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
 from mock_carriers.webhooks import Injection, RetryPolicy, WebhookError, WebhookHub
+
+#: The shortest wait between attempts (a receiver is called at most 100 times a second per
+#: delivery) and the shortest per-attempt timeout (time to connect and answer on loopback).
+MIN_RETRY_SECONDS = 0.01
+MIN_TIMEOUT_SECONDS = 0.1
 
 
 class RetrySettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    base_seconds: float | None = Field(None, gt=0, le=86400, description="First wait after a failure.")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    base_seconds: float | None = Field(
+        None, ge=MIN_RETRY_SECONDS, le=86400, description="First wait after a failure (0.01 s – 1 day)."
+    )
     factor: float | None = Field(None, ge=1, le=10, description="Each later wait is this many times longer.")
-    max_seconds: float | None = Field(None, gt=0, le=30 * 86400, description="Cap on one wait.")
+    max_seconds: float | None = Field(
+        None, ge=MIN_RETRY_SECONDS, le=30 * 86400, description="Cap on one wait (0.01 s – 30 days)."
+    )
     max_attempts: int | None = Field(None, ge=1, le=100, description="Attempts before a delivery fails.")
     jitter: float | None = Field(None, ge=0, le=1, description="± this fraction of each wait (seeded).")
-    timeout_seconds: float | None = Field(None, gt=0, le=120, description="Per-attempt request timeout.")
+    timeout_seconds: float | None = Field(
+        None, ge=MIN_TIMEOUT_SECONDS, le=120, description="Per-attempt request timeout (0.1 – 120 s)."
+    )
 
 
 class InjectSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     out_of_order: float = Field(
         0.0, ge=0, le=1, description="Share of deliveries held back until a later event of their parcel went."
     )
@@ -41,7 +54,7 @@ class SubscriptionRequest(BaseModel):
     url: str = Field(max_length=2048, description="Receiver URL; loopback only unless --webhook-allow.")
     secret: str = Field(min_length=1, max_length=512, description="Signing key (UPS format: x-api-key).")
     carriers: list[str] | None = Field(
-        None, description="Only these carriers' events (default: all the format speaks)."
+        None, max_length=16, description="Only these carriers' events (default: all the format speaks)."
     )
     format: Literal["sandbox", "ups", "fedex"] = "sandbox"
     scope: Literal["all", "subscribed"] = Field(
@@ -95,19 +108,11 @@ class DeletedOut(BaseModel):
     status: Literal["deleted"]
 
 
-class ProblemBody(BaseModel):
-    error: str
-
-
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
 def build_webhooks_router(hub: WebhookHub) -> APIRouter:
     router = APIRouter(
         prefix="/_sandbox/webhooks",
         tags=["sandbox webhooks"],
-        responses={400: {"model": ProblemBody}, 404: {"model": ProblemBody}},
+        responses=problem_responses(400, 404),
     )
 
     def out(sid: str) -> SubscriptionOut | None:
@@ -116,11 +121,11 @@ def build_webhooks_router(hub: WebhookHub) -> APIRouter:
             return None
         return SubscriptionOut(**sub.public(), deliveries=DeliveryCounts(**hub.counts(sid)))
 
-    def not_found(sid: str) -> JSONResponse:
-        return _problem(404, f"no webhook subscription {sid}")
+    def not_found(sid: str) -> Response:
+        return problem(404, f"no webhook subscription {sid}")
 
     @router.post("", status_code=201, response_model=SubscriptionOut)
-    async def subscribe(request: SubscriptionRequest) -> SubscriptionOut | JSONResponse:
+    async def subscribe(request: SubscriptionRequest) -> SubscriptionOut | Response:
         retry = None
         if request.retry is not None:
             given = request.retry.model_dump(exclude_none=True)
@@ -139,7 +144,7 @@ def build_webhooks_router(hub: WebhookHub) -> APIRouter:
                 inject,
             )
         except WebhookError as exc:
-            return _problem(400, str(exc))
+            return problem(400, str(exc))
         hub.ensure_started()
         result = out(sub.id)
         return result if result is not None else not_found(sub.id)
@@ -149,12 +154,12 @@ def build_webhooks_router(hub: WebhookHub) -> APIRouter:
         return [s for s in (out(sub.id) for sub in hub.list()) if s is not None]
 
     @router.get("/{subscription_id}", response_model=SubscriptionOut)
-    def get_subscription(subscription_id: str) -> SubscriptionOut | JSONResponse:
+    def get_subscription(subscription_id: str) -> SubscriptionOut | Response:
         result = out(subscription_id)
         return result if result is not None else not_found(subscription_id)
 
     @router.delete("/{subscription_id}", response_model=DeletedOut)
-    def delete_subscription(subscription_id: str) -> DeletedOut | JSONResponse:
+    def delete_subscription(subscription_id: str) -> DeletedOut | Response:
         if not hub.delete(subscription_id):
             return not_found(subscription_id)
         return DeletedOut(id=subscription_id, status="deleted")
@@ -164,14 +169,12 @@ def build_webhooks_router(hub: WebhookHub) -> APIRouter:
         subscription_id: str,
         limit: int = Query(100, ge=1, le=1000),
         cursor: str | None = Query(None, description="The 'next' of the previous page."),
-    ) -> AttemptPage | JSONResponse:
+    ) -> AttemptPage | Response:
         if hub.get(subscription_id) is None:
             return not_found(subscription_id)
-        after = 0
-        if cursor:
-            if not cursor.isdigit():
-                return _problem(400, "bad cursor")
-            after = int(cursor)
+        after = parse_cursor(cursor)
+        if after is None:
+            return problem(400, CURSOR_PROBLEM)
         rows = hub.attempts(subscription_id, after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]

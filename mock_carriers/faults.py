@@ -40,9 +40,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_carriers import fault_limits
 from mock_carriers.carriers.amazon.auth import PREFIX_GRANTLESS, PREFIX_SELLER
 from mock_carriers.context import bearer
 from mock_carriers.store import Record
+from sim.errors import UsageError
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ExceptionReason, ScanEvent
 from sim.scenario import FAULT_ROUTES, FaultsConfig, HttpFaults, Latency, RateLimit
 
@@ -316,8 +318,16 @@ class RateLimiter:
             return None
 
 
+#: The longest Retry-After the sandbox sends: a day (a daily quota at a slow realtime speed, or a
+#: limit refilling at its slowest, would otherwise ask for longer).
+MAX_RETRY_AFTER_S = 86400
+
+
 def _ceil(seconds: float) -> int:
-    return max(1, math.ceil(seconds - 1e-9))
+    """Whole seconds to wait, in [1, MAX_RETRY_AFTER_S] whatever the arithmetic gave."""
+    if not math.isfinite(seconds):
+        return MAX_RETRY_AFTER_S
+    return min(MAX_RETRY_AFTER_S, max(1, math.ceil(seconds - 1e-9)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,6 +382,9 @@ class Faults:
         self.limiter = RateLimiter(wall)
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, str], _Streams] = {}
+        problems = fault_limits.check(sandbox.scenario.faults)
+        if problems:
+            raise UsageError(f"scenario {sandbox.scenario.name!r}: " + "; ".join(problems))
         self._apply(sandbox.scenario.faults)
         sandbox.view_filters.append(self.filter_view)
         sandbox.on_reset.append(self.reset)

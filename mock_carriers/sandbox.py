@@ -27,6 +27,9 @@ from sim.scenario import Scenario
 DEFAULT_RETENTION = timedelta(days=14)
 #: The clock never jumps the engine by more than this at once, so a 4-day jump still streams.
 SYNC_STEP_S = 6 * 3600.0
+#: How far past its start an endless served world's clock may go (its demand never stops, so its
+#: horizon is not the limit): a year and a month of sandbox time.
+ENDLESS_CAP = timedelta(days=400)
 
 
 class WorldSource(Protocol):
@@ -54,6 +57,7 @@ class Sandbox:
         retention: timedelta = DEFAULT_RETENTION,
         endless: bool = True,
         engine_factory: Callable[[], WorldSource] | None = None,
+        deterministic_tokens: bool = False,
     ) -> None:
         self.scenario = scenario
         self._engine_factory = engine_factory
@@ -68,7 +72,7 @@ class Sandbox:
             api_keys={c: set(cfg.api_keys) for c, cfg in scenario.carriers.items() if cfg.api_keys},
         )
         lifetimes = {c: int(cfg.token_lifetime) for c, cfg in scenario.carriers.items() if cfg.token_lifetime}
-        self.tokens = TokenIssuer(self.seed, lifetimes)
+        self.tokens = TokenIssuer(self.seed, lifetimes, deterministic=deterministic_tokens)
         self._initial_clock = (clock_mode, speed)
         #: Called with each batch of new events (occurrence order) as the world advances — the
         #: webhook dispatcher listens here. Kept across resets; told about resets via on_reset.
@@ -80,30 +84,57 @@ class Sandbox:
         #: Transform what a carrier shows of one tracking number at an instant (scan-data faults).
         #: Each gets (record, visible events, now) and returns the events to show; never the truth.
         self.view_filters: list[Callable[[Record, list[ScanEvent], datetime], list[ScanEvent]]] = []
-        self._build()
+        self._build(claim=False)
         #: HTTP faults, rate limits and scan-data faults (registers a view filter and a reset hook).
         self.faults = Faults(self)
 
-    def _build(self) -> None:
+    @property
+    def horizon(self) -> datetime:
+        """The end of the scenario: start + duration + drain."""
+        return self.scenario.start + timedelta(seconds=self.scenario.duration + self.scenario.drain)
+
+    @property
+    def clock_limit(self) -> datetime:
+        """The latest instant the clock may reach: the horizon, or ``ENDLESS_CAP`` past the start
+        for an endless world when that is later."""
+        if not self.endless:
+            return self.horizon
+        return max(self.horizon, self.scenario.start + ENDLESS_CAP)
+
+    @property
+    def replaying(self) -> bool:
+        """Whether the world is a recorded run (its seed is the recording's, fixed)."""
+        return self._engine_factory is not None
+
+    def world_id(self) -> tuple[str, str]:
+        """(identity, words) of the world: the scenario as validated, and the seed."""
+        digest = hashlib.sha256(self.scenario.model_dump_json().encode()).hexdigest()[:24]
+        return f"{digest}:{self.seed}", f"scenario {self.scenario.name!r} seed {self.seed}"
+
+    def _build(self, claim: bool) -> None:
         mode, speed = self._initial_clock
         self.engine: WorldSource = (
             self._engine_factory()
             if self._engine_factory
             else Engine(self.scenario, self.seed, endless=self.endless, network=self._network)
         )
-        horizon = self.scenario.start + timedelta(seconds=self.scenario.duration + self.scenario.drain)
-        self.clock = SandboxClock(self.scenario.start, mode, speed, horizon=horizon)
-        archive = SqliteArchive(self.db) if self.db else None
+        self.clock = SandboxClock(
+            self.scenario.start, mode, speed, horizon=self.horizon, limit=self.clock_limit
+        )
+        archive = SqliteArchive(self.db, *self.world_id(), claim=claim) if self.db else None
         self.store = InMemoryStore(archive)
         self._request_ids: dict[str, itertools.count] = {}
         self.cases: dict[str, str] = {}  # pinned case name -> tracking number
 
-    def reset(self) -> None:
+    def reset(self, seed: int | None = None) -> None:
+        """Start the world over (with another seed when given); the ``--db`` file goes with it."""
         with self._lock:
             if self.store.archive is not None:
                 self.store.archive.db.close()
-            self.tokens.reset()
-            self._build()
+            if seed is not None:
+                self.seed = seed
+            self.tokens.reset(self.seed)
+            self._build(claim=True)
             for hook in self.on_reset:
                 hook()
 

@@ -1,33 +1,79 @@
-"""``parcel-sandbox serve``: the sandbox on uvicorn, bound to loopback unless told otherwise."""
+"""``parcel-sandbox serve``: the sandbox on uvicorn, bound to loopback unless told otherwise.
+
+``server_config`` is the one uvicorn configuration the CLI and the live tests share: the bounded
+request head (``mock_carriers.limits``), a concurrency cap, no server banner header.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from rich.console import Console
 
 from mock_carriers.app import create_app
+from mock_carriers.clock import ClockError
+from mock_carriers.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, LimitedHttpToolsProtocol
 from mock_carriers.sandbox import Sandbox, WorldSource
+from sim.errors import UsageError
 from sim.events import CARRIERS
 from sim.scenario import Scenario
+
+TOKEN_ENV = "PARCEL_SANDBOX_CONTROL_TOKEN"
+ALLOW_HOST_ENV = "PARCEL_SANDBOX_ALLOW_HOSTS"  # comma-separated, like repeated --allow-host
+
+
+def server_config(app: Any, host: str, port: int, **overrides: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the sandbox: every limit the server itself must enforce."""
+    settings: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "http": LimitedHttpToolsProtocol,
+        # For the h11 implementation, should anyone pick it: the same bound on a request head.
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+        "limit_concurrency": MAX_CONCURRENCY,
+        "server_header": False,
+    }
+    settings.update(overrides)
+    return uvicorn.Config(app, **settings)
+
+
+def control_settings(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """(control token, allowed Host names) from the flags, else the environment."""
+    token = getattr(args, "control_token", None) or os.environ.get(TOKEN_ENV) or None
+    hosts = list(getattr(args, "allow_host", None) or ())
+    hosts += [h.strip() for h in os.environ.get(ALLOW_HOST_ENV, "").split(",") if h.strip()]
+    bound = str(args.host).strip("[]")
+    if bound not in ("0.0.0.0", "::", ""):
+        hosts.append(bound)  # the name the operator bound is one clients will use
+    return token, hosts
 
 
 def serve(
     scenario: Scenario, args: argparse.Namespace, world_source: Callable[[], WorldSource] | None = None
 ) -> int:
-    sandbox = Sandbox(
-        scenario,
-        seed=args.seed,
-        clock_mode=args.clock,
-        speed=args.speed,
-        db=args.db,
-        endless=not args.stop_demand,
-        engine_factory=world_source,
+    try:
+        sandbox = Sandbox(
+            scenario,
+            seed=args.seed,
+            clock_mode=args.clock,
+            speed=args.speed,
+            db=args.db,
+            endless=not args.stop_demand,
+            engine_factory=world_source,
+            deterministic_tokens=bool(getattr(args, "deterministic_tokens", False)),
+        )
+    except ClockError as exc:
+        raise UsageError(f"--speed/--clock: {exc}") from None
+    token, allow_hosts = control_settings(args)
+    webhook_allow = list(getattr(args, "webhook_allow", None) or ())
+    app = create_app(
+        sandbox=sandbox, webhook_allow=webhook_allow, control_token=token, allow_hosts=allow_hosts
     )
-    allow = list(getattr(args, "webhook_allow", None) or ())
-    app = create_app(sandbox=sandbox, webhook_allow=allow)
     base = f"http://{args.host}:{args.port}"
     console = Console(stderr=True, highlight=False)
     console.print(
@@ -37,6 +83,12 @@ def serve(
     for carrier in CARRIERS:
         console.print(f"  {carrier:<7} {base}/{carrier}")
     console.print(f"  control {base}/_sandbox/clock  (docs: {base}/docs)")
-    console.print(f"  webhooks {base}/_sandbox/webhooks  (targets: {', '.join(['loopback', *allow])})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    guard = "token required" if token else "no token: anyone who can reach the port may drive it"
+    console.print(f"  control plane: {guard}")
+    console.print(
+        f"  webhooks {base}/_sandbox/webhooks  (targets: {', '.join(['loopback', *webhook_allow])})"
+    )
+    if sandbox.tokens.deterministic:
+        console.print("  [yellow]carrier tokens are derived from the seed (--deterministic-tokens)[/]")
+    uvicorn.Server(server_config(app, args.host, args.port)).run()
     return 0

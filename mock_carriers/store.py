@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import sqlite3
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from mock_carriers.dbfile import open_db
 from sim.events import ParcelTruth, ScanEvent
 
 
@@ -71,15 +71,22 @@ class EventStore(Protocol):
 
 
 class SqliteArchive:
-    """Finished parcels that left memory. One row per tracking number; events and truth as JSON."""
+    """Finished parcels that left memory. One row per tracking number; events and truth as JSON.
 
-    def __init__(self, path: str | Path) -> None:
-        self.db = sqlite3.connect(str(path), check_same_thread=False)
+    The file must be new or parcel-sandbox's own (``mock_carriers.dbfile``); anything else raises
+    ``UsageError`` and is left untouched. ``world``/``label`` name the world the file belongs to;
+    ``claim`` (an explicit reset) lets another world take it over."""
+
+    def __init__(self, path: str | Path, world: str = "", label: str = "", *, claim: bool = False) -> None:
+        self.db = open_db(path, world, label or world, claim=claim)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS parcels (ord INTEGER PRIMARY KEY, tracking_number TEXT UNIQUE,"
             " carrier TEXT, service TEXT, status TEXT, fate TEXT, case_name TEXT, events TEXT, truth TEXT)"
         )
-        self.db.execute("DELETE FROM parcels")  # a (re)started sandbox starts its world anew
+        # Rows this world wrote in an earlier process: the world starts over from its first
+        # instant and writes them again as the clock passes them (a stale row would list a
+        # parcel the restarted clock has not reached).
+        self.db.execute("DELETE FROM parcels")
         self.db.commit()
 
     def put(self, records: list[Record]) -> None:

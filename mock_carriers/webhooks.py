@@ -51,6 +51,7 @@ import httpx
 from mock_carriers.carriers.fedex import webhook as fedex_webhook
 from mock_carriers.carriers.ups import trackalert
 from mock_carriers.context import ParcelView
+from mock_carriers.dbfile import ensure_ours
 from mock_carriers.sandbox import Sandbox
 from sim.events import CARRIERS, ScanEvent
 
@@ -330,6 +331,8 @@ class WebhookHub:
 
     @staticmethod
     def _open(db: str | Path | None) -> sqlite3.Connection:
+        if db:
+            ensure_ours(db)  # the sandbox's archive marked it; never write into anyone else's file
         conn = sqlite3.connect(str(db) if db else ":memory:", check_same_thread=False, timeout=30)
         # The outbox must survive a process restart, not a power cut: the OS cache is enough, and
         # an fsync per acknowledged delivery would cap the dispatcher at the disk's sync rate.
@@ -380,6 +383,14 @@ class WebhookHub:
             return f"webhook url {url!r} is not a valid URL"
         if parts.scheme not in ("http", "https"):
             return "webhook url must start with http:// or https://"
+        bad = next((c for c in url if c.isspace() or ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0), None)
+        if bad is not None:
+            # A CR/LF (or any control character or space) can never go on a request line.
+            return f"webhook url must not contain {bad!r}: percent-encode it (e.g. %20 for a space)"
+        try:
+            httpx.URL(url)  # what the dispatcher will send: it must accept the URL now, not later
+        except (ValueError, httpx.InvalidURL):
+            return f"webhook url {url!r} is not a valid URL"
         host = (parts.hostname or "").lower()
         if not host:
             return "webhook url has no host"

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from mock_carriers.serve import server_config
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -22,8 +24,8 @@ def live_server(app: object, port: int | None = None, lifespan: str = "on") -> I
     """Serve ``app`` on 127.0.0.1 in a thread, lifespan on as uvicorn runs it (the webhook
     dispatcher lives in the lifespan); yields the base URL; stops the server on exit."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
-    server = uvicorn.Server(config)
+    # The configuration `parcel-sandbox serve` runs with, so live tests meet the server's limits.
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

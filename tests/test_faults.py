@@ -34,6 +34,7 @@ from tests.carriers.client_ups import UpsClient
 from tests.carriers.client_usps import UspsClient
 from tests.conftest import scenario_dict, small_scenario
 from tests.live import live_server
+from tests.problems import assert_problem
 from tests.spec_validation import load_spec, validate_response, validate_schema
 
 CLIENTS: dict[str, Any] = {
@@ -224,22 +225,17 @@ def test_put_then_get_round_trips(client: TestClient) -> None:
 
 def test_put_bad_config_is_400_with_field(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", json={"http": {"upz": {"track": {"drop": 0.1}}}})
-    assert r.status_code == 400
-    assert r.json() == {
-        "error": f"faults.http: unknown carrier 'upz' (use '*' or one of {', '.join(CARRIERS)})"
-    }
+    assert_problem(r, 400, f"faults.http: unknown carrier 'upz' (use '*' or one of {', '.join(CARRIERS)})")
 
 
 def test_put_bad_rate_is_400_with_path(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", json={"scan": {"late": {"rate": 2}}})
-    assert r.status_code == 400
-    assert r.json() == {"error": "faults.scan.late.rate: Input should be less than or equal to 1"}
+    assert_problem(r, 400, "faults.scan.late.rate: Input should be less than or equal to 1")
 
 
 def test_put_non_json_is_400(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", content=b"{nope", headers={"content-type": "application/json"})
-    assert r.status_code == 400
-    assert r.json() == {"error": "faults: the body is not valid JSON"}
+    assert_problem(r, 400, startswith="the body is not valid JSON")
 
 
 def test_put_keeps_the_old_config_when_invalid(client: TestClient) -> None:
@@ -507,8 +503,7 @@ def test_token_storm_expires_live_tokens(client: TestClient) -> None:
 
 def test_token_storm_of_an_unknown_carrier_is_400(client: TestClient) -> None:
     r = client.post("/_sandbox/faults/token-storm", json={"carrier": "tnt"})
-    assert r.status_code == 400
-    assert r.json() == {"error": f"carrier: unknown carrier 'tnt' (known: {', '.join(CARRIERS)})"}
+    assert_problem(r, 400, f"carrier: unknown carrier 'tnt' (known: {', '.join(CARRIERS)})")
 
 
 def test_rate_storm_makes_the_request_see_an_expired_token(client: TestClient) -> None:

@@ -37,6 +37,7 @@ from mock_carriers.webhooks import RetryPolicy, WebhookConfig
 from tests.carriers.fakes import story, truth_for
 from tests.conftest import small_scenario
 from tests.live import free_port, live_server
+from tests.problems import assert_problem
 from tests.spec_validation import load_spec, validate_response
 
 SECRET = "whsec-test"
@@ -429,8 +430,7 @@ def test_loopback_and_allowed_hosts_are_accepted(control: TestClient, url: str) 
 )
 def test_other_hosts_are_refused(control: TestClient, url: str, message: str) -> None:
     r = control.post("/_sandbox/webhooks", json={"url": url, "secret": SECRET})
-    assert r.status_code == 400
-    assert r.json() == {"error": message}
+    assert_problem(r, 400, message)
 
 
 @pytest.mark.parametrize(
@@ -450,10 +450,7 @@ def test_bad_subscriptions_are_refused(control: TestClient, body: dict[str, Any]
 
 def test_malformed_subscription_body_gets_the_control_plane_error(control: TestClient) -> None:
     r = control.post("/_sandbox/webhooks", json={"url": "http://127.0.0.1:9/hook", "format": "xml"})
-    assert r.status_code == 400
-    assert r.json() == {
-        "error": "secret: Field required; format: Input should be 'sandbox', 'ups' or 'fedex'"
-    }
+    assert_problem(r, 400, "secret: Field required; format: Input should be 'sandbox', 'ups' or 'fedex'")
 
 
 def test_subscriptions_can_be_listed_read_and_deleted(control: TestClient) -> None:
@@ -472,8 +469,7 @@ def test_subscriptions_can_be_listed_read_and_deleted(control: TestClient) -> No
         control.delete(f"/_sandbox/webhooks/{sid}"),
         control.get(f"/_sandbox/webhooks/{sid}/deliveries"),
     ):
-        assert r.status_code == 404
-        assert r.json() == {"error": f"no webhook subscription {sid}"}
+        assert_problem(r, 404, f"no webhook subscription {sid}")
 
 
 def test_deliveries_refuse_a_bad_cursor(control: TestClient) -> None:
@@ -481,8 +477,7 @@ def test_deliveries_refuse_a_bad_cursor(control: TestClient) -> None:
         "id"
     ]
     r = control.get(f"/_sandbox/webhooks/{sid}/deliveries", params={"cursor": "abc"})
-    assert r.status_code == 400
-    assert r.json() == {"error": "bad cursor"}
+    assert_problem(r, 400, startswith="cursor: not a cursor this sandbox issued")
 
 
 def test_retry_schedule_is_exponential_jittered_and_reproducible() -> None:
@@ -500,7 +495,15 @@ def test_serve_passes_webhook_allow_to_the_app(monkeypatch: pytest.MonkeyPatch) 
     from sim.cli import build_parser
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(serve_module.uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+    class NoServer:
+        def __init__(self, config: Any) -> None:
+            seen.update(app=config.app, host=config.host)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(serve_module.uvicorn, "Server", NoServer)
     args = build_parser().parse_args(
         ["serve", "baseline", "--webhook-allow", "hooks.internal", "--webhook-allow", "10.0.0.0/8"]
     )

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from mock_carriers.common import JSONResponse
+from mock_carriers.common import JSONResponse, loads_json
 from mock_carriers.context import CarrierContext, basic
 
 from . import auth, errors, render
@@ -61,7 +61,7 @@ def _request_fields(request: Request, body: bytes) -> dict[str, str] | None:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json" or content_type.endswith("+json"):
         try:
-            data = json.loads(body)
+            data = loads_json(body)
         except (ValueError, UnicodeDecodeError):
             return None
         if not isinstance(data, dict):

@@ -7,14 +7,13 @@ gets FedEx's envelope and FedEx's codes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from mock_carriers import i18n
 from mock_carriers.carriers.fedex import auth, codes, errors, render
-from mock_carriers.common import JSONResponse
+from mock_carriers.common import JSONResponse, loads_json
 from mock_carriers.context import CarrierContext, ParcelView
 
 #: trackingInfo / trackDocumentSpecification: "Maximum limit is 30" [SPEC].
@@ -41,7 +40,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = loads_json(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _Reject(errors.BAD_REQUEST, errors.MSG_MALFORMED_JSON) from exc
     if not isinstance(body, dict):
@@ -70,7 +69,10 @@ def _numbers(items: Any) -> list[str]:
             raise _Reject(*_INVALID)
         number = info.get("trackingNumber")
         carrier_code = info.get("carrierCode")
-        if carrier_code not in (None, "") and carrier_code not in codes.CARRIER_CODES:
+        # Any JSON may arrive here: a list or an object is no carrier code (and no set member).
+        if carrier_code not in (None, "") and (
+            not isinstance(carrier_code, str) or carrier_code not in codes.CARRIER_CODES
+        ):
             raise _Reject(*_INVALID)
         # FedEx's JSON binding turns a numeric tracking number into a string; nothing else.
         if isinstance(number, int) and not isinstance(number, bool):
@@ -142,6 +144,8 @@ def build_router(ctx: CarrierContext) -> APIRouter:
                 raise _Reject(*_INVALID)
             document_type = detail.get("documentType")
             document_format = detail.get("documentFormat", "PDF")  # "Default is PDF" [SPEC]
+            if not isinstance(document_type, str) or not isinstance(document_format, str):
+                raise _Reject(*_INVALID)
             if document_type not in DOCUMENT_TYPES or document_format not in DOCUMENT_FORMATS:
                 raise _Reject(*_INVALID)
             if document_type != "SIGNATURE_PROOF_OF_DELIVERY" and document_format == "PNG":

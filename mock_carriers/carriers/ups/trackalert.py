@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from fastapi import Request, Response
 
-from mock_carriers.common import JSONResponse
+from mock_carriers.common import JSONResponse, loads_json
 from mock_carriers.context import CarrierContext
 from sim.events import EventCode, ScanEvent
 
@@ -126,7 +126,7 @@ async def subscribe_package(
     if not raw.strip():
         return _reject(400, EMPTY_REQUEST, [], echo)
     try:
-        body = json.loads(raw)
+        body = loads_json(raw)
     except (ValueError, UnicodeDecodeError):
         return _reject(400, INVALID_REQUEST, [], echo)
     if not isinstance(body, dict) or not body:

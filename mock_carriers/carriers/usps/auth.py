@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import JSONResponse
+from mock_carriers.common import JSONResponse, loads_json
 from mock_carriers.context import CarrierContext, TokenState, basic, bearer
 
 from . import errors
@@ -45,7 +45,7 @@ def _parse_body(raw: bytes, content_type: str) -> dict[str, str]:
     ctype = content_type.split(";", 1)[0].strip().lower()
     if ctype == "application/json" or (not ctype and raw.lstrip()[:1] == b"{"):
         try:
-            data = json.loads(raw)
+            data = loads_json(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise _BadBody("The request body is not valid JSON.") from exc
         if not isinstance(data, dict):
