@@ -11,8 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from mock_carriers.guard import ControlGuard
-from mock_carriers.limits import RequestLimits
+from mock_carriers.http.guard import ControlGuard
+from mock_carriers.http.limits import RequestLimits
 from sim.scenario import load_scenario
 
 ROUNDS, PER_ROUND = 7, 400

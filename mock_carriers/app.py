@@ -16,16 +16,16 @@ from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mock_carriers.clock import ClockMode
-from mock_carriers.control import build_control_router
-from mock_carriers.control_faults import build_faults_router
-from mock_carriers.control_webhooks import build_webhooks_router
-from mock_carriers.docs_ui import add_swagger_ui
-from mock_carriers.guard import ControlGuard
-from mock_carriers.limits import RequestLimits
-from mock_carriers.problems import problem, problem_responses
-from mock_carriers.sandbox import DEFAULT_RETENTION, Sandbox
-from mock_carriers.webhooks import WebhookConfig, WebhookHub
+from mock_carriers.control.faults import build_faults_router
+from mock_carriers.control.webhooks import build_webhooks_router
+from mock_carriers.control.world import build_control_router
+from mock_carriers.http.docs_ui import add_swagger_ui
+from mock_carriers.http.guard import ControlGuard
+from mock_carriers.http.limits import RequestLimits
+from mock_carriers.http.problems import problem, problem_responses
+from mock_carriers.webhooks.hub import WebhookConfig, WebhookHub
+from mock_carriers.world.clock import ClockMode
+from mock_carriers.world.sandbox import DEFAULT_RETENTION, Sandbox
 from sim.events import CARRIERS
 from sim.scenario import Scenario
 
@@ -58,7 +58,7 @@ def create_app(
     retry and dispatcher settings. The webhook dispatcher runs with the app's lifespan.
     ``control_token``: required on every ``/_sandbox`` request when set; ``allow_hosts``: Host
     names the control plane answers besides loopback and the address it was reached at
-    (``mock_carriers.guard``). ``deterministic_tokens``: carrier access tokens derived from the
+    (``mock_carriers.http.guard``). ``deterministic_tokens``: carrier access tokens derived from the
     seed (tests that compare them) instead of a per-process secret — only for a sandbox built here.
     """
     if sandbox is None:

@@ -1,7 +1,7 @@
 """``parcel-sandbox serve``: the sandbox on uvicorn, bound to loopback unless told otherwise.
 
 ``server_config`` is the one uvicorn configuration the CLI and the live tests share: the bounded
-request head (``mock_carriers.limits``), a concurrency cap, no server banner header.
+request head (``mock_carriers.http.limits``), a concurrency cap, no server banner header.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import uvicorn
 from rich.console import Console
 
 from mock_carriers.app import create_app
-from mock_carriers.clock import ClockError
-from mock_carriers.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, LimitedHttpToolsProtocol
-from mock_carriers.sandbox import Sandbox, WorldSource
+from mock_carriers.http.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, LimitedHttpToolsProtocol
+from mock_carriers.world.clock import ClockError
+from mock_carriers.world.sandbox import Sandbox, WorldSource
 from sim.errors import UsageError
 from sim.events import CARRIERS
 from sim.scenario import Scenario

@@ -1,4 +1,4 @@
-"""Assertions on the control plane's error body (RFC 9457 problem details, mock_carriers.problems)."""
+"""Assertions on the control plane's error body (RFC 9457 problem details, mock_carriers.http.problems)."""
 
 from __future__ import annotations
 

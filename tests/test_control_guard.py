@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from mock_carriers.guard import ControlGuard, split_host
+from mock_carriers.http.guard import ControlGuard, split_host
 from mock_carriers.serve import ALLOW_HOST_ENV, TOKEN_ENV
 from tests.conftest import small_scenario
 from tests.live import live_server

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mock_carriers.app import create_app
-from mock_carriers.docs_ui import STATIC_DIR
+from mock_carriers.http.docs_ui import STATIC_DIR
 from sim.events import CARRIERS
 from tests.conftest import small_scenario
 from tests.live import live_server

@@ -21,10 +21,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from mock_carriers.context import TokenIssuer
-from mock_carriers.faults import Faults, InjectedDisconnect, route_of, sample_latency
-from mock_carriers.sandbox import Sandbox
-from mock_carriers.store import Record
+from mock_carriers.faults.injection import Faults, InjectedDisconnect, route_of, sample_latency
+from mock_carriers.world.context import TokenIssuer
+from mock_carriers.world.sandbox import Sandbox
+from mock_carriers.world.store import Record
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ScanEvent
 from sim.scenario import FaultsConfig, Latency, ScenarioError, parse_scenario
 from tests.carriers.client_amazon import AmazonClient

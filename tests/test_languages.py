@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from mock_carriers import i18n
 from mock_carriers.carriers import dhl, fedex, ups
 from mock_carriers.carriers.dhl import codes as dhl_codes
 from mock_carriers.carriers.fedex import codes as fedex_codes
@@ -20,6 +19,7 @@ from mock_carriers.carriers.fedex import texts as fedex_texts
 from mock_carriers.carriers.ups import codes as ups_codes
 from mock_carriers.carriers.ups import render as ups_render
 from mock_carriers.carriers.ups import texts as ups_texts
+from mock_carriers.http import i18n
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.fakes import FakeContext, story
 from tests.spec_validation import validate_response

@@ -353,7 +353,7 @@ def test_a_corner_of_the_ranges_serves(name: str) -> None:
     from fastapi.testclient import TestClient
 
     from mock_carriers.app import create_app
-    from mock_carriers.sandbox import Sandbox
+    from mock_carriers.world.sandbox import Sandbox
 
     scenario = corner(**CORNERS[name])
     sandbox = Sandbox(scenario, endless=True)

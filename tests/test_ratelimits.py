@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
 from mock_carriers.carriers.fedex.errors import MSG_DAILY_QUOTA
-from mock_carriers.faults import RateLimiter
-from mock_carriers.sandbox import Sandbox
+from mock_carriers.faults.injection import RateLimiter
+from mock_carriers.world.sandbox import Sandbox
 from sim.scenario import FaultsConfig, RateLimit
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.client_fedex import FedexClient

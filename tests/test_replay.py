@@ -14,7 +14,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from mock_carriers.sandbox import Sandbox
+from mock_carriers.world.sandbox import Sandbox
 from sim.cli import main as cli_main
 from sim.replay import RecordedWorld, load_run
 from tests.carriers.client_amazon import AmazonClient

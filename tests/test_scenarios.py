@@ -296,7 +296,7 @@ def test_pinned_case_is_visible_through_its_carrier_api(
     from fastapi.testclient import TestClient
 
     from mock_carriers.app import create_app
-    from mock_carriers.sandbox import Sandbox
+    from mock_carriers.world.sandbox import Sandbox
     from sim.replay import RecordedWorld
     from tests.test_served import CLIENTS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_carriers.limits import MAX_HEAD_BYTES, MAX_HEADERS
+from mock_carriers.http.limits import MAX_HEAD_BYTES, MAX_HEADERS
 from tests.served_process import Served, sandbox_process, small_world
 
 pytestmark = pytest.mark.live

@@ -32,8 +32,8 @@ from starlette.routing import Route
 from mock_carriers.app import create_app
 from mock_carriers.carriers.fedex import webhook as fedex_webhook
 from mock_carriers.carriers.ups import trackalert
-from mock_carriers.context import ParcelView
-from mock_carriers.webhooks import RetryPolicy, WebhookConfig
+from mock_carriers.webhooks.hub import RetryPolicy, WebhookConfig
+from mock_carriers.world.context import ParcelView
 from tests.carriers.fakes import story, truth_for
 from tests.conftest import small_scenario
 from tests.live import free_port, live_server

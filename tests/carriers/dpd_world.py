@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 from sim.scenario import Scenario, load_scenario
 from sim.tracking_numbers import mod37_36

@@ -12,8 +12,8 @@ some put them in the query string; LWA accepts all three, so the mock does too.
 
 from __future__ import annotations
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext
 
 from . import errors
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from mock_carriers.common import ErrorKind, JSONResponse
+from mock_carriers.http.carrier_app import ErrorKind
+from mock_carriers.http.jsonio import JSONResponse
 
 #: Default usage plan of getTracking (spec: 80 requests/s, burst 100). SP-API writes the rate as a
 #: decimal (``0.0055``, ``2.0`` in public reports), hence the ``.0``.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, ScanEvent
 
 from . import codes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from mock_carriers.context import CarrierContext
+from mock_carriers.world.context import CarrierContext
 
 from . import errors
 

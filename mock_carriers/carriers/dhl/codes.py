@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from mock_carriers import i18n
+from mock_carriers.http import i18n
 from sim.events import EventCode, ExceptionReason
 
 from . import texts

@@ -22,7 +22,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.http.carrier_app import ErrorKind
 
 from .render import dumps
 
@@ -113,7 +113,7 @@ def rate_limited(request: Request, retry_after: int | None = None, daily: bool =
 
 
 def render_error(request: Request, status: int, kind: ErrorKind, message: str) -> Response:
-    """Framework-level failures (see ``mock_carriers.common``) in DHL's own shapes."""
+    """Framework-level failures (see ``mock_carriers.http.carrier_app``) in DHL's own shapes."""
     if kind == "bad_request":
         return bad_request(request, message)
     if kind == "internal":

@@ -14,7 +14,7 @@ import math
 
 from fastapi import APIRouter, Request, Response
 
-from mock_carriers.context import CarrierContext, ParcelView
+from mock_carriers.world.context import CarrierContext, ParcelView
 
 from . import auth, codes, errors, render
 

@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from mock_carriers.context import CarrierContext, Token
+from mock_carriers.world.context import CarrierContext, Token
 
 from .envelope import Authentication
 

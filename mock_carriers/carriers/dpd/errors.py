@@ -23,7 +23,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import ErrorKind
+from mock_carriers.http.carrier_app import ErrorKind
 
 from .envelope import AUTH_NS, PLC_NS, SoapError, element, soap_response
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 from sim.events import EventCode, ScanEvent
 
 from . import codes, texts

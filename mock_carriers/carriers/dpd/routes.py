@@ -12,8 +12,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from mock_carriers.context import CarrierContext, ParcelView
-from mock_carriers.i18n import negotiate
+from mock_carriers.http.i18n import negotiate
+from mock_carriers.world.context import CarrierContext, ParcelView
 
 from . import errors, render, texts
 from .auth import DpdAuth

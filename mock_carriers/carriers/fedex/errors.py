@@ -13,7 +13,8 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from mock_carriers.common import ErrorKind, JSONResponse
+from mock_carriers.http.carrier_app import ErrorKind
+from mock_carriers.http.jsonio import JSONResponse
 
 # --- codes and messages ------------------------------------------------------------------------
 # [SPEC] track-api.json / authorization-api.json examples.

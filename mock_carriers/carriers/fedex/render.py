@@ -15,9 +15,9 @@ import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mock_carriers import i18n
 from mock_carriers.carriers.fedex import codes, texts
-from mock_carriers.context import ParcelView
+from mock_carriers.http import i18n
+from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 
 _DELIVERED = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
@@ -325,7 +325,7 @@ def track_result(
     language: str = i18n.DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """One ``TrackResult`` for a parcel with at least one visible scan; status texts in ``language``
-    (the ``x-locale`` header's, see ``mock_carriers.i18n``)."""
+    (the ``x-locale`` header's, see ``mock_carriers.http.i18n``)."""
     latest = view.events[-1]
     est = latest.estimated_delivery
     svc = codes.service_for(view.service)

@@ -11,10 +11,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from mock_carriers import i18n
 from mock_carriers.carriers.fedex import auth, codes, errors, render
-from mock_carriers.common import JSONResponse, loads_json
-from mock_carriers.context import CarrierContext, ParcelView
+from mock_carriers.http import i18n
+from mock_carriers.http.jsonio import JSONResponse, loads_json
+from mock_carriers.world.context import CarrierContext, ParcelView
 
 #: trackingInfo / trackDocumentSpecification: "Maximum limit is 30" [SPEC].
 MAX_NUMBERS = 30

@@ -12,7 +12,7 @@ support URL kept as is. Kazakh is in Cyrillic.
 
 from __future__ import annotations
 
-from mock_carriers import i18n
+from mock_carriers.http import i18n
 
 _CONTACT = (
     "Contact us at <http://www.fedex.com/us/customersupport/call/index.html> to discuss "

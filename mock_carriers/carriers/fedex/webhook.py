@@ -21,7 +21,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 
 from . import render
 

@@ -26,8 +26,8 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext, Token, TokenState, basic, bearer
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext, Token, TokenState, basic, bearer
 
 from . import errors
 

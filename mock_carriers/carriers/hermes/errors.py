@@ -20,7 +20,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import ErrorKind, JSONResponse
+from mock_carriers.http.carrier_app import ErrorKind
+from mock_carriers.http.jsonio import JSONResponse
 
 AUTH_PREFIX = "/authorization-facade/"
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, ScanEvent
 
 from . import codes

@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext, ParcelView
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext, ParcelView
 
 from . import errors, render
 from .auth import HermesAuth

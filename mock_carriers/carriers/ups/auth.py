@@ -13,8 +13,8 @@ from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext, basic, bearer
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext, basic, bearer
 
 from . import errors
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from mock_carriers.common import ErrorKind, JSONResponse
+from mock_carriers.http.carrier_app import ErrorKind
+from mock_carriers.http.jsonio import JSONResponse
 
 # Track API [OBS UPS-API/api-documentation issues #12, #218]; sent with 400 [SPEC "Invalid request"].
 INVALID_INQUIRY_NUMBER = ("TV1002", "Invalid inquiry number")

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mock_carriers import i18n
-from mock_carriers.context import ParcelView
+from mock_carriers.http import i18n
+from mock_carriers.world.context import ParcelView
 from sim.events import EventCode, ScanEvent
 
 from . import codes, errors, texts

@@ -11,8 +11,8 @@ import re
 
 from fastapi import APIRouter, Request, Response
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext
 
 from . import auth, errors, render, trackalert
 

@@ -14,7 +14,7 @@ Zustellung, Absender) and "UPS Access Point™" left as the brand name. Kazakh i
 
 from __future__ import annotations
 
-from mock_carriers import i18n
+from mock_carriers.http import i18n
 
 TEXTS: dict[str, dict[str, str]] = {
     "de": {

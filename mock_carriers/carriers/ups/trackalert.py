@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 from fastapi import Request, Response
 
-from mock_carriers.common import JSONResponse, loads_json
-from mock_carriers.context import CarrierContext
+from mock_carriers.http.jsonio import JSONResponse, loads_json
+from mock_carriers.world.context import CarrierContext
 from sim.events import EventCode, ScanEvent
 
 from . import auth, codes, errors
@@ -87,7 +87,7 @@ NOT_FOUND = ("404", "The requested resource was not found.")
 
 
 class TrackAlertRegistry(Protocol):
-    """What this endpoint needs of the sandbox's webhook hub (``mock_carriers.webhooks``)."""
+    """What this endpoint needs of the sandbox's webhook hub (``mock_carriers.webhooks.hub``)."""
 
     def has_ups_webhook(self) -> bool: ...
     def ups_destination(self, url: str, credential: str) -> str | None: ...

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.common import build_carrier_app
-from mock_carriers.context import CarrierContext
+from mock_carriers.http.carrier_app import build_carrier_app
+from mock_carriers.world.context import CarrierContext
 
 from . import errors
 from .routes import build_router

@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import JSONResponse, loads_json
-from mock_carriers.context import CarrierContext, TokenState, basic, bearer
+from mock_carriers.http.jsonio import JSONResponse, loads_json
+from mock_carriers.world.context import CarrierContext, TokenState, basic, bearer
 
 from . import errors
 

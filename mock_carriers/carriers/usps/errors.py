@@ -20,7 +20,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from mock_carriers.common import ErrorKind, JSONResponse
+from mock_carriers.http.carrier_app import ErrorKind
+from mock_carriers.http.jsonio import JSONResponse
 
 TRACKING_API = "/tracking/v3"
 OAUTH_API = "/oauth2/v3"

@@ -20,7 +20,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_carriers.context import ParcelView
+from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 
 from . import codes, numbers

@@ -8,8 +8,8 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from mock_carriers.common import JSONResponse
-from mock_carriers.context import CarrierContext
+from mock_carriers.http.jsonio import JSONResponse
+from mock_carriers.world.context import CarrierContext
 
 from . import auth, errors, numbers, render
 

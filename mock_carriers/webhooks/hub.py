@@ -50,9 +50,9 @@ import httpx
 
 from mock_carriers.carriers.fedex import webhook as fedex_webhook
 from mock_carriers.carriers.ups import trackalert
-from mock_carriers.context import ParcelView
-from mock_carriers.dbfile import ensure_ours
-from mock_carriers.sandbox import Sandbox
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.dbfile import ensure_ours
+from mock_carriers.world.sandbox import Sandbox
 from sim.events import CARRIERS, ScanEvent
 
 log = logging.getLogger("parcel_sandbox.webhooks")

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from mock_carriers.dbfile import open_db
+from mock_carriers.world.dbfile import open_db
 from sim.events import ParcelTruth, ScanEvent
 
 
@@ -73,7 +73,7 @@ class EventStore(Protocol):
 class SqliteArchive:
     """Finished parcels that left memory. One row per tracking number; events and truth as JSON.
 
-    The file must be new or parcel-sandbox's own (``mock_carriers.dbfile``); anything else raises
+    The file must be new or parcel-sandbox's own (``mock_carriers.world.dbfile``); anything else raises
     ``UsageError`` and is left untouched. ``world``/``label`` name the world the file belongs to;
     ``claim`` (an explicit reset) lets another world take it over."""
 

@@ -1,5 +1,6 @@
-"""Plumbing every carrier sub-application shares: carrier-shaped errors for everything FastAPI or
-Starlette would otherwise answer with ``{"detail": ...}``, and a request-body size cap.
+"""The carrier sub-application, written once: carrier-shaped errors for everything FastAPI or
+Starlette would otherwise answer with ``{"detail": ...}``, a request-body size cap, and the
+carrier's own Swagger UI under ``/_docs``.
 
 A carrier supplies one function, ``render_error(request, status, kind, message) -> Response``,
 that writes its own error envelope; ``install_common_handlers`` routes every framework-level
@@ -12,23 +13,12 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse as _StarletteJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_carriers.docs_ui import add_swagger_ui
-
-
-class JSONResponse(_StarletteJSONResponse):
-    """Starlette's JSONResponse, byte for byte (compact, UTF-8, key order kept), rendered by orjson
-    — every carrier answer goes through here, and the stdlib encoder was a tenth of a request."""
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
-
+from mock_carriers.http.docs_ui import add_swagger_ui
 
 ErrorKind = Literal[
     "not_found",  # no such path (path junk)
@@ -44,13 +34,6 @@ RenderError = Callable[[Request, int, ErrorKind, str], Response]
 MAX_BODY_BYTES = 1 << 20
 
 log = logging.getLogger("parcel_sandbox.carriers")
-
-
-def loads_json(raw: bytes) -> Any:
-    """A request body as JSON, strictly (RFC 8259): no NaN/Infinity, valid UTF-8 without lone
-    surrogates (which no answer could echo back), at most 1024 levels deep (orjson's limit, well
-    inside the interpreter's recursion limit). Anything else raises ``ValueError``."""
-    return orjson.loads(raw)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:

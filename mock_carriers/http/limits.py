@@ -8,9 +8,9 @@ header fields as they are parsed, and answers ``431`` and closes the connection 
 
 ``RequestLimits`` (ASGI, around the whole app) applies the same head limits for servers other than
 this one (and in-process clients), the body limit for the sandbox's own routes (carrier sub-apps
-answer theirs in the carrier's envelope, ``mock_carriers.common``), and for ``/_sandbox`` bodies:
+answer theirs in the carrier's envelope, ``mock_carriers.http.carrier_app``), and for ``/_sandbox`` bodies:
 JSON only (declared ``Content-Type``), strict (no ``NaN``/``Infinity``), at most
-``MAX_JSON_DEPTH`` deep. Every refusal is a problem body (``mock_carriers.problems``).
+``MAX_JSON_DEPTH`` deep. Every refusal is a problem body (``mock_carriers.http.problems``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from mock_carriers.common import MAX_BODY_BYTES
-from mock_carriers.problems import PROBLEM_JSON, problem, problem_body
+from mock_carriers.http.carrier_app import MAX_BODY_BYTES
+from mock_carriers.http.problems import PROBLEM_JSON, problem, problem_body
 
 #: Request line plus header fields. Browsers and HTTP clients send a few KiB; nginx's default
 #: buffers allow 32 KiB, Node's parser 16 KiB.

@@ -3,7 +3,7 @@
 Every 4xx/5xx the sandbox itself answers — on ``/_sandbox``, and for limits it enforces in front of
 every route (an oversized head, a refused Host) — is ``{"type", "title", "status", "detail"}``
 plus ``error``, the same text as ``detail``, which clients written against earlier versions read.
-Carrier routes answer in their carrier's own envelope instead (``mock_carriers.common``).
+Carrier routes answer in their carrier's own envelope instead (``mock_carriers.http.carrier_app``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 answers 201 with the subscription (its ``id`` first); ``GET`` lists them, ``GET``/``DELETE``
 ``/{id}`` read or remove one, and ``GET /{id}/deliveries`` pages through every attempt with its
 status code or error and outcome. Errors are the control plane's problem body
-(``mock_carriers.problems``).
+(``mock_carriers.http.problems``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
-from mock_carriers.webhooks import Injection, RetryPolicy, WebhookError, WebhookHub
+from mock_carriers.http.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
+from mock_carriers.webhooks.hub import Injection, RetryPolicy, WebhookError, WebhookHub
 
 #: The shortest wait between attempts (a receiver is called at most 100 times a second per
 #: delivery) and the shortest per-attempt timeout (time to connect and answer on loopback).

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mock_carriers import fault_limits
-from mock_carriers.problems import problem, problem_responses
-from mock_carriers.sandbox import Sandbox
+from mock_carriers.faults import ranges as fault_limits
+from mock_carriers.http.problems import problem, problem_responses
+from mock_carriers.world.sandbox import Sandbox
 from sim.events import CARRIERS
 from sim.scenario import FaultsConfig
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from mock_carriers.clock import ClockMode, SandboxClock
-from mock_carriers.context import CredentialPolicy, ParcelView, TokenIssuer
-from mock_carriers.faults import Faults
-from mock_carriers.store import InMemoryStore, Record, SqliteArchive
+from mock_carriers.faults.injection import Faults
+from mock_carriers.world.clock import ClockMode, SandboxClock
+from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.store import InMemoryStore, Record, SqliteArchive
 from sim.engine import Engine
 from sim.events import CARRIERS, ParcelTruth, ScanEvent
 from sim.network import Network, build_network

@@ -3,7 +3,7 @@ parcels with their ground truth, pinned cases, reset. JSON in, JSON out, all in 
 
 Every field is checked against a finite range before it reaches the world: the clock moves only
 forward and never past ``Sandbox.clock_limit``, filters name known values, cursors are ones the
-sandbox issued. Errors are problem details (``mock_carriers.problems``)."""
+sandbox issued. Errors are problem details (``mock_carriers.http.problems``)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
-from mock_carriers.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
-from mock_carriers.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
-from mock_carriers.sandbox import Sandbox
+from mock_carriers.http.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
+from mock_carriers.world.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
+from mock_carriers.world.sandbox import Sandbox
 from sim.events import CARRIERS, EventCode, Fate
 from sim.scenario import parse_duration
 

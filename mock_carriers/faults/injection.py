@@ -40,16 +40,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_carriers import fault_limits
 from mock_carriers.carriers.amazon.auth import PREFIX_GRANTLESS, PREFIX_SELLER
-from mock_carriers.context import bearer
-from mock_carriers.store import Record
+from mock_carriers.faults import ranges as fault_limits
+from mock_carriers.world.context import bearer
+from mock_carriers.world.store import Record
 from sim.errors import UsageError
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ExceptionReason, ScanEvent
 from sim.scenario import FAULT_ROUTES, FaultsConfig, HttpFaults, Latency, RateLimit
 
 if TYPE_CHECKING:
-    from mock_carriers.sandbox import Sandbox
+    from mock_carriers.world.sandbox import Sandbox
 
 Outcome = Literal["pass", "error", "timeout", "drop", "truncate"]
 LimitKind = Literal["second", "window", "daily"]

@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, payload formats and signing, the durable outbox, and the dispatcher."""
