@@ -39,7 +39,7 @@ golden-check: venv
 	$(BIN)/python -m sim.golden --check
 
 docs: venv
-	$(BIN)/python -m sim.docgen > docs/scenarios.md
+	$(BIN)/python -m parcel_sandbox.scenario_docs > docs/scenarios.md
 	$(BIN)/python -m mock_carriers.docgen > docs/carriers.md
 
 # the fuzz-marked tests at full length (make test runs them short)

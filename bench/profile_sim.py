@@ -29,7 +29,7 @@ from typing import Any
 
 import simpy
 
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import main as cli_main
 
 Key = tuple[str, int, str]
 _SIM_DIRS = ("/sim/processes/", "/sim/world.py")

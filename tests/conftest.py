@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import main as cli_main
 from sim.scenario import Scenario, shipped_scenarios
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import build_parser, control_token
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import build_parser, control_token
+from parcel_sandbox.cli import main as cli_main
 from sim.errors import UsageError
 from tests.test_scenario import GOOD
 
@@ -149,7 +149,7 @@ def test_a_port_in_use_is_refused_before_serving() -> None:
         busy.listen()
         port = busy.getsockname()[1]
         proc = subprocess.run(
-            [sys.executable, "-m", "sim.cli", "serve", "baseline", "--port", str(port)],
+            [sys.executable, "-m", "parcel_sandbox.cli", "serve", "baseline", "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=120,
@@ -181,7 +181,7 @@ def test_a_usage_error_raised_while_serving_is_exit_2(
         raise UsageError("--db x.sqlite: not a parcel-sandbox database (left untouched)")
 
     monkeypatch.setattr(mock_carriers.serve, "serve", refuse)
-    monkeypatch.setattr("sim.cli.check_port_free", lambda host, port: None)
+    monkeypatch.setattr("parcel_sandbox.cli.check_port_free", lambda host, port: None)
     assert run_cli(capsys, "serve", "baseline", "--db", "x.sqlite") == (
         2,
         ["parcel-sandbox: --db x.sqlite: not a parcel-sandbox database (left untouched)"],
@@ -195,7 +195,7 @@ def test_a_bug_is_exit_1_with_one_line(
     def broken(_: object) -> None:
         raise KeyError("oops\nsecond line")
 
-    monkeypatch.setattr("sim.cli.load_scenario", broken)
+    monkeypatch.setattr("parcel_sandbox.cli.load_scenario", broken)
     monkeypatch.delenv("PARCEL_SANDBOX_DEBUG", raising=False)
     code, lines = run_cli(capsys, "validate", "baseline")
     assert code == 1 and lines == [
@@ -345,7 +345,11 @@ def test_no_traceback_reaches_a_user_end_to_end(tmp_path: Path) -> None:
         ["validate", str(tmp_path)],
     ):
         proc = subprocess.run(
-            [sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=120, env=env
+            [sys.executable, "-m", "parcel_sandbox.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
         )
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, (
@@ -358,7 +362,8 @@ def test_no_traceback_reaches_a_user_end_to_end(tmp_path: Path) -> None:
 def test_a_closed_pipe_is_not_an_error() -> None:
     # a megabyte of output, far more than a pipe buffers, into a reader that stops after 10 bytes
     script = (
-        "import sys, sim.cli as c; c.cmd_schema = lambda a: print('x' * 2**20); sys.exit(c.main(['schema']))"
+        "import sys, parcel_sandbox.cli as c; "
+        "c.cmd_schema = lambda a: print('x' * 2**20); sys.exit(c.main(['schema']))"
     )
     proc = subprocess.run(
         f'{sys.executable} -c "{script}" | head -c 10 > /dev/null; echo ${{PIPESTATUS[0]}}',

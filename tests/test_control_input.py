@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
+from mock_carriers.faults.config import RateLimit
 from mock_carriers.faults.injection import MAX_RETRY_AFTER_S, RateLimiter
 from mock_carriers.world.clock import MAX_SPEED, ClockError, SandboxClock
 from mock_carriers.world.sandbox import ENDLESS_CAP, Sandbox
-from sim.scenario import RateLimit
 from tests.conftest import small_scenario
 from tests.problems import assert_problem
 

@@ -21,12 +21,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
+from mock_carriers.faults.config import FaultsConfig, Latency, scenario_faults
 from mock_carriers.faults.injection import Faults, InjectedDisconnect, route_of, sample_latency
 from mock_carriers.world.context import TokenIssuer
 from mock_carriers.world.sandbox import Sandbox
 from mock_carriers.world.store import Record
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ScanEvent
-from sim.scenario import FaultsConfig, Latency, ScenarioError, parse_scenario
+from sim.scenario import ScenarioError, parse_scenario
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.client_dhl import DhlClient
 from tests.carriers.client_fedex import FedexClient
@@ -160,7 +161,7 @@ def scenario_text(faults_yaml: str) -> str:
 
 
 def test_scenario_faults_section_parses() -> None:
-    config = parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml").faults
+    config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml"))
     track = config.http["ups"]["track"]
     assert track.latency is not None and track.latency.median == pytest.approx(0.15)
     assert track.errors == {503: 0.02, 500: 0.01}
@@ -172,7 +173,7 @@ def test_scenario_faults_section_parses() -> None:
 
 
 def test_faults_are_off_by_default() -> None:
-    config = small_scenario().faults
+    config = scenario_faults(small_scenario())
     assert config == FaultsConfig()
     assert not config.http and not config.rate_limits and not config.scan.active
 
@@ -181,7 +182,7 @@ def test_bad_fault_config_names_file_line_and_field() -> None:
     text = scenario_text("faults:\n  http:\n    ups:\n      track:\n        errors: {503: 1.5}\n")
     line = text.splitlines().index("        errors: {503: 1.5}") + 1
     with pytest.raises(ScenarioError) as err:
-        parse_scenario(text, "bad.yaml")
+        scenario_faults(parse_scenario(text, "bad.yaml"))
     # the position of the value itself (1.5), not of the mapping holding it
     assert str(err.value) == (
         f"bad.yaml:{line}:23: faults.http.ups.track.errors.503: Input should be less than or equal to 1"
@@ -192,7 +193,7 @@ def test_unknown_fault_field_is_reported_at_its_key() -> None:
     text = scenario_text("faults:\n  scan:\n    duplicates: 0.1\n")
     line = text.splitlines().index("    duplicates: 0.1") + 1
     with pytest.raises(ScenarioError) as err:
-        parse_scenario(text, "bad.yaml")
+        scenario_faults(parse_scenario(text, "bad.yaml"))
     assert str(err.value) == f"bad.yaml:{line}:5: faults.scan.duplicates: unknown field"
 
 
@@ -209,13 +210,15 @@ def test_fault_rates_over_one_are_refused() -> None:
 
 
 def test_get_faults_returns_the_scenario_config() -> None:
-    config = parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml").faults
+    config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml"))
     sb = SimpleNamespace(scenario=SimpleNamespace(faults=config), seed=1, view_filters=[], on_reset=[])
-    assert Faults(sb).config == config  # type: ignore[arg-type]
+    assert Faults(sb, config).config == config  # type: ignore[arg-type]
 
 
 def test_put_then_get_round_trips(client: TestClient) -> None:
-    config = parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml").faults.model_dump(mode="json")
+    config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml")).model_dump(
+        mode="json"
+    )
     put = client.put("/_sandbox/faults", json=config)
     assert put.status_code == 200
     got = client.get("/_sandbox/faults").json()
@@ -333,7 +336,7 @@ def _stub_sandbox(seed: int, config: FaultsConfig) -> Any:
 
 def test_a_fresh_sandbox_with_the_same_seed_decides_alike() -> None:
     config = FaultsConfig.model_validate({"http": {"*": {"*": {"errors": {"503": 0.3}, "truncate": 0.2}}}})
-    a, b, c = (Faults(_stub_sandbox(seed, config)) for seed in (7, 7, 8))
+    a, b, c = (Faults(_stub_sandbox(seed, config), config) for seed in (7, 7, 8))
     seq = [("ups", "track"), ("ups", "token"), ("dhl", "track")] * 100
     decide = lambda f: [f.decide(carrier, route) for carrier, route in seq]  # noqa: E731
     first = decide(a)
@@ -343,7 +346,7 @@ def test_a_fresh_sandbox_with_the_same_seed_decides_alike() -> None:
 
 def test_routes_have_independent_streams() -> None:
     config = FaultsConfig.model_validate({"http": {"ups": {"*": {"errors": {"503": 0.5}}}}})
-    a, b = Faults(_stub_sandbox(3, config)), Faults(_stub_sandbox(3, config))
+    a, b = Faults(_stub_sandbox(3, config), config), Faults(_stub_sandbox(3, config), config)
     track_only = [a.decide("ups", "track") for _ in range(100)]
     interleaved = []
     for _ in range(100):
@@ -371,7 +374,7 @@ def test_docs_are_never_faulted(client: TestClient) -> None:
 def test_lognormal_latency_has_the_configured_median() -> None:
     latency = Latency(dist="lognormal", median=0.2, sigma=0.8)
     config = FaultsConfig.model_validate({"http": {"ups": {"track": {"latency": latency.model_dump()}}}})
-    faults = Faults(_stub_sandbox(5, config))
+    faults = Faults(_stub_sandbox(5, config), config)
     n = 2000
     draws = [faults.decide("ups", "track").latency for _ in range(n)]
     assert within_4_sigma(sum(d < 0.2 for d in draws), n, 0.5)

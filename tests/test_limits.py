@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import main as cli_main
 from sim.engine import Engine
 from sim.scenario import MAX_DEMAND_DRAWS, WEEKDAYS, Scenario, parse_scenario
 from tests.test_scenario import GOOD

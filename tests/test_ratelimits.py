@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
 from mock_carriers.carriers.fedex.errors import MSG_DAILY_QUOTA
+from mock_carriers.faults.config import FaultsConfig, RateLimit, scenario_faults
 from mock_carriers.faults.injection import RateLimiter
 from mock_carriers.world.sandbox import Sandbox
-from sim.scenario import FaultsConfig, RateLimit
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.client_fedex import FedexClient
 from tests.carriers.client_ups import UpsClient
@@ -152,7 +152,7 @@ def test_own_values_override_the_preset() -> None:
 
 
 def test_rate_limits_are_off_by_default() -> None:
-    assert small_scenario().faults.rate_limits == {}
+    assert scenario_faults(small_scenario()).rate_limits == {}
 
 
 # --------------------------------------------------------------------------------------------

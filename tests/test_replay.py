@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
 from mock_carriers.world.sandbox import Sandbox
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import main as cli_main
 from sim.replay import RecordedWorld, load_run
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.client_dhl import DhlClient
@@ -123,7 +123,7 @@ def test_replay_command_serves_a_run_directory(recorded: Path) -> None:
 
 def test_replay_of_a_missing_directory_is_exit_2(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "replay", str(tmp_path / "nothing")],
+        [sys.executable, "-m", "parcel_sandbox.cli", "replay", str(tmp_path / "nothing")],
         capture_output=True,
         text=True,
         timeout=60,

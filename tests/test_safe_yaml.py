@@ -38,7 +38,7 @@ def test_the_alias_bomb_is_refused_in_bounded_time_and_memory(tmp_path: Path) ->
     # loader needed 3.9 GB and never finished.
     code = (
         "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20)); "
-        "from sim.cli import main; sys.exit(main(sys.argv[1:]))"
+        "from parcel_sandbox.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     for command in ("validate", "run"):
         proc = subprocess.run(

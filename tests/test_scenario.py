@@ -118,7 +118,10 @@ def test_validate_cli_exit_2_one_line_no_traceback(
     f.write_text(GOOD.replace(*mutation), encoding="utf-8")
     for command in ("validate", "run"):
         proc = subprocess.run(
-            [sys.executable, "-m", "sim.cli", command, str(f)], capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "parcel_sandbox.cli", command, str(f)],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert proc.returncode == 2, proc.stderr
         lines = proc.stderr.strip().splitlines()
@@ -129,7 +132,10 @@ def test_validate_cli_exit_2_one_line_no_traceback(
 
 def test_validate_accepts_a_shipped_name() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "validate", "baseline"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "parcel_sandbox.cli", "validate", "baseline"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert "ok" in proc.stdout
@@ -137,7 +143,7 @@ def test_validate_accepts_a_shipped_name() -> None:
 
 def test_missing_file_is_exit_2() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "validate", "no/such/file.yaml"],
+        [sys.executable, "-m", "parcel_sandbox.cli", "validate", "no/such/file.yaml"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -148,7 +154,7 @@ def test_missing_file_is_exit_2() -> None:
 
 def test_cases_command_lists_pinned_cases() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "cases", "failed_attempts", "--json"],
+        [sys.executable, "-m", "parcel_sandbox.cli", "cases", "failed_attempts", "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -165,7 +171,7 @@ def test_schema_command_prints_the_json_schema() -> None:
     import json
 
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "schema"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "parcel_sandbox.cli", "schema"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0
     schema = json.loads(proc.stdout)
@@ -174,7 +180,7 @@ def test_schema_command_prints_the_json_schema() -> None:
 
 
 def test_scenario_reference_is_generated_from_the_models() -> None:
-    from sim.docgen import render
+    from parcel_sandbox.scenario_docs import render
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
     assert doc.read_text(encoding="utf-8") == render(), "docs/scenarios.md is stale: run `make docs`"
@@ -185,7 +191,7 @@ def test_a_service_that_reaches_nowhere_is_a_located_error(tmp_path: Path) -> No
     f = tmp_path / "nowhere.yaml"
     f.write_text(text, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(tmp_path / "o")],
+        [sys.executable, "-m", "parcel_sandbox.cli", "run", str(f), "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -231,7 +237,7 @@ def test_a_lane_to_nowhere_is_a_located_error(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(tmp_path / "o")],
+        [sys.executable, "-m", "parcel_sandbox.cli", "run", str(f), "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
         timeout=120,

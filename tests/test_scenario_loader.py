@@ -9,7 +9,8 @@ import pytest
 
 from sim.scenario import SHIPPED_DIRS, ScenarioError, resolve, shipped_scenarios, world_error
 from sim.scenario.disruptions import KINDS
-from sim.scenario.loader import _clean_loc, shipped_dirs
+from sim.scenario.loader import shipped_dirs
+from sim.scenario.located import _clean_loc
 
 pytestmark = pytest.mark.unit
 

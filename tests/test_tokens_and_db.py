@@ -18,7 +18,7 @@ from mock_carriers.app import create_app
 from mock_carriers.world.context import CredentialPolicy, TokenIssuer
 from mock_carriers.world.dbfile import APPLICATION_ID, SCHEMA_VERSION, inspect
 from mock_carriers.world.sandbox import Sandbox
-from sim.cli import main as cli_main
+from parcel_sandbox.cli import main as cli_main
 from sim.errors import UsageError
 from tests.conftest import small_scenario
 from tests.live import free_port

@@ -492,7 +492,7 @@ def test_retry_schedule_is_exponential_jittered_and_reproducible() -> None:
 
 def test_serve_passes_webhook_allow_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     from mock_carriers import serve as serve_module
-    from sim.cli import build_parser
+    from parcel_sandbox.cli import build_parser
 
     seen: dict[str, Any] = {}
 

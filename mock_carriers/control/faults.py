@@ -12,10 +12,10 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mock_carriers.faults import ranges as fault_limits
+from mock_carriers.faults.config import FaultsConfig
 from mock_carriers.http.problems import problem, problem_responses
 from mock_carriers.world.sandbox import Sandbox
 from sim.events import CARRIERS
-from sim.scenario import FaultsConfig
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 

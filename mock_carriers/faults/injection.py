@@ -1,6 +1,6 @@
 """Fault injection for the served sandbox: HTTP faults, rate limits and scan-data faults.
 
-Three layers, all configured by the scenario's ``faults:`` section (``sim.scenario.FaultsConfig``)
+Three layers, all configured by the scenario's ``faults:`` section (``mock_carriers.faults.config``)
 and replaced at runtime with ``PUT /_sandbox/faults``:
 
 - **HTTP faults** (``FaultMiddleware``, an ASGI wrapper around each carrier sub-app): latency, error
@@ -42,11 +42,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_carriers.carriers.amazon.auth import PREFIX_GRANTLESS, PREFIX_SELLER
 from mock_carriers.faults import ranges as fault_limits
+from mock_carriers.faults.config import (
+    FAULT_ROUTES,
+    FaultsConfig,
+    HttpFaults,
+    Latency,
+    RateLimit,
+    scenario_faults,
+)
 from mock_carriers.world.context import bearer
 from mock_carriers.world.store import Record
 from sim.errors import UsageError
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ExceptionReason, ScanEvent
-from sim.scenario import FAULT_ROUTES, FaultsConfig, HttpFaults, Latency, RateLimit
 
 if TYPE_CHECKING:
     from mock_carriers.world.sandbox import Sandbox
@@ -376,16 +383,25 @@ class InjectedDisconnect(ConnectionError):
 class Faults:
     """The live fault configuration of one sandbox, its random streams, limiter and counters."""
 
-    def __init__(self, sandbox: Sandbox, wall: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        config: FaultsConfig | None = None,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``config``: the faults to start (and reset) with; by default the scenario's ``faults:``
+        section, validated here (``ScenarioError`` locating a mistake in the file)."""
         self.sandbox = sandbox
         self.metrics = Metrics()
         self.limiter = RateLimiter(wall)
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, str], _Streams] = {}
-        problems = fault_limits.check(sandbox.scenario.faults)
+        initial = scenario_faults(sandbox.scenario) if config is None else config
+        problems = fault_limits.check(initial)
         if problems:
             raise UsageError(f"scenario {sandbox.scenario.name!r}: " + "; ".join(problems))
-        self._apply(sandbox.scenario.faults)
+        self._initial = initial
+        self._apply(initial)
         sandbox.view_filters.append(self.filter_view)
         sandbox.on_reset.append(self.reset)
 
@@ -402,7 +418,7 @@ class Faults:
 
     def reset(self) -> None:
         """Back to the scenario's faults, with fresh streams, limiter and counters."""
-        self._apply(self.sandbox.scenario.faults)
+        self._apply(self._initial)
         self.metrics.clear()
 
     def _apply(self, config: FaultsConfig) -> None:

@@ -1,7 +1,7 @@
 """The ranges a fault configuration must stay inside to be served (``PUT /_sandbox/faults``, and a
 scenario's ``faults:`` section when a sandbox starts).
 
-The configuration models (``sim.scenario.FaultsConfig``) check types and shapes; these bounds are
+The configuration models (``mock_carriers.faults.config``) check types and shapes; these bounds are
 what the served sandbox needs on top so that no later request can fail on arithmetic: a
 ``per_second`` of ``5e-324`` would make the next 429's ``Retry-After`` a 300-digit number, a
 ``timeout_cap`` of ``inf`` would hold a request forever, a scan fault delay past the datetime range
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from sim.scenario import FaultsConfig, Latency, RateLimit
+from mock_carriers.faults.config import FaultsConfig, Latency, RateLimit
 
 #: Any one injected latency (each of value, low, high, median, max), in seconds.
 MAX_LATENCY_S = 300.0

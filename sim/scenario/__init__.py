@@ -23,6 +23,9 @@ docs/profile-sim.md):
 - ``disruptions``: weather, hub outages, line-haul breakdowns;
 - ``cases``: pinned QA cases;
 - ``model``: the ``Scenario`` root and the checks that span sections;
+- ``raw``: sections kept as written for the layer that reads them (``faults:``, validated by the
+  served sandbox's own models with the same located errors);
+- ``located``: ``ScenarioError`` and pydantic's errors as ``file:line:col: field: message``;
 - ``loader``: files, shipped scenarios by name, and located errors.
 
 Everything is importable from ``sim.scenario`` itself, as below.
@@ -30,19 +33,6 @@ Everything is importable from ``sim.scenario`` itself, as below.
 
 from __future__ import annotations
 
-from sim.faults_config import (  # re-exported: the served sandbox imports them from here
-    FAULT_ROUTES,
-    FAULT_STATUSES,
-    RATE_LIMIT_PRESETS,
-    CorrectedDelivery,
-    FaultsConfig,
-    HttpFaults,
-    Latency,
-    LateScans,
-    RateLimit,
-    ScanFaults,
-    StaleTracker,
-)
 from sim.fields import parse_duration, parse_seconds  # re-exported: the control plane's too
 from sim.scenario.cases import MAX_CASES, PinnedCase, Story
 from sim.scenario.defaults import (
@@ -71,9 +61,7 @@ from sim.scenario.disruptions import (
 )
 from sim.scenario.incidents import AfterFailedAttempt, IncidentRates
 from sim.scenario.loader import (
-    MAX_PROBLEMS,
     SHIPPED_DIRS,
-    ScenarioError,
     load_scenario,
     locate,
     parse_scenario,
@@ -83,6 +71,7 @@ from sim.scenario.loader import (
     shipped_scenarios,
     world_error,
 )
+from sim.scenario.located import MAX_PROBLEMS, ScenarioError
 from sim.scenario.model import MAX_DEMAND_DRAWS, MAX_DRAIN, MAX_EXPECT, MAX_SEED, Scenario
 from sim.scenario.network import (
     MAX_CREDENTIALS,
@@ -96,6 +85,7 @@ from sim.scenario.network import (
     LaneSpec,
     NetworkConfig,
 )
+from sim.scenario.raw import RawSection
 from sim.scenario.types import MAX_DURATION, WEEKDAYS, Weekday
 
 __all__ = [
@@ -105,8 +95,6 @@ __all__ = [
     "DEFAULT_HUBS",
     "DEFAULT_PICKUP_DAYS",
     "DEFAULT_WEEKDAY_WEIGHTS",
-    "FAULT_ROUTES",
-    "FAULT_STATUSES",
     "MAX_CASES",
     "MAX_CREDENTIALS",
     "MAX_DEMAND_DRAWS",
@@ -125,32 +113,24 @@ __all__ = [
     "MAX_TOKEN_LIFETIME",
     "MAX_WEIGHT",
     "MIN_TOKEN_LIFETIME",
-    "RATE_LIMIT_PRESETS",
     "SHIPPED_DIRS",
     "WEEKDAYS",
     "AfterFailedAttempt",
     "CarrierConfig",
-    "CorrectedDelivery",
     "DemandConfig",
     "Disruption",
     "FacilitySpec",
-    "FaultsConfig",
-    "HttpFaults",
     "HubOutage",
     "IncidentRates",
     "LaneSpec",
-    "LateScans",
-    "Latency",
     "LinehaulBreakdown",
     "NetworkConfig",
     "PeakWindow",
     "PinnedCase",
-    "RateLimit",
+    "RawSection",
     "RegionSelector",
-    "ScanFaults",
     "Scenario",
     "ScenarioError",
-    "StaleTracker",
     "Story",
     "WeatherDisruption",
     "Weekday",

@@ -15,36 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim import safe_yaml
-from sim.errors import one_line
-from sim.scenario import disruptions
+from sim.scenario.located import ScenarioError, dotted, located_problems
 from sim.scenario.model import Scenario
-
-
-class ScenarioError(Exception):
-    """A scenario file is wrong. ``str(err)`` is one ``file:line:col: field: message`` per line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        problems = [one_line(p) for p in problems]  # whatever a file holds, one problem is one line
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-#: Problems printed for one file; the rest are counted on one more line.
-MAX_PROBLEMS = 50
-
-# pydantic adds the union member tag and "[key]" markers that are not part of the file.
-_SKIP = frozenset({"[key]", *disruptions.KINDS, "function-after", "function-before"})
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(p for p in loc if not (isinstance(p, str) and (p in _SKIP or p.startswith("function-"))))
-
-
-_NAMED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*): (.+)$", re.DOTALL)
-
-
-def _dotted(path: str) -> tuple[Any, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+from sim.scenario.raw import SOURCE, Source
 
 
 def read_yaml(text: str, filename: str) -> tuple[Any, safe_yaml.Positions]:
@@ -66,35 +39,18 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
             [f"{filename}:1:1: (root): a scenario is a mapping of fields, got {type(data).__name__}"]
         )
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={SOURCE: Source(filename, positions)})
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        problems = []
-        for err in errors[:MAX_PROBLEMS]:
-            loc = _clean_loc(tuple(err["loc"]))
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            named = _NAMED.match(msg) if not loc else None
-            if named:  # a cross-field check names the field it is about
-                loc, msg = _dotted(named.group(1)), named.group(2)
-            line, col = positions.locate(loc, key=err["type"] == "extra_forbidden")
-            field = safe_yaml.format_path(loc)
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field"
-            problems.append(f"{filename}:{line}:{col}: {field}: {msg}")
-        if len(errors) > MAX_PROBLEMS:
-            problems.append(f"{filename}:1:1: (more): {len(errors) - MAX_PROBLEMS:,} more problems not shown")
-        raise ScenarioError(problems) from None
+        raise ScenarioError(located_problems(exc, filename, positions)) from None
 
 
-def locate(path: str | Path, dotted: str) -> tuple[int, int]:
+def locate(path: str | Path, field: str) -> tuple[int, int]:
     """Line and column of a dotted field (``carriers.ups.share``) in a scenario file, or (1, 1)."""
     try:
         _, positions = safe_yaml.load(read_text(Path(path)))
     except (ScenarioError, safe_yaml.YamlProblem):
         return (1, 1)
-    loc = _dotted(dotted)
+    loc = dotted(field)
     while loc:
         if loc in positions.keys:  # a mapping key: point at the key
             return positions.keys[loc]

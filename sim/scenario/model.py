@@ -14,7 +14,6 @@ from pydantic import Field, field_validator, model_validator
 
 from sim import places
 from sim.events import CARRIERS
-from sim.faults_config import FaultsConfig
 from sim.fields import DAY, Instant, StrictModel, duration_between, format_duration
 from sim.scenario.cases import MAX_CASES, PinnedCase
 from sim.scenario.defaults import DEFAULT_DELIVERY_DAYS, DEFAULT_HUBS, DEFAULT_PICKUP_DAYS
@@ -22,6 +21,7 @@ from sim.scenario.demand import DemandConfig
 from sim.scenario.disruptions import MAX_DISRUPTIONS, Disruption
 from sim.scenario.incidents import IncidentRates
 from sim.scenario.network import CarrierConfig, NetworkConfig
+from sim.scenario.raw import RawSection, raw_section
 from sim.scenario.types import MAX_DURATION
 
 #: Longest drain after demand stops (the slowest story, three failed attempts and a return, takes
@@ -71,8 +71,9 @@ class Scenario(StrictModel):
     cases: list[PinnedCase] = Field(
         default_factory=list, max_length=MAX_CASES, description="Pinned QA cases (scripted parcels)."
     )
-    faults: FaultsConfig = Field(
-        default_factory=FaultsConfig, description="HTTP faults, rate limits and scan-data faults (all off)."
+    faults: raw_section("faults") = Field(  # type: ignore[valid-type]
+        default_factory=lambda: RawSection("faults", {}),
+        description="HTTP faults, rate limits and scan-data faults (all off).",
     )
     expect: dict[str, tuple[Band, Band]] = Field(
         default_factory=dict,

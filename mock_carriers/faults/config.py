@@ -1,9 +1,10 @@
-"""The ``faults:`` section of a scenario (also ``PUT /_sandbox/faults``): what the served carrier APIs
-get wrong — HTTP faults, rate limits and scan-data faults (mock_carriers/faults.py; docs/faults.md).
+"""The ``faults:`` configuration (a scenario's ``faults:`` section, and ``PUT /_sandbox/faults``): what
+the served carrier APIs get wrong — HTTP faults, rate limits and scan-data faults (docs/faults.md).
 
-The simulation ignores this section: faults change what carriers show and answer, never the truth.
-Every number has a range, so no configuration can make a server wait forever, answer a
-301-digit ``Retry-After`` or overflow a clock.
+The simulation keeps the scenario's section as written (``sim.scenario.RawSection``): faults change
+what carriers show and answer, never the truth. ``scenario_faults`` validates it here, with the
+scenario loader's located errors. Every number has a range, so no configuration can make a server
+wait forever, answer a 301-digit ``Retry-After`` or overflow a clock.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sim.events import CARRIERS
 from sim.fields import DAY, Rate, StrictModel, duration_between
+from sim.scenario import Scenario
 
 #: HTTP statuses a fault may answer with, each in the carrier's own error body.
 FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
@@ -255,3 +257,9 @@ class FaultsConfig(StrictModel):
                 known = ", ".join(presets) or "none: it publishes no limits"
                 raise ValueError(f"{carrier}: unknown preset {limit.preset!r} (known: {known})")
         return v
+
+
+def scenario_faults(scenario: Scenario) -> FaultsConfig:
+    """The scenario's ``faults:`` section as a ``FaultsConfig``; a mistake raises
+    ``sim.scenario.ScenarioError`` with one ``file:line:col: faults.field: message`` per problem."""
+    return scenario.faults.validate(FaultsConfig)

@@ -1,5 +1,7 @@
 """Generate docs/scenarios.md — every scenario field, its type, unit and default — from the
-pydantic models themselves, so the reference cannot drift from the code (a test compares)."""
+pydantic models themselves (the simulation's, with the served sandbox's ``faults:`` section, as
+``parcel_sandbox.schema`` composes them), so the reference cannot drift from the code (a test
+compares)."""
 
 from __future__ import annotations
 
@@ -7,16 +9,17 @@ import json
 import sys
 from typing import Any
 
+from parcel_sandbox.schema import scenario_schema
 from sim import safe_yaml
 from sim.fields import MAX_STRING, format_duration
-from sim.scenario import MAX_DEMAND_DRAWS, Scenario, shipped_scenarios
+from sim.scenario import MAX_DEMAND_DRAWS, shipped_scenarios
 
 INTRO = """# Scenario reference
 
-Generated from the models in `sim/scenario/` by `make docs` (`python -m sim.docgen`); a test
-fails when this page and the models disagree. Editors can complete scenario files from the JSON
-Schema that `parcel-sandbox schema` prints (e.g. with the YAML language server:
-`# yaml-language-server: $schema=scenario.schema.json`).
+Generated from the models in `sim/scenario/` and `mock_carriers/faults/config.py` by `make docs`
+(`python -m parcel_sandbox.scenario_docs`); a test fails when this page and the models disagree.
+Editors can complete scenario files from the JSON Schema that `parcel-sandbox schema` prints (e.g.
+with the YAML language server: `# yaml-language-server: $schema=scenario.schema.json`).
 
 Units: **durations** are strings like `7d`, `12h`, `90m`, `1d12h`, ISO-8601 `PT2H` / `P1DT6H`,
 or plain seconds; **instants** are ISO-8601 with a UTC offset (`2026-11-02T00:00:00-05:00`);
@@ -140,7 +143,7 @@ def _table(name: str, schema: dict[str, Any]) -> list[str]:
 
 
 def render() -> str:
-    schema = Scenario.model_json_schema()
+    schema = scenario_schema()
     intro = INTRO.format(
         max_bytes=safe_yaml.MAX_BYTES,
         max_nodes=safe_yaml.MAX_NODES,
