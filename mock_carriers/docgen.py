@@ -1,5 +1,6 @@
-"""Generate docs/carriers.md — one section per mock carrier, each with its code-mapping table —
-from the per-carrier pages in docs/carriers/ (``make docs``; a test checks it is current)."""
+"""Generate docs/carriers.md — the overview table from each carrier's spec, then one section per
+mock carrier, each with its code-mapping table, from the per-carrier pages in docs/carriers/
+(``make docs``; a test checks it is current)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-from sim.events import CARRIERS
+from mock_carriers.carriers import registry
+from mock_carriers.carriers.spec import CarrierSpec
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -22,22 +24,21 @@ evidence (the official specs vendored in `vendor/specs/`, quoted real responses,
 
 | carrier | prefix | auth | tracking call | unknown number |
 |---|---|---|---|---|
-| UPS | `/ups` | OAuth client credentials (Basic) `POST /security/v1/oauth/token` | `GET /api/track/v1/details/{n}` | 200 + warning `TW0001` |
-| FedEx | `/fedex` | OAuth form `POST /oauth/token` | `POST /track/v1/trackingnumbers` (≤ 30) | 200 + per-number `TRACKING.TRACKINGNUMBER.NOTFOUND` |
-| DHL | `/dhl` | `DHL-API-Key` header | `GET /track/shipments?trackingNumber=` | 404 problem+json |
-| USPS | `/usps` | OAuth `POST /oauth2/v3/token` | `GET /tracking/v3/tracking/{n}?expand=DETAIL` | 404 `{apiVersion, error}` |
-| Amazon | `/amazon` | LWA `POST /auth/o2/token` → `x-amz-access-token` | `GET /shipping/v2/tracking?trackingId=&carrierId=` | 404 `{errors:[NotFound]}` |
-| Hermes DE | `/hermes` | OAuth password grant `POST /authorization-facade/oauth2/access_token` | `GET /services/hsi/shipmentinfo?shipmentID=` | 200 + result `e001` |
-| DPD | `/dpd` | SOAP `getAuth` `POST /soap/services/LoginService/V2_1` → `authentication` header | SOAP `getTrackingData` `POST /soap/services/ParcelLifeCycleService/V2_0` | 500 SOAP fault `ERR_PARCEL_NOT_FOUND` |
+{rows}
 
 Postal partners that take over cross-border items in the simulation (Canada Post, Kazpost) have
 scans in the event log but no mock API.
 """
 
 
+def overview_row(spec: CarrierSpec) -> str:
+    doc = spec.doc
+    return f"| {doc.name} | `/{spec.key}` | {doc.auth} | {doc.tracking} | {doc.unknown_number} |"
+
+
 def render() -> str:
-    parts = [INTRO]
-    for carrier in CARRIERS:
+    parts = [INTRO.format(rows="\n".join(overview_row(spec) for spec in registry.specs()))]
+    for carrier in registry.KEYS:
         page = (DOCS / "carriers" / f"{carrier}.md").read_text(encoding="utf-8")
         page = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", page, flags=re.MULTILINE)
         page = page.replace("](../../", "](../").replace("](../carriers/", "](carriers/")

@@ -15,11 +15,11 @@ import uvicorn
 from rich.console import Console
 
 from mock_carriers.app import create_app
+from mock_carriers.carriers import registry
 from mock_carriers.http.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, LimitedHttpToolsProtocol
 from mock_carriers.world.clock import ClockError
 from mock_carriers.world.sandbox import Sandbox, WorldSource
 from sim.errors import UsageError
-from sim.events import CARRIERS
 from sim.scenario import Scenario
 
 TOKEN_ENV = "PARCEL_SANDBOX_CONTROL_TOKEN"
@@ -80,7 +80,7 @@ def serve(
         f"parcel-sandbox serving scenario [bold]{scenario.name}[/] on {base} "
         f"(clock {args.clock}, speed {args.speed:g})"
     )
-    for carrier in CARRIERS:
+    for carrier in registry.KEYS:
         console.print(f"  {carrier:<7} {base}/{carrier}")
     console.print(f"  control {base}/_sandbox/clock  (docs: {base}/docs)")
     guard = "token required" if token else "no token: anyone who can reach the port may drive it"

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from mock_carriers.app import create_app
 from mock_carriers.faults.config import FaultsConfig, Latency, scenario_faults
 from mock_carriers.faults.injection import Faults, InjectedDisconnect, route_of, sample_latency
-from mock_carriers.world.context import TokenIssuer
+from mock_carriers.world.credentials import TokenIssuer
 from mock_carriers.world.sandbox import Sandbox
 from mock_carriers.world.store import Record
 from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ScanEvent

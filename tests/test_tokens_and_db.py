@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
-from mock_carriers.world.context import CredentialPolicy, TokenIssuer
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from mock_carriers.world.dbfile import APPLICATION_ID, SCHEMA_VERSION, inspect
 from mock_carriers.world.sandbox import Sandbox
 from parcel_sandbox.cli import main as cli_main
@@ -25,7 +25,7 @@ from tests.live import free_port
 from tests.served_process import sandbox_process, small_world
 
 ISSUE = (
-    "from mock_carriers.world.context import TokenIssuer; "
+    "from mock_carriers.world.credentials import TokenIssuer; "
     "print(TokenIssuer(42, deterministic={}).issue('ups', 'c', 60).access_token)"
 )
 

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from mock_carriers.app import create_app
 from mock_carriers.carriers.fedex import webhook as fedex_webhook
 from mock_carriers.carriers.ups import trackalert
-from mock_carriers.webhooks.hub import RetryPolicy, WebhookConfig
+from mock_carriers.webhooks.models import RetryPolicy, WebhookConfig
 from mock_carriers.world.context import ParcelView
 from tests.carriers.fakes import story, truth_for
 from tests.conftest import small_scenario

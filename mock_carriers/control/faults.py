@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mock_carriers.carriers import registry
 from mock_carriers.faults import ranges as fault_limits
 from mock_carriers.faults.config import FaultsConfig
 from mock_carriers.http.problems import problem, problem_responses
 from mock_carriers.world.sandbox import Sandbox
-from sim.events import CARRIERS
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -86,8 +86,9 @@ def build_faults_router(sandbox: Sandbox) -> APIRouter:
 
     @router.post("/faults/token-storm", response_model=TokenStormResult, summary="Expire live tokens now")
     def token_storm(body: TokenStorm) -> TokenStormResult | Response:
-        if body.carrier is not None and body.carrier not in CARRIERS:
-            return problem(400, f"carrier: unknown carrier {body.carrier!r} (known: {', '.join(CARRIERS)})")
+        if body.carrier is not None and body.carrier not in registry.KEYS:
+            known = ", ".join(registry.KEYS)
+            return problem(400, f"carrier: unknown carrier {body.carrier!r} (known: {known})")
         expired = sandbox.faults.token_storm(body.carrier, trigger="control")
         return TokenStormResult(carrier=body.carrier, expired=expired)
 

@@ -16,8 +16,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from mock_carriers.carriers import registry
 from mock_carriers.http.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
-from mock_carriers.webhooks.hub import Injection, RetryPolicy, WebhookError, WebhookHub
+from mock_carriers.webhooks import formats
+from mock_carriers.webhooks.hub import WebhookHub
+from mock_carriers.webhooks.models import Injection, RetryPolicy, WebhookError
 
 #: The shortest wait between attempts (a receiver is called at most 100 times a second per
 #: delivery) and the shortest per-attempt timeout (time to connect and answer on loopback).
@@ -49,17 +52,29 @@ class InjectSettings(BaseModel):
     duplicate: float = Field(0.0, ge=0, le=1, description="Share of acknowledged deliveries sent once more.")
 
 
+def _notes(notes: list[str]) -> str:
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+_SECRET_HELP = (
+    "Signing key" + _notes([f.secret_use for f in registry.webhook_formats().values() if f.secret_use]) + "."
+)
+_PUSH = formats.with_push_api()
+_SCOPE_HELP = (
+    f"'subscribed' ({', '.join(f.name for f in _PUSH)} only): just the numbers subscribed through "
+    f"{' or '.join(f.push_api for f in _PUSH)}."
+)
+
+
 class SubscriptionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(max_length=2048, description="Receiver URL; loopback only unless --webhook-allow.")
-    secret: str = Field(min_length=1, max_length=512, description="Signing key (UPS format: x-api-key).")
+    secret: str = Field(min_length=1, max_length=512, description=_SECRET_HELP)
     carriers: list[str] | None = Field(
         None, max_length=16, description="Only these carriers' events (default: all the format speaks)."
     )
-    format: Literal["sandbox", "ups", "fedex"] = "sandbox"
-    scope: Literal["all", "subscribed"] = Field(
-        "all", description="'subscribed' (ups only): just the numbers subscribed through UPS Track Alert."
-    )
+    format: Literal[formats.names()] = formats.SANDBOX  # type: ignore[valid-type]
+    scope: Literal["all", "subscribed"] = Field("all", description=_SCOPE_HELP)
     retry: RetrySettings | None = None
     inject: InjectSettings | None = None
 

@@ -16,10 +16,11 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
+from mock_carriers.carriers import registry
 from mock_carriers.http.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
 from mock_carriers.world.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
 from mock_carriers.world.sandbox import Sandbox
-from sim.events import CARRIERS, EventCode, Fate
+from sim.events import EventCode, Fate
 from sim.scenario import parse_duration
 
 
@@ -141,7 +142,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
             "status": "ok",
             "scenario": sandbox.scenario.name,
             "seed": sandbox.seed,
-            "carriers": list(CARRIERS),
+            "carriers": list(registry.KEYS),
             "now": now.isoformat(),
             "parcels_in_memory": len(sandbox.store),
             "parcels_created": sandbox.engine.parcels_created,
@@ -187,7 +188,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
 
     @router.get("/parcels", response_model=ParcelPage)
     def list_parcels(
-        carrier: str | None = Query(None, description=f"One of {', '.join(CARRIERS)}."),
+        carrier: str | None = Query(None, description=f"One of {', '.join(registry.KEYS)}."),
         status: str | None = Query(None, description="Latest visible EventCode, e.g. OUT_FOR_DELIVERY."),
         fate: str | None = Query(None, description="Truth: delivered, misdelivered, lost, returned, …"),
         case: str | None = Query(None, description="A pinned case's name (GET /_sandbox/cases)."),
@@ -196,7 +197,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
     ) -> ParcelPage | Response:
         cases = tuple(c.name for c in sandbox.scenario.cases)
         for refused in (
-            _one_of("carrier", carrier, CARRIERS),
+            _one_of("carrier", carrier, registry.KEYS),
             _one_of("status", status, statuses),
             _one_of("fate", fate, fates),
             _one_of("case", case, cases),

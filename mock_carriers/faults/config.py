@@ -9,11 +9,12 @@ wait forever, answer a 301-digit ``Retry-After`` or overflow a clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from sim.events import CARRIERS
+from mock_carriers.carriers import registry
 from sim.fields import DAY, Rate, StrictModel, duration_between
 from sim.scenario import Scenario
 
@@ -21,27 +22,6 @@ from sim.scenario import Scenario
 FAULT_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
 #: Route classes of every carrier: its OAuth/LWA token endpoint, its tracking reads, the rest.
 FAULT_ROUTES: tuple[str, ...] = ("token", "track", "other")
-
-#: Published rate limits per carrier (docs/carrier-apis.md, docs/realism.md §7). UPS publishes none.
-RATE_LIMIT_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
-    # DHL developer portal tiers; the daily quota resets 00:00 GMT.
-    "dhl": {
-        "default": {"per_second": 1, "burst": 1, "daily": 250},
-        "starter": {"per_second": 1, "burst": 1, "daily": 250},
-        "standard": {"per_second": 2, "burst": 2, "daily": 1000},
-    },
-    # FedEx: 1400 transactions per 10 s per project, Track capability 100K requests/day.
-    "fedex": {"default": {"window": 10, "window_limit": 1400, "daily": 100_000}},
-    # USPS: per-hour quota per app, ~60/hour for new apps (secondary source).
-    "usps": {"default": {"window": 3600, "window_limit": 60}},
-    # Amazon getTracking usage plan: 80 requests/s, burst 100.
-    "amazon": {"default": {"per_second": 80, "burst": 100}},
-    "ups": {},
-    # DPD: "The amount of login calls allowed per day is 10" (DPD Belgium/Netherlands login-service
-    # docs); tracking is rate limited too ("Rate limiting applies"), with no figure published.
-    "dpd": {"default": {"daily": 10, "routes": ["token"]}},
-}
-
 
 #: Longest latency a fault adds (a client that waits longer has long given up).
 MAX_LATENCY_S = 300.0
@@ -52,6 +32,20 @@ MAX_SCAN_SHIFT_S = 1000 * DAY
 
 Latency_s = duration_between(0, MAX_LATENCY_S, short=True)
 ScanShift = duration_between(0, MAX_SCAN_SHIFT_S)
+
+
+def presets_of(carrier: str) -> Mapping[str, Mapping[str, Any]]:
+    """The carrier's published rate limits by preset name (its spec's), empty when it has none."""
+    return registry.spec(carrier).rate_limit_presets if carrier in registry.KEYS else {}
+
+
+def _preset_help() -> str:
+    named = [
+        f"{key} {'|'.join(p for p in presets_of(key) if p != 'default')}"
+        for key in registry.KEYS
+        if any(p != "default" for p in presets_of(key))
+    ]
+    return f"A published limit: {', '.join([*named, 'default'])}."
 
 
 def _fixed_latency(value: Any) -> Any:
@@ -69,7 +63,7 @@ def _rate_only(value: Any) -> Any:
 
 
 def _preset_only(value: Any) -> Any:
-    # "rate_limits: {dhl: starter}" names a preset.
+    # "rate_limits: {<carrier>: starter}" names a preset.
     if isinstance(value, str):
         return {"preset": value}
     return value
@@ -126,9 +120,9 @@ class HttpFaults(StrictModel):
 
 
 class RateLimit(StrictModel):
-    """Limits per client credential (a token's client id, DHL's API key; per address on token routes)."""
+    """Limits per client credential (a token's client id, an API key; per address on token routes)."""
 
-    preset: str | None = Field(None, description="A published limit: dhl starter|standard, default.")
+    preset: str | None = Field(None, description=_preset_help())
     per_second: float | None = Field(
         None, ge=0.001, le=1_000_000, description="Token bucket refill, requests per second."
     )
@@ -154,8 +148,8 @@ class RateLimit(StrictModel):
         return self
 
     def resolved(self, carrier: str) -> RateLimit:
-        """The preset's values with this config's own values on top."""
-        base = RATE_LIMIT_PRESETS.get(carrier, {}).get(self.preset, {}) if self.preset else {}
+        """The preset's values (the carrier's published limits) with this config's own on top."""
+        base = presets_of(carrier).get(self.preset, {}) if self.preset else {}
         own = self.model_dump(exclude_unset=True, exclude_none=True, exclude={"preset"})
         return RateLimit.model_validate({**base, **own})
 
@@ -200,8 +194,8 @@ class ScanFaults(StrictModel):
     @classmethod
     def _known(cls, v: list[str]) -> list[str]:
         for carrier in v:
-            if carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(CARRIERS)})")
+            if carrier not in registry.KEYS:
+                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(registry.KEYS)})")
         return v
 
     @property
@@ -237,8 +231,10 @@ class FaultsConfig(StrictModel):
     @classmethod
     def _http_keys(cls, v: dict[str, dict[str, HttpFaults]]) -> dict[str, dict[str, HttpFaults]]:
         for carrier, routes in v.items():
-            if carrier != "*" and carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (use '*' or one of {', '.join(CARRIERS)})")
+            if carrier != "*" and carrier not in registry.KEYS:
+                raise ValueError(
+                    f"unknown carrier {carrier!r} (use '*' or one of {', '.join(registry.KEYS)})"
+                )
             for route in routes:
                 if route != "*" and route not in FAULT_ROUTES:
                     raise ValueError(
@@ -250,9 +246,9 @@ class FaultsConfig(StrictModel):
     @classmethod
     def _limit_keys(cls, v: dict[str, RateLimit]) -> dict[str, RateLimit]:
         for carrier, limit in v.items():
-            if carrier not in CARRIERS:
-                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(CARRIERS)})")
-            presets = RATE_LIMIT_PRESETS.get(carrier, {})
+            if carrier not in registry.KEYS:
+                raise ValueError(f"unknown carrier {carrier!r} (known: {', '.join(registry.KEYS)})")
+            presets = presets_of(carrier)
             if limit.preset is not None and limit.preset not in presets:
                 known = ", ".join(presets) or "none: it publishes no limits"
                 raise ValueError(f"{carrier}: unknown preset {limit.preset!r} (known: {known})")

@@ -23,7 +23,6 @@ import asyncio
 import dataclasses
 import functools
 import hashlib
-import importlib
 import math
 import random
 import threading
@@ -32,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from statistics import NormalDist
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.datastructures import Headers
@@ -40,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_carriers.carriers.amazon.auth import PREFIX_GRANTLESS, PREFIX_SELLER
+from mock_carriers.carriers import registry
 from mock_carriers.faults import ranges as fault_limits
 from mock_carriers.faults.config import (
     FAULT_ROUTES,
@@ -50,10 +48,9 @@ from mock_carriers.faults.config import (
     RateLimit,
     scenario_faults,
 )
-from mock_carriers.world.context import bearer
 from mock_carriers.world.store import Record
 from sim.errors import UsageError
-from sim.events import CARRIERS, TERMINAL_CODES, EventCode, ExceptionReason, ScanEvent
+from sim.events import TERMINAL_CODES, EventCode, ExceptionReason, ScanEvent
 
 if TYPE_CHECKING:
     from mock_carriers.world.sandbox import Sandbox
@@ -64,31 +61,8 @@ LimitKind = Literal["second", "window", "daily"]
 # --------------------------------------------------------------------------------------------
 # Routes
 
-#: Path prefixes (below the carrier's mount) of the token endpoint and the tracking reads; any other
-#: carrier path (Track Alert subscriptions, unknown paths) is "other".
-_TOKEN_PREFIXES: dict[str, tuple[str, ...]] = {
-    "ups": ("/security/v1/oauth/",),
-    "fedex": ("/oauth/",),
-    "dhl": (),
-    "usps": ("/oauth2/",),
-    "amazon": ("/auth/o2/",),
-    "hermes": ("/authorization-facade/",),
-    "dpd": ("/soap/services/LoginService/",),
-}
-_TRACK_PREFIXES: dict[str, tuple[str, ...]] = {
-    "ups": ("/api/track/v1/details/", "/api/track/v1/reference/"),
-    "fedex": ("/track/v1/",),
-    "dhl": ("/track/shipments", "/shipments"),
-    "usps": ("/tracking/v3/tracking/",),
-    "amazon": ("/shipping/v2/tracking",),
-    "hermes": ("/services/hsi/shipment",),
-    "dpd": ("/soap/services/ParcelLifeCycleService/",),
-}
 #: The mock's own documentation pages are not the carrier's API and are never faulted.
 _DOCS_PREFIXES: tuple[str, ...] = ("/_docs", "/_openapi.json")
-
-#: Carriers that send ``Retry-After`` on a 429 by themselves (USPS: spec tracking-v3.yaml).
-RETRY_AFTER_BY_DEFAULT: frozenset[str] = frozenset({"usps"})
 
 
 def local_path(scope: Scope) -> str:
@@ -101,42 +75,19 @@ def local_path(scope: Scope) -> str:
 
 
 def route_of(carrier: str, path: str) -> str | None:
-    """The route class of a carrier path (``token``, ``track``, ``other``), None for the docs."""
+    """The route class of a carrier path (``token``, ``track``, ``other``; the carrier's
+    ``RouteTable``), None for the mock's own docs."""
     if path.startswith(_DOCS_PREFIXES):
         return None
-    if carrier not in _TRACK_PREFIXES:
-        # A carrier without a table yet: token endpoints by their usual names, the rest is tracking.
-        return "token" if any(s in path for s in ("oauth", "access_token", "/token")) else "track"
-    if path.startswith(_TOKEN_PREFIXES[carrier]):
-        return "token"
-    if path.startswith(_TRACK_PREFIXES[carrier]):
-        return "track"
-    return "other"
-
-
-@functools.cache
-def carrier_errors(carrier: str) -> ModuleType:
-    """The carrier's ``errors`` module: ``rate_limited(request, retry_after, daily)`` and
-    ``server_error(request, status)`` write its own bodies."""
-    return importlib.import_module(f"mock_carriers.carriers.{carrier}.errors")
+    return registry.spec(carrier).routes.route_of(path)
 
 
 def rate_limited(carrier: str, request: Request, retry_after: int | None, daily: bool = False) -> Response:
-    errors = carrier_errors(carrier)
-    if hasattr(errors, "rate_limited"):
-        return errors.rate_limited(request, retry_after, daily=daily)
-    # A carrier that has not written its 429 yet still answers in its own envelope.
-    response: Response = errors.render_error(request, 429, "bad_request", "Too many requests.")
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    return registry.spec(carrier).rate_limited(request, retry_after, daily=daily)
 
 
 def server_error(carrier: str, request: Request, status: int) -> Response:
-    errors = carrier_errors(carrier)
-    if hasattr(errors, "server_error"):
-        return errors.server_error(request, status)
-    return errors.render_error(request, status, "internal", "Internal server error.")
+    return registry.spec(carrier).server_error(request, status)
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,7 +217,7 @@ class Denial:
 
 class RateLimiter:
     """Token bucket and fixed window on the wall clock (a client paces itself in real seconds);
-    the daily quota on the sandbox clock, resetting at 00:00 UTC (DHL's and FedEx's midnight GMT),
+    the daily quota on the sandbox clock, resetting at 00:00 UTC (the carriers' midnight GMT),
     so a tester can jump to the next day instead of waiting for it."""
 
     def __init__(self, wall: Callable[[], float] = time.monotonic) -> None:
@@ -423,7 +374,7 @@ class Faults:
 
     def _apply(self, config: FaultsConfig) -> None:
         rules: dict[tuple[str, str], HttpFaults | None] = {}
-        for carrier in CARRIERS:
+        for carrier in registry.KEYS:
             for route in FAULT_ROUTES:
                 rules[(carrier, route)] = _most_specific(config, carrier, route)
         limits: dict[str, RateLimit] = {}
@@ -463,7 +414,7 @@ class Faults:
     def token_storm(self, carrier: str | None, trigger: str) -> int:
         """Expire every live token of one carrier (or all); returns how many were live."""
         expired = 0
-        for c in CARRIERS if carrier is None else (carrier,):
+        for c in registry.KEYS if carrier is None else (carrier,):
             n = self.sandbox.tokens.expire_all(c)
             expired += n
             self.metrics.inc("parcel_sandbox_token_storms_total", carrier=c, trigger=trigger)
@@ -480,33 +431,21 @@ class Faults:
         limit = self._limits.get(carrier)
         if limit is not None and limit.retry_after is not None:
             return limit.retry_after
-        return carrier in RETRY_AFTER_BY_DEFAULT
+        return registry.spec(carrier).retry_after
 
     def credential(self, carrier: str, route: str, scope: Scope) -> str | None:
-        """Whom a request counts against: the client a live token was issued to, the DHL key, or
-        the caller's address on token endpoints. None (not limited) when the gateway would refuse
-        the credential anyway — that request gets the carrier's 401/403 instead."""
-        headers = Headers(scope=scope)
-        if route == "token" or carrier == "dpd":
-            # DPD's token travels inside the SOAP body, which a gateway does not read: by address.
+        """Whom a request counts against: the client a live token was issued to, the API key, or
+        the caller's address (token endpoints, and carriers whose credential no gateway reads) —
+        as the carrier's spec says the request presents it. None (not limited) when the gateway
+        would refuse the credential anyway: that request gets the carrier's 401/403 instead."""
+        presented = registry.spec(carrier).credential(Headers(scope=scope)) if route != "token" else None
+        if presented is None or presented.kind == "address":
             client = scope.get("client")
             return f"address:{client[0] if client else 'unknown'}"
-        if carrier == "dhl":
-            key = headers.get("dhl-api-key")
+        if presented.kind == "key":
+            key = presented.value
             return f"key:{key}" if self.sandbox.credentials.accepts_key(carrier, key) else None
-        if carrier == "amazon":
-            raw = (headers.get("x-amz-access-token") or "").strip()
-            for prefix in (PREFIX_SELLER, PREFIX_GRANTLESS):
-                if raw.startswith(prefix):
-                    raw = raw[len(prefix) :]
-                    break
-            token: str | None = raw
-        else:
-            token = bearer(headers.get("authorization"))
-        client_id = self.sandbox.tokens.client_of(carrier, token)
-        if client_id is None and token is not None and token.count(".") == 2:
-            # A JWT-shaped token (Hermes) carries the sandbox's token as its signature.
-            client_id = self.sandbox.tokens.client_of(carrier, token.rsplit(".", 1)[1])
+        client_id = self.sandbox.tokens.client_of(carrier, presented.value)
         return f"client:{client_id}" if client_id is not None else None
 
     def admit(self, carrier: str, route: str, scope: Scope) -> Denial | None:

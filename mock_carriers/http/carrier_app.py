@@ -10,6 +10,7 @@ failure through it, so no carrier path ever shows FastAPI's default body or a tr
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -149,3 +150,11 @@ def build_carrier_app(
     install_common_handlers(app, render_error)
     app.include_router(router)
     return app
+
+
+def mount_carrier(app: FastAPI, prefix: str, carrier_app: ASGIApp) -> None:
+    """Mount a carrier at ``prefix``. Starlette's mount pattern is ``^/<key>/(?P<path>.*)$``: without
+    DOTALL a path holding a decoded newline (``%0A``) would miss the carrier and get the app's 404."""
+    app.mount(prefix, carrier_app)
+    mount = app.router.routes[-1]
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)  # type: ignore[attr-defined]

@@ -29,9 +29,9 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_carriers.http.auth_headers import bearer
 from mock_carriers.http.limits import is_control
 from mock_carriers.http.problems import problem
-from mock_carriers.world.context import bearer
 
 TOKEN_HEADER = "x-sandbox-token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from mock_carriers.carriers import registry
 from mock_carriers.faults.injection import Faults
 from mock_carriers.world.clock import ClockMode, SandboxClock
-from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from mock_carriers.world.store import InMemoryStore, Record, SqliteArchive
 from sim.engine import Engine
-from sim.events import CARRIERS, ParcelTruth, ScanEvent
+from sim.events import ParcelTruth, ScanEvent
 from sim.network import Network, build_network
 from sim.scenario import Scenario
 
@@ -79,7 +81,7 @@ class Sandbox:
         self.listeners: list[Callable[[list[ScanEvent]], None]] = []
         self.on_reset: list[Callable[[], None]] = []
         #: The webhook hub (``mock_carriers.webhooks.WebhookHub``) once an app runs one; carriers with
-        #: a push API of their own (UPS Track Alert) reach it through their context.
+        #: a push API of their own reach it through their context (``carriers.spec.PushHub``).
         self.webhooks: Any = None
         #: Transform what a carrier shows of one tracking number at an instant (scan-data faults).
         #: Each gets (record, visible events, now) and returns the events to show; never the truth.
@@ -195,7 +197,7 @@ class SandboxContext:
     """The ``CarrierContext`` a carrier sub-app gets from the served sandbox."""
 
     def __init__(self, sandbox: Sandbox, carrier: str) -> None:
-        if carrier not in CARRIERS:
+        if carrier not in registry.KEYS:
             raise ValueError(f"unknown carrier {carrier!r}")
         self.sandbox = sandbox
         self.carrier = carrier

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import (
     EstimatedDelivery,
     EventCode,

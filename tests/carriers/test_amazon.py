@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.amazon import codes, create_carrier_app
-from mock_carriers.world.context import CredentialPolicy, TokenIssuer
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.fakes import FakeContext, story

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.dhl import codes, create_carrier_app, render
-from mock_carriers.world.context import CredentialPolicy, TokenIssuer
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EstimatedDelivery, EventCode, ExceptionReason, ScanEvent
 from tests.carriers.client_dhl import DhlClient
 from tests.carriers.fakes import ADDRESS, MID_HUB, FakeContext, story

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from mock_carriers.carriers.dpd import codes, create_carrier_app, errors, texts
 from mock_carriers.carriers.dpd.auth import TOKEN_SHAPE, depot_of
 from mock_carriers.carriers.dpd.render import us_date
-from mock_carriers.world.context import CredentialPolicy, TokenIssuer
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason, Location, ScanEvent
 from sim.tracking_numbers import dpd_barcode
 from tests.carriers import client_dpd as soap

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.fedex import codes, create_carrier_app, errors
-from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.client_fedex import FedexClient
 from tests.carriers.fakes import FakeContext, story

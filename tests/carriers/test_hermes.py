@@ -17,7 +17,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.hermes import codes, create_carrier_app, errors, render
-from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EstimatedDelivery, EventCode, ExceptionReason, Location, ScanEvent
 from tests.carriers import fakes
 from tests.carriers.client_hermes import AUTH_SPEC, HermesClient, register_auth_spec

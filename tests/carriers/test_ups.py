@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.ups import codes, create_carrier_app
-from mock_carriers.world.context import CredentialPolicy, TokenIssuer
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.client_ups import UpsClient
 from tests.carriers.fakes import FakeContext, story

@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.usps import codes, create_carrier_app, errors, numbers, render
-from mock_carriers.world.context import CredentialPolicy, ParcelView, TokenIssuer
+from mock_carriers.world.context import ParcelView
+from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason, Location, ParcelTruth
 from sim.tracking_numbers import TrackingNumberFactory
 from tests.carriers.client_usps import UspsClient

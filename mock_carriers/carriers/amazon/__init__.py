@@ -8,14 +8,16 @@ Mounted at ``/amazon``; a client's SP-API endpoint and LWA endpoint both become
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors
+from . import auth, errors
 from .routes import build_router
 
-__all__ = ["create_carrier_app"]
+__all__ = ["SPEC", "create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
@@ -28,3 +30,26 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
         openapi_url="/_openapi.json",
         state={"ctx": ctx},
     )
+
+
+def credential(headers: Headers) -> Credential:
+    """The LWA token travels in ``x-amz-access-token``, behind its ``Atza|``/``Atc|`` prefix."""
+    return Credential("token", auth.raw_token(headers.get("x-amz-access-token")))
+
+
+SPEC = CarrierSpec(
+    key="amazon",
+    create_app=create_carrier_app,
+    routes=RouteTable(token=("/auth/o2/",), track=("/shipping/v2/tracking",)),
+    rate_limited=errors.rate_limited,
+    server_error=errors.server_error,
+    doc=CarrierDoc(
+        name="Amazon",
+        auth="LWA `POST /auth/o2/token` → `x-amz-access-token`",
+        tracking="`GET /shipping/v2/tracking?trackingId=&carrierId=`",
+        unknown_number="404 `{errors:[NotFound]}`",
+    ),
+    credential=credential,
+    # The getTracking usage plan: 80 requests/s, burst 100 [docs/carrier-apis.md].
+    rate_limit_presets={"default": {"per_second": 80, "burst": 100}},
+)

@@ -84,7 +84,9 @@ def issue_token(
     return JSONResponse(body, status_code=200, headers={"x-amzn-RequestId": request_id})
 
 
-def _raw_token(header_value: str | None) -> str | None:
+def raw_token(header_value: str | None) -> str | None:
+    """The sandbox token inside an ``x-amz-access-token`` value; one this LWA never issued reads
+    as "invalid", never "ok"."""
     if header_value is None:
         return None
     value = header_value.strip()
@@ -97,7 +99,7 @@ def _raw_token(header_value: str | None) -> str | None:
 
 def check_access(ctx: CarrierContext, access_token: str | None, request_id: str) -> JSONResponse | None:
     """None when the ``x-amz-access-token`` is good, else the gateway's 403."""
-    state = ctx.tokens.check(CARRIER, _raw_token(access_token))
+    state = ctx.tokens.check(CARRIER, raw_token(access_token))
     if state == "ok":
         return None
     if state == "missing":

@@ -8,8 +8,9 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from mock_carriers.http.auth_headers import basic
 from mock_carriers.http.jsonio import JSONResponse, loads_json
-from mock_carriers.world.context import CarrierContext, basic
+from mock_carriers.world.context import CarrierContext
 
 from . import auth, errors, render
 

@@ -7,7 +7,9 @@ A client's base URL ``https://api-eu.dhl.com`` becomes ``http://127.0.0.1:8000/d
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
@@ -25,4 +27,30 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
     )
 
 
-__all__ = ["create_carrier_app"]
+def credential(headers: Headers) -> Credential:
+    """No token: every call carries the app's API key, and DHL's tiers limit per key."""
+    return Credential("key", headers.get("dhl-api-key"))
+
+
+SPEC = CarrierSpec(
+    key="dhl",
+    create_app=create_carrier_app,
+    routes=RouteTable(token=(), track=("/track/shipments", "/shipments")),
+    rate_limited=errors.rate_limited,
+    server_error=errors.server_error,
+    doc=CarrierDoc(
+        name="DHL",
+        auth="`DHL-API-Key` header",
+        tracking="`GET /track/shipments?trackingNumber=`",
+        unknown_number="404 problem+json",
+    ),
+    credential=credential,
+    # The developer portal's tiers; the daily quota resets 00:00 GMT [docs/carrier-apis.md].
+    rate_limit_presets={
+        "default": {"per_second": 1, "burst": 1, "daily": 250},
+        "starter": {"per_second": 1, "burst": 1, "daily": 250},
+        "standard": {"per_second": 2, "burst": 2, "daily": 1000},
+    },
+)
+
+__all__ = ["SPEC", "create_carrier_app"]

@@ -140,8 +140,14 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def language_for(requested: str | None) -> str:
-    """The language DHL answers in: the requested ISO 639-1 code when available, else English."""
-    return i18n.dhl_language(requested, frozenset(TEXTS))
+    """The language DHL answers in: the requested ISO 639-1 code when available, else English.
+
+    [SPEC ``dhl-shipment-tracking-unified-1.4.1.yaml``]: query ``language``, "ISO 639-1 2-character
+    language code … an indication of the client preferences ONLY … The actual response language is
+    indicated by the Content-Language header" (default ``en``). So an unavailable language silently
+    falls back to English and ``Content-Language: en`` says so. [INFER] ``de-DE``, ``de_DE`` and
+    ``DE`` are read as ``de``."""
+    return i18n.negotiate(requested, frozenset(TEXTS))
 
 
 def text(language: str, key: str, **values: str) -> str | None:

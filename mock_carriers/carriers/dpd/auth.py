@@ -21,7 +21,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from mock_carriers.world.context import CarrierContext, Token
+from mock_carriers.world.context import CarrierContext
+from mock_carriers.world.credentials import Token
 
 from .envelope import Authentication
 

@@ -13,8 +13,9 @@ from urllib.parse import parse_qs
 from fastapi import Request, Response
 
 from mock_carriers.carriers.fedex import errors
+from mock_carriers.http.auth_headers import bearer
 from mock_carriers.http.jsonio import JSONResponse
-from mock_carriers.world.context import CarrierContext, bearer
+from mock_carriers.world.context import CarrierContext
 
 #: Seconds; FedEx documents one hour and real tokens report 3599 [SPEC + 3P].
 TOKEN_LIFETIME = 3599

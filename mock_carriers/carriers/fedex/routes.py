@@ -11,8 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from mock_carriers.carriers.fedex import auth, codes, errors, render
-from mock_carriers.http import i18n
+from mock_carriers.carriers.fedex import auth, codes, errors, render, texts
 from mock_carriers.http.jsonio import JSONResponse, loads_json
 from mock_carriers.world.context import CarrierContext, ParcelView
 
@@ -115,7 +114,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             return errors.fedex_error(request, 400, reject.code, reject.message)
 
         now = ctx.now()
-        language = i18n.fedex_language(request.headers.get("x-locale"))
+        language = texts.language(request.headers.get("x-locale"))
         results = []
         for requested in numbers:
             view = _lookup(ctx, requested)

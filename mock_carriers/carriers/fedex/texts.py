@@ -8,6 +8,10 @@ The texts a locale changes are every human-readable status text of a track resul
 ``latestStatusDetail``. The spec names only ``statusByLocale`` as "by locale"; that the others follow
 it is [INFER], as is every translation below: FedEx's short, sentence-case status style, FedEx's
 support URL kept as is. Kazakh is in Cyrillic.
+
+Which language [SPEC ``track-api.json``]: header ``x-locale``, "the combination of language code and
+country code", example ``en_US``; ``latestStatusDetail.statusByLocale`` is "the latest tracking
+status by locale". [INFER] English for a locale FedEx does not serve.
 """
 
 from __future__ import annotations
@@ -255,3 +259,8 @@ TEXTS: dict[str, dict[str, str]] = {
 def text(language: str, english: str) -> str:
     """FedEx's English ``english`` in ``language`` (English when there is no entry)."""
     return i18n.translate(TEXTS, language, english)
+
+
+def language(x_locale: str | None) -> str:
+    """The ``x-locale`` header (``de_DE``) → the language of the status texts."""
+    return i18n.negotiate(x_locale)

@@ -21,7 +21,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from mock_carriers.carriers.spec import WebhookFormat
 from mock_carriers.world.context import ParcelView
+from sim.events import ParcelTruth, ScanEvent
 
 from . import render
 
@@ -43,3 +45,18 @@ def render_payload(view: ParcelView, at: datetime, delivery_id: str) -> dict[str
     result = render.track_result(view, view.tracking_number, at, detailed=True)
     complete = render.complete_track_result(view.tracking_number, result)
     return render.track_response(transaction_id(delivery_id), None, [complete])
+
+
+def render_event(
+    event: ScanEvent, history: list[ScanEvent], truth: ParcelTruth | None, delivery_id: str
+) -> dict[str, Any]:
+    """The notification for ``event``: the parcel as it stood when the event became visible."""
+    view = ParcelView(event.tracking_number, event.carrier, event.service, history, truth)
+    return render_payload(view, datetime.fromisoformat(event.visible_at), delivery_id)
+
+
+def headers(secret: str, body: bytes) -> dict[str, str]:
+    return {SIGNATURE_HEADER: sign(secret, body)}
+
+
+FORMAT = WebhookFormat(name="fedex", carriers=("fedex",), render=render_event, headers=headers, secret_use="")

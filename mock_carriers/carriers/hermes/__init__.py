@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
+from mock_carriers.http.auth_headers import bearer
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
@@ -12,7 +15,7 @@ from . import errors
 from .auth import HermesAuth
 from .routes import build_router
 
-__all__ = ["create_carrier_app"]
+__all__ = ["SPEC", "create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
@@ -24,3 +27,27 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
         "Info API, served at Hermes's real paths.",
         version="2025-12-08",
     )
+
+
+def credential(headers: Headers) -> Credential:
+    """A bearer JWT whose signature part is the sandbox's own token (``auth._jwt``)."""
+    token = bearer(headers.get("authorization"))
+    if token is not None and token.count(".") == 2:
+        token = token.rsplit(".", 1)[1]
+    return Credential("token", token)
+
+
+SPEC = CarrierSpec(
+    key="hermes",
+    create_app=create_carrier_app,
+    routes=RouteTable(token=("/authorization-facade/",), track=("/services/hsi/shipment",)),
+    rate_limited=errors.rate_limited,
+    server_error=errors.server_error,
+    doc=CarrierDoc(
+        name="Hermes DE",
+        auth="OAuth password grant `POST /authorization-facade/oauth2/access_token`",
+        tracking="`GET /services/hsi/shipmentinfo?shipmentID=`",
+        unknown_number="200 + result `e001`",
+    ),
+    credential=credential,
+)

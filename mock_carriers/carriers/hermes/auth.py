@@ -26,8 +26,10 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
+from mock_carriers.http.auth_headers import basic, bearer
 from mock_carriers.http.jsonio import JSONResponse
-from mock_carriers.world.context import CarrierContext, Token, TokenState, basic, bearer
+from mock_carriers.world.context import CarrierContext
+from mock_carriers.world.credentials import Token, TokenState
 
 from . import errors
 

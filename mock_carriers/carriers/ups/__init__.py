@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, RouteTable, WebhookFormat
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors
+from . import errors, trackalert
 from .routes import build_router
 
-__all__ = ["create_carrier_app"]
+__all__ = ["SPEC", "create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
@@ -26,3 +27,34 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
         description="UPS OAuth client credentials and Track API (details) over the sandbox's parcels.",
         redirect_slashes=True,
     )
+
+
+SPEC = CarrierSpec(
+    key="ups",
+    create_app=create_carrier_app,
+    # Track Alert subscriptions and unknown paths are "other".
+    routes=RouteTable(
+        token=("/security/v1/oauth/",), track=("/api/track/v1/details/", "/api/track/v1/reference/")
+    ),
+    rate_limited=errors.rate_limited,
+    server_error=errors.server_error,
+    doc=CarrierDoc(
+        name="UPS",
+        auth="OAuth client credentials (Basic) `POST /security/v1/oauth/token`",
+        tracking="`GET /api/track/v1/details/{n}`",
+        unknown_number="200 + warning `TW0001`",
+    ),
+    # UPS publishes no rate limits.
+    rate_limit_presets={},
+    webhook_formats=(
+        WebhookFormat(
+            name=trackalert.FORMAT,
+            carriers=("ups",),
+            render=lambda event, history, truth, delivery_id: trackalert.render_event(event, history),
+            headers=trackalert.webhook_headers,
+            secret_use="UPS format: x-api-key",
+            subscribed=trackalert.alerted,
+            push_api="UPS Track Alert",
+        ),
+    ),
+)

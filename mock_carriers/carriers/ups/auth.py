@@ -13,8 +13,9 @@ from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 
+from mock_carriers.http.auth_headers import basic, bearer
 from mock_carriers.http.jsonio import JSONResponse
-from mock_carriers.world.context import CarrierContext, basic, bearer
+from mock_carriers.world.context import CarrierContext
 
 from . import errors
 

@@ -93,7 +93,7 @@ def render_track(
     view: ParcelView, inquiry_number: str, now: datetime, options: TrackOptions | None = None
 ) -> dict[str, Any]:
     options = options or TrackOptions()
-    language = i18n.ups_language(options.locale)
+    language = texts.language(options.locale)
     events = visible_events(view, now)
     if not events:
         return render_not_found(inquiry_number)

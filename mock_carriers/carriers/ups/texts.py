@@ -10,6 +10,13 @@ Evidence: [OBS] the German label-created text is copied from a production captur
 text). Every other entry is [INFER]: our translation in UPS's customer-facing tone (short status
 names; polite, first-person-plural sentences), with UPS's German trade words (Paketzentrum,
 Zustellung, Absender) and "UPS Access Point™" left as the brand name. Kazakh is in Cyrillic.
+
+Which language [SPEC ``Tracking.yaml``]: query ``locale``, "Language and country code of the user,
+separated by an underscore. Default value is 'en_US'". [OBS] a production capture in German shows
+UPS translating activity descriptions (``MP`` "Versender hat einen Aufkleber erstellt, UPS hat das
+Paket noch nicht erhalten. ", trailing space as in English). [INFER] a locale UPS does not serve, or
+a malformed one, gets English rather than an error: the spec documents no error for it and English
+is its default. A bare ``de`` is read as German.
 """
 
 from __future__ import annotations
@@ -458,3 +465,8 @@ TEXTS: dict[str, dict[str, str]] = {
 def text(language: str, english: str) -> str:
     """UPS's English ``english`` in ``language`` (English when there is no entry)."""
     return i18n.translate(TEXTS, language, english)
+
+
+def language(locale: str | None) -> str:
+    """The ``locale`` query parameter (``de_DE``) → the language of the descriptions."""
+    return i18n.negotiate(locale)

@@ -7,6 +7,10 @@ of the sandbox (``POST /_sandbox/webhooks``), which plays the part of the URL an
 v2 keeps in the developer portal ("Manage Webhook Credentials"). A v1 request may still carry the
 old ``destination`` object; the sandbox then registers that URL as a ``ups`` webhook itself.
 
+The subscriptions are this module's: kept in the webhook hub's push state for the ``ups`` format
+(``mock_carriers.carriers.spec.PushHub``), read back by ``alerted`` when the hub decides whether a
+``scope: subscribed`` webhook gets an event.
+
 The checks run in the gateway's order, as the Track call does: Bearer token (401), ``transId`` /
 ``transactionSrc`` (400 ``VSS002``/``VSS004``), then the body. Every 400 of this call carries
 ``invalidTrackingNumbers`` because the spec's error schema requires it.
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import Request, Response
 
+from mock_carriers.carriers.spec import PushHub, PushState
 from mock_carriers.http.jsonio import JSONResponse, loads_json
 from mock_carriers.world.context import CarrierContext
 from sim.events import EventCode, ScanEvent
@@ -38,6 +44,8 @@ SUBSCRIPTION_DAYS = 14
 MAX_URL_LENGTH = 2048
 #: The webhook caller's User-Agent [SPEC webhooks.TrackingEvent parameters].
 USER_AGENT = "UPSPubSubTrackingService"
+#: The sandbox webhook format that receives Track Alert events (and names their push state).
+FORMAT = "ups"
 
 TRACKING_NUMBER = re.compile(r"(^1Z[0-9A-Z]{16}$)|(^1R[0-9A-Z]{14}$)|(^1R[0-9A-Z]{26}$)")
 _LOCALE = re.compile(r"[a-z]{2}_[A-Z]{2}")
@@ -84,17 +92,6 @@ CREDENTIAL_TYPE_MISSING = (
 )
 TYPE_INVALID = ("VSS930", "Type is missing or invalid, The Subscription request has been rejected.")
 NOT_FOUND = ("404", "The requested resource was not found.")
-
-
-class TrackAlertRegistry(Protocol):
-    """What this endpoint needs of the sandbox's webhook hub (``mock_carriers.webhooks.hub``)."""
-
-    def has_ups_webhook(self) -> bool: ...
-    def ups_destination(self, url: str, credential: str) -> str | None: ...
-    def track_alert_subscribe(
-        self, numbers: list[str], preferences: frozenset[str] | None, now: datetime, days: int
-    ) -> None: ...
-    def ensure_started(self) -> None: ...
 
 
 def _reject(
@@ -159,18 +156,18 @@ async def subscribe_package(
     if not valid:
         return _reject(400, NO_VALID_NUMBER, invalid, echo)
 
-    hub: TrackAlertRegistry | None = getattr(ctx, "webhooks", None)
+    hub: PushHub | None = getattr(ctx, "webhooks", None)
     if hub is None:  # a carrier app built without the sandbox's webhook hub (unit-test contexts)
         return errors.ups_error(500, UNAVAILABLE, headers=echo)
     if version == "v1":
         problem = _destination(body.get("destination"), hub)
         if problem is not None:
             return _reject(400, problem, invalid, echo)
-    elif not hub.has_ups_webhook():
+    elif not hub.has_subscription(FORMAT):
         # v2 sends to the URL configured in the portal; the sandbox's portal is its ups webhooks.
         return _reject(400, URL_MISSING, invalid, echo)
 
-    hub.track_alert_subscribe(valid, preferences, ctx.now(), SUBSCRIPTION_DAYS)
+    subscribe_numbers(hub.push_state(FORMAT), valid, preferences, ctx.now(), SUBSCRIPTION_DAYS)
     hub.ensure_started()
     out: dict[str, Any] = {"validTrackingNumbers": valid}
     if invalid:
@@ -191,7 +188,7 @@ def _preferences(value: Any, subscription_type: str) -> frozenset[str] | str | N
     return frozenset(value)
 
 
-def _destination(value: Any, hub: TrackAlertRegistry) -> tuple[str, str] | None:
+def _destination(value: Any, hub: PushHub) -> tuple[str, str] | None:
     """v1's ``destination`` {url, credentialType, credential}; registers it as a ups webhook."""
     if not isinstance(value, dict):
         return DESTINATION_REQUIRED
@@ -206,13 +203,42 @@ def _destination(value: Any, hub: TrackAlertRegistry) -> tuple[str, str] | None:
     credential_type = value.get("credentialType")
     if not isinstance(credential_type, str) or not credential_type:
         return CREDENTIAL_TYPE_MISSING
-    refusal = hub.ups_destination(url.strip(), credential)
+    # Reuse the ups webhook with this URL and credential, or register one.
+    refusal = hub.ensure_subscription(url.strip(), credential, FORMAT, "subscribed")
     if refusal is not None:
         return (INVALID_REQUEST[0], f"{INVALID_REQUEST[1]} {refusal}")
     return None
 
 
+def subscribe_numbers(
+    state: PushState, numbers: Iterable[str], preferences: frozenset[str] | None, now: datetime, days: int
+) -> None:
+    """Subscribe ``numbers`` from ``now`` for ``days`` (a number subscribed again starts afresh)."""
+    since = now.timestamp()
+    until = since + days * 86400.0
+    prefs = sorted(preferences) if preferences is not None else None
+    state.put_many({number: [since, until, prefs] for number in numbers})
+
+
+def alerted(state: PushState, event: ScanEvent, visible: float, history: list[ScanEvent]) -> bool:
+    """Whether a ``scope: subscribed`` webhook gets ``event``, visible at ``visible``: its number is
+    subscribed at that instant and the subscription's preferences let its activity type through."""
+    alert = state.get(event.tracking_number)
+    if alert is None:
+        return False
+    since, until, preferences = alert
+    if not since <= visible <= until:
+        return False
+    return wants(frozenset(preferences) if preferences is not None else None, activity_type(event, history))
+
+
 # --- the webhook payload ------------------------------------------------------------------------
+
+
+def webhook_headers(secret: str, body: bytes) -> dict[str, str]:
+    """UPS puts the client id of the OAuth token it got from the customer in ``x-api-key`` [SPEC];
+    the sandbox runs no OAuth against the receiver and sends the subscription's secret instead."""
+    return {"User-Agent": USER_AGENT, "x-api-key": secret}
 
 
 def activity_type(event: ScanEvent, history: list[ScanEvent]) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
 from . import errors
 from .routes import build_router
 
-__all__ = ["create_carrier_app"]
+__all__ = ["SPEC", "create_carrier_app"]
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
@@ -21,3 +22,22 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
         description="OAuth 2.0 client credentials and Package Tracking v3, served at USPS's real paths.",
         version="3.2.6",
     )
+
+
+SPEC = CarrierSpec(
+    key="usps",
+    create_app=create_carrier_app,
+    routes=RouteTable(token=("/oauth2/",), track=("/tracking/v3/tracking/",)),
+    rate_limited=errors.rate_limited,
+    server_error=errors.server_error,
+    doc=CarrierDoc(
+        name="USPS",
+        auth="OAuth `POST /oauth2/v3/token`",
+        tracking="`GET /tracking/v3/tracking/{n}?expand=DETAIL`",
+        unknown_number="404 `{apiVersion, error}`",
+    ),
+    # A per-hour quota per app, ~60/hour for new apps (a secondary source; docs/realism.md §7).
+    rate_limit_presets={"default": {"window": 3600, "window_limit": 60}},
+    # USPS's 429 carries Retry-After (spec tracking-v3.yaml).
+    retry_after=True,
+)

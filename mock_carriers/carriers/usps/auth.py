@@ -18,8 +18,10 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
+from mock_carriers.http.auth_headers import basic, bearer
 from mock_carriers.http.jsonio import JSONResponse, loads_json
-from mock_carriers.world.context import CarrierContext, TokenState, basic, bearer
+from mock_carriers.world.context import CarrierContext
+from mock_carriers.world.credentials import TokenState
 
 from . import errors
 

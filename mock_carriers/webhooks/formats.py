@@ -1,0 +1,44 @@
+"""Webhook body formats: the sandbox's own (``sandbox``: the canonical event with a delivery id and
+attempt number, any carrier's events) and the carriers' native ones, which each carrier declares in
+its spec (``CarrierSpec.webhook_formats``: how it renders an event, the headers it sends, and the
+push API whose subscriptions a ``scope: subscribed`` webhook follows)."""
+
+from __future__ import annotations
+
+import json
+
+from mock_carriers.carriers import registry
+from mock_carriers.carriers.spec import WebhookFormat
+from sim.events import ParcelTruth, ScanEvent
+
+SANDBOX = "sandbox"
+
+
+def names() -> tuple[str, ...]:
+    """Every format a subscription may ask for: ``sandbox`` first, then the carriers'."""
+    return (SANDBOX, *registry.webhook_formats())
+
+
+def carrier_format(name: str) -> WebhookFormat | None:
+    """The carrier format called ``name`` (None for ``sandbox`` or an unknown name)."""
+    return registry.webhook_formats().get(name)
+
+
+def carriers_of(name: str) -> tuple[str, ...]:
+    """The carriers whose events a format can speak for."""
+    fmt = carrier_format(name)
+    return fmt.carriers if fmt is not None else registry.KEYS
+
+
+def with_push_api() -> tuple[WebhookFormat, ...]:
+    """The formats that can follow a carrier push API's subscriptions (``scope: subscribed``)."""
+    return tuple(f for f in registry.webhook_formats().values() if f.subscribed is not None)
+
+
+def render(name: str, event: ScanEvent, history: list[ScanEvent], truth: ParcelTruth | None, did: str) -> str:
+    """The stored payload of one delivery: the event's JSON for ``sandbox``, else the carrier's
+    whole body — rendered once, so its bytes never change between attempts."""
+    fmt = carrier_format(name)
+    if fmt is None:
+        return event.to_json()
+    return json.dumps(fmt.render(event, history, truth, did), separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,109 @@
+"""The carrier registry (``mock_carriers/carriers/registry.py``): the only place the core learns
+carrier names. It agrees with the simulation's carriers; every package exposes a complete spec; and
+a new carrier is one package plus one registry line — a test-only carrier registered that way is
+mounted, faulted, rate limited, listed and given a webhook format without any other change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mock_carriers.app import create_app
+from mock_carriers.carriers import registry
+from mock_carriers.carriers.spec import CarrierSpec
+from mock_carriers.docgen import overview_row
+from mock_carriers.faults.config import FAULT_ROUTES, FaultsConfig
+from mock_carriers.faults.injection import route_of
+from mock_carriers.webhooks.formats import carriers_of, names
+from sim.events import CARRIERS
+from tests.carriers.fakes import FakeContext
+from tests.conftest import small_scenario
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_registry_and_the_simulation_name_the_same_carriers_in_the_same_order() -> None:
+    assert registry.KEYS == CARRIERS
+
+
+@pytest.mark.parametrize("key", registry.KEYS)
+def test_every_carrier_package_exposes_a_complete_spec(key: str) -> None:
+    spec = registry.spec(key)
+    assert isinstance(spec, CarrierSpec) and spec.key == key
+    assert registry.PACKAGES[key] == f"mock_carriers.carriers.{key}"
+    assert callable(spec.create_app(FakeContext(carrier=key)))
+    for prefix in (*spec.routes.token, *spec.routes.track):
+        assert prefix.startswith("/"), prefix
+    assert spec.routes.route_of("/no/such/path") == "other"
+    for route in spec.routes.token[:1] + spec.routes.track[:1]:
+        assert route_of(key, route) in FAULT_ROUTES
+    for preset in spec.rate_limit_presets:  # every published limit is a valid configuration
+        limit = FaultsConfig.model_validate({"rate_limits": {key: preset}}).rate_limits[key]
+        assert limit.resolved(key).limits_anything
+    for fmt in spec.webhook_formats:
+        assert key in fmt.carriers and fmt.name in names()
+    assert overview_row(spec).startswith(f"| {spec.doc.name} | `/{key}` |")
+
+
+def test_an_unregistered_or_mislabelled_package_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(KeyError):
+        registry.spec("tnt")
+    monkeypatch.setitem(registry.PACKAGES, "ups2", "mock_carriers.carriers.ups")
+    with pytest.raises(TypeError, match="is not the CarrierSpec of 'ups2'"):
+        registry.spec("ups2")
+    registry.spec.cache_clear()
+
+
+# --- a new carrier: one package (tests/acme_carrier) plus one registry line --------------------
+
+
+@pytest.fixture
+def acme(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setitem(registry.PACKAGES, "acme", "tests.acme_carrier")  # the one line
+    monkeypatch.setattr(registry, "KEYS", (*registry.KEYS, "acme"))
+    registry.spec.cache_clear()
+    registry.webhook_formats.cache_clear()
+    try:
+        with TestClient(create_app(small_scenario())) as client:
+            yield client
+    finally:
+        registry.spec.cache_clear()
+        registry.webhook_formats.cache_clear()
+
+
+def test_a_new_carrier_is_mounted_under_its_key_and_listed(acme: TestClient) -> None:
+    r = acme.get("/acme/v1/track/NOPE")
+    assert r.status_code == 404 and r.json() == {"acme_error": "not_found", "message": "no parcel NOPE"}
+    assert acme.get("/_sandbox/health").json()["carriers"][-1] == "acme"
+    assert acme.get("/_sandbox/parcels", params={"carrier": "acme"}).json() == {"items": [], "next": None}
+    assert acme.get("/acme/_docs/openapi.json").json()["info"]["title"] == "ACME (test carrier)"
+
+
+def test_a_new_carrier_meets_injected_faults_in_its_own_body(acme: TestClient) -> None:
+    put = acme.put("/_sandbox/faults", json={"http": {"acme": {"track": {"errors": {"503": 1}}}}})
+    assert put.status_code == 200, put.text
+    r = acme.get("/acme/v1/track/NOPE")
+    assert r.status_code == 503 and r.json() == {"acme_error": "down", "status": 503}
+    assert acme.get("/acme/v1/token").status_code == 404  # another route class: not faulted
+    assert route_of("acme", "/v1/token") == "token"
+
+
+def test_a_new_carrier_is_rate_limited_by_its_own_credential_and_preset(acme: TestClient) -> None:
+    assert acme.put("/_sandbox/faults", json={"rate_limits": {"acme": "default"}}).status_code == 200
+    key = {"x-acme-key": "k1"}
+    assert acme.get("/acme/v1/track/NOPE", headers=key).status_code == 404
+    limited = acme.get("/acme/v1/track/NOPE", headers=key)
+    assert limited.status_code == 429 and limited.json() == {"acme_error": "slow_down", "daily": False}
+    assert "retry-after" not in limited.headers  # the spec says this carrier sends none by default
+    assert acme.get("/acme/v1/track/NOPE", headers={"x-acme-key": "k2"}).status_code == 404  # per key
+
+
+def test_a_new_carriers_webhook_format_is_offered(acme: TestClient) -> None:
+    assert names()[-1] == "acme" and carriers_of("acme") == ("acme",)
+    hub = acme.app.state.sandbox.webhooks  # type: ignore[attr-defined]
+    sub = hub.subscribe("http://127.0.0.1:9/hook", "s3cret", "acme")
+    assert sub.carriers == ("acme",)
+    with pytest.raises(ValueError, match=r"format 'acme' carries acme events only, not 'ups'"):
+        hub.subscribe("http://127.0.0.1:9/hook", "s3cret", "acme", carriers=["ups"])
