@@ -1,22 +1,18 @@
-"""``parcel-sandbox serve``: the sandbox on uvicorn, bound to loopback unless told otherwise.
-
-``server_config`` is the one uvicorn configuration the CLI and the live tests share: the bounded
-request head (``mock_carriers.http.limits``), a concurrency cap, no server banner header.
-"""
+"""``parcel-sandbox serve``: the sandbox on uvicorn (``mock_carriers.http.server.server_config``),
+bound to loopback unless told otherwise."""
 
 from __future__ import annotations
 
 import argparse
 import os
 from collections.abc import Callable
-from typing import Any
 
 import uvicorn
 from rich.console import Console
 
 from mock_carriers.app import create_app
 from mock_carriers.carriers import registry
-from mock_carriers.http.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, LimitedHttpToolsProtocol
+from mock_carriers.http.server import server_config
 from mock_carriers.world.clock import ClockError
 from mock_carriers.world.sandbox import Sandbox, WorldSource
 from sim.errors import UsageError
@@ -24,22 +20,6 @@ from sim.scenario import Scenario
 
 TOKEN_ENV = "PARCEL_SANDBOX_CONTROL_TOKEN"
 ALLOW_HOST_ENV = "PARCEL_SANDBOX_ALLOW_HOSTS"  # comma-separated, like repeated --allow-host
-
-
-def server_config(app: Any, host: str, port: int, **overrides: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the sandbox: every limit the server itself must enforce."""
-    settings: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "warning",
-        "http": LimitedHttpToolsProtocol,
-        # For the h11 implementation, should anyone pick it: the same bound on a request head.
-        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
-        "limit_concurrency": MAX_CONCURRENCY,
-        "server_header": False,
-    }
-    settings.update(overrides)
-    return uvicorn.Config(app, **settings)
 
 
 def control_settings(args: argparse.Namespace) -> tuple[str | None, list[str]]:

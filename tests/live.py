@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from mock_carriers.serve import server_config
+from mock_carriers.http.server import server_config
 
 
 def free_port() -> int:

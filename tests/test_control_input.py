@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
 from mock_carriers.faults.config import RateLimit
-from mock_carriers.faults.injection import MAX_RETRY_AFTER_S, RateLimiter
+from mock_carriers.faults.ratelimit import MAX_RETRY_AFTER_S, RateLimiter
 from mock_carriers.world.clock import MAX_SPEED, ClockError, SandboxClock
 from mock_carriers.world.sandbox import ENDLESS_CAP, Sandbox
 from tests.conftest import small_scenario

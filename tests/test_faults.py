@@ -22,7 +22,10 @@ from fastapi.testclient import TestClient
 
 from mock_carriers.app import create_app
 from mock_carriers.faults.config import FaultsConfig, Latency, scenario_faults
-from mock_carriers.faults.injection import Faults, InjectedDisconnect, route_of, sample_latency
+from mock_carriers.faults.decisions import sample_latency
+from mock_carriers.faults.routes import route_of
+from mock_carriers.faults.state import Faults
+from mock_carriers.http.disconnect import InjectedDisconnect
 from mock_carriers.world.credentials import TokenIssuer
 from mock_carriers.world.sandbox import Sandbox
 from mock_carriers.world.store import Record

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from mock_carriers.app import create_app
 from mock_carriers.carriers.fedex.errors import MSG_DAILY_QUOTA
 from mock_carriers.faults.config import FaultsConfig, RateLimit, scenario_faults
-from mock_carriers.faults.injection import RateLimiter
+from mock_carriers.faults.ratelimit import RateLimiter
 from mock_carriers.world.sandbox import Sandbox
 from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.client_fedex import FedexClient

@@ -15,7 +15,7 @@ from mock_carriers.carriers import registry
 from mock_carriers.carriers.spec import CarrierSpec
 from mock_carriers.docgen import overview_row
 from mock_carriers.faults.config import FAULT_ROUTES, FaultsConfig
-from mock_carriers.faults.injection import route_of
+from mock_carriers.faults.routes import route_of
 from mock_carriers.webhooks.formats import carriers_of, names
 from sim.events import CARRIERS
 from tests.carriers.fakes import FakeContext

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mock_carriers.carriers import registry
-from mock_carriers.faults.injection import Faults
+from mock_carriers.faults.state import Faults
 from mock_carriers.world.clock import ClockMode, SandboxClock
 from mock_carriers.world.context import ParcelView
 from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
