@@ -6,6 +6,7 @@ mounted, faulted, rate limited, listed and given a webhook format without any ot
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +18,8 @@ from mock_carriers.docgen import overview_row
 from mock_carriers.faults.config import FAULT_ROUTES, FaultsConfig
 from mock_carriers.faults.routes import route_of
 from mock_carriers.webhooks.formats import carriers_of, names
+from mock_carriers.webhooks.hub import WebhookHub
+from mock_carriers.world.sandbox import Sandbox
 from sim.events import CARRIERS
 from tests.carriers.fakes import FakeContext
 from tests.conftest import small_scenario
@@ -107,3 +110,26 @@ def test_a_new_carriers_webhook_format_is_offered(acme: TestClient) -> None:
     assert sub.carriers == ("acme",)
     with pytest.raises(ValueError, match=r"format 'acme' carries acme events only, not 'ups'"):
         hub.subscribe("http://127.0.0.1:9/hook", "s3cret", "acme", carriers=["ups"])
+
+
+def test_push_state_is_durable_with_a_db_file_and_cleared_when_the_world_starts_over(tmp_path: Path) -> None:
+    """A push API's subscriptions (UPS Track Alert's) live in the hub's tables: a restarted sandbox
+    on the same file still has them, a reset forgets them."""
+    db = tmp_path / "sandbox.sqlite"
+    first = Sandbox(small_scenario(), db=db)
+    hub = WebhookHub(first)
+    hub.push_state("ups").put_many({"1ZAAA": [1.0, 2.0, None], "1ZBBB": [1.0, 2.0, ["D"]]})
+    assert hub.push_state("ups").get("1ZBBB") == [1.0, 2.0, ["D"]]
+    assert hub.push_state("fedex").get("1ZAAA") is None  # one namespace per push API
+    hub.close()
+    first.store.archive.db.close()  # type: ignore[union-attr]
+
+    second = Sandbox(small_scenario(), db=db)
+    again = WebhookHub(second)
+    assert again.push_state("ups").get("1ZBBB") == [1.0, 2.0, ["D"]]
+    second.reset()
+    assert again.push_state("ups").get("1ZAAA") is None
+    again.close()
+    second.store.archive.db.close()  # type: ignore[union-attr]
+    third = Sandbox(small_scenario(), db=db, clock_mode="manual")
+    assert WebhookHub(third).push_state("ups").get("1ZAAA") is None  # the reset reached the file

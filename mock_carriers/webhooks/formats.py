@@ -6,9 +6,11 @@ push API whose subscriptions a ``scope: subscribed`` webhook follows)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from mock_carriers.carriers import registry
 from mock_carriers.carriers.spec import WebhookFormat
+from mock_carriers.webhooks.models import WebhookError
 from sim.events import ParcelTruth, ScanEvent
 
 SANDBOX = "sandbox"
@@ -42,3 +44,34 @@ def render(name: str, event: ScanEvent, history: list[ScanEvent], truth: ParcelT
     if fmt is None:
         return event.to_json()
     return json.dumps(fmt.render(event, history, truth, did), separators=(",", ":"), ensure_ascii=False)
+
+
+def check_subscription(name: str, carriers: Sequence[str] | None, scope: str) -> tuple[str, ...]:
+    """The carriers a subscription to format ``name`` gets events of (all the format speaks for by
+    default); ``WebhookError`` saying why when the combination cannot be served."""
+    known = names()
+    if name not in known:
+        raise WebhookError(f"unknown format {name!r}; use one of {', '.join(known)}")
+    speaks = carriers_of(name)
+    if carriers is None:
+        chosen = speaks
+    else:
+        chosen = tuple(dict.fromkeys(carriers))
+        if not chosen:
+            raise WebhookError("carriers must name at least one carrier")
+        every = carriers_of(SANDBOX)
+        for carrier in chosen:
+            if carrier not in every:
+                raise WebhookError(f"unknown carrier {carrier!r}; use one of {', '.join(every)}")
+            if carrier not in speaks:
+                raise WebhookError(
+                    f"format {name!r} carries {', '.join(speaks)} events only, not {carrier!r}"
+                )
+    if scope not in ("all", "subscribed"):
+        raise WebhookError("scope must be 'all' or 'subscribed'")
+    pushing = with_push_api()
+    if scope == "subscribed" and name not in {f.name for f in pushing}:
+        apis = " or ".join(f.push_api for f in pushing)
+        names_ = " or ".join(repr(f.name) for f in pushing)
+        raise WebhookError(f"scope 'subscribed' ({apis} numbers) needs format {names_}")
+    return chosen

@@ -1,28 +1,19 @@
-"""Webhooks: subscriptions, and the hub that turns the world's events into outbox rows.
+"""The webhook hub: subscriptions, and the world's events turned into outbox rows.
 
-How an event travels:
-
-1. The sandbox hands each batch of new events to ``WebhookHub.on_events`` (a ``Sandbox.listeners``
-   hook). They wait in a heap until the sandbox clock passes their ``visible_at``: a webhook never
-   tells of a scan the carrier's API does not show yet.
+1. The sandbox hands each batch of new events to ``on_events`` (a ``Sandbox.listeners`` hook). They
+   wait in a heap until the sandbox clock passes their ``visible_at``: a webhook never tells of a
+   scan the carrier's API does not show yet.
 2. When an event is due, each matching subscription gets one outbox row whose ``delivery_id`` is a
    hash of (subscription, reset epoch, event id) — the same on every retry and after a restart, so
-   receivers can de-duplicate on it. Carrier-native bodies (``mock_carriers.webhooks.formats``) are
-   rendered once, here, so their bytes never change between attempts.
-3. The dispatcher (``mock_carriers.webhooks.dispatcher``, run by the app's lifespan) claims ready
-   rows (``mock_carriers.webhooks.queues``) and POSTs them; ``record`` logs each attempt and moves
-   the row on.
-4. A non-2xx answer, a timeout or a connection error is retried with exponential backoff and
-   seeded jitter, up to ``max_attempts``; then the row is marked failed and the parcel's next event
-   goes. Every attempt is logged with its outcome (``GET /_sandbox/webhooks/{id}/deliveries``).
+   receivers can de-duplicate on it. Carrier bodies are rendered once, here (``formats``).
+3. The dispatcher claims ready rows and POSTs them; ``record`` logs each attempt and moves the row
+   on: retried with backoff and seeded jitter up to ``max_attempts``, then failed, and the parcel's
+   next event goes (``GET /_sandbox/webhooks/{id}/deliveries`` shows every attempt).
 
-The hub's state is durable (``mock_carriers.webhooks.outbox``): a restarted sandbox restores its
-subscriptions and still delivers what was pending. Its world restarts from the scenario start, so
-the events it regenerates map to delivery ids that already exist and are not sent twice.
-
-A carrier's push API (``mock_carriers.carriers.spec.PushHub``) subscribes numbers through the hub:
-its state is kept here next to the outbox (``push_state``), and a ``scope: subscribed`` webhook of
-its format gets only what the format's filter lets through.
+The state is durable (``outbox``): a restarted sandbox restores its subscriptions and still delivers
+what was pending; its world restarts from the scenario start, so regenerated events map to delivery
+ids that already exist and are not sent twice. A carrier's push API subscribes numbers through the
+hub (``push_state``); a ``scope: subscribed`` webhook gets what its format's filter lets through.
 """
 
 from __future__ import annotations
@@ -34,7 +25,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -50,6 +41,7 @@ from mock_carriers.webhooks.models import (
     WebhookError,
 )
 from mock_carriers.webhooks.outbox import Outbox
+from mock_carriers.webhooks.push import PushState, PushStates
 from mock_carriers.webhooks.queues import DeliveryQueues
 from mock_carriers.webhooks.targets import TargetPolicy
 from mock_carriers.world.sandbox import Sandbox
@@ -64,23 +56,6 @@ def _ts(iso: str) -> float:
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-
-
-class _PushState:
-    """One push API's state, a view on the hub's (``mock_carriers.carriers.spec.PushState``)."""
-
-    def __init__(self, hub: WebhookHub, namespace: str) -> None:
-        self._hub = hub
-        self._namespace = namespace
-
-    def get(self, key: str) -> Any:
-        with self._hub._lock:
-            return self._hub._push.get(self._namespace, {}).get(key)
-
-    def put_many(self, items: Mapping[str, Any]) -> None:
-        with self._hub._lock:
-            self._hub._push.setdefault(self._namespace, {}).update(items)
-            self._hub._outbox.put_push_state(self._namespace, items)
 
 
 class WebhookHub:
@@ -108,7 +83,7 @@ class WebhookHub:
             if row.subscription_id in self._subs:
                 self._queues.enqueue(row, self._subs[row.subscription_id])
         self._counts: dict[str, dict[str, int]] = self._outbox.counts()
-        self._push: dict[str, dict[str, Any]] = self._outbox.push_state()
+        self._push = PushStates(self._outbox, self._lock)
         self.dispatcher = Dispatcher(self)
         sandbox.listeners.append(self.on_events)
         sandbox.on_reset.append(self.on_reset)
@@ -136,31 +111,7 @@ class WebhookHub:
         problem = self.check_url(url)
         if problem is not None:
             raise WebhookError(problem)
-        known = formats.names()
-        if format not in known:
-            raise WebhookError(f"unknown format {format!r}; use one of {', '.join(known)}")
-        speaks = formats.carriers_of(format)
-        if carriers is None:
-            chosen = speaks
-        else:
-            chosen = tuple(dict.fromkeys(carriers))
-            if not chosen:
-                raise WebhookError("carriers must name at least one carrier")
-            every = formats.carriers_of(formats.SANDBOX)
-            for carrier in chosen:
-                if carrier not in every:
-                    raise WebhookError(f"unknown carrier {carrier!r}; use one of {', '.join(every)}")
-                if carrier not in speaks:
-                    raise WebhookError(
-                        f"format {format!r} carries {', '.join(speaks)} events only, not {carrier!r}"
-                    )
-        if scope not in ("all", "subscribed"):
-            raise WebhookError("scope must be 'all' or 'subscribed'")
-        pushing = formats.with_push_api()
-        if scope == "subscribed" and format not in {f.name for f in pushing}:
-            apis = " or ".join(f.push_api for f in pushing)
-            names = " or ".join(repr(f.name) for f in pushing)
-            raise WebhookError(f"scope 'subscribed' ({apis} numbers) needs format {names}")
+        chosen = formats.check_subscription(format, carriers, scope)
         # Sync before taking the hub's lock (the sandbox calls into the hub while holding its own):
         # events already due go to the existing subscriptions, not to this one.
         now = self.sandbox.sync()
@@ -232,8 +183,8 @@ class WebhookHub:
             return str(exc)
         return None
 
-    def push_state(self, namespace: str) -> _PushState:
-        return _PushState(self, namespace)
+    def push_state(self, namespace: str) -> PushState:
+        return self._push.of(namespace)
 
     # --- from the sandbox: new events, resets ----------------------------------------------------
 

@@ -8,27 +8,17 @@ scans newest first, ``""`` rather than null, city names in capitals.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import struct
-import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mock_carriers.carriers.fedex import codes, texts
+from mock_carriers.carriers.fedex import codes, locations, texts
 from mock_carriers.http import i18n
 from mock_carriers.world.context import ParcelView
-from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
+from sim.events import EstimatedDelivery, EventCode, ScanEvent
 
-_DELIVERED = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
-_TERMINAL = _DELIVERED | {EventCode.RETURNED_TO_SENDER}
+DELIVERED_CODES = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
+_TERMINAL = DELIVERED_CODES | {EventCode.RETURNED_TO_SENDER}
 _DELAY_CODES = frozenset({EventCode.DELAYED, EventCode.CUSTOMS_HOLD, EventCode.DELIVERY_RESCHEDULED})
-_LOCATION_ID_SUFFIX = {
-    "sort_hub": "H",
-    "delivery_station": "A",
-    "fulfilment_centre": "C",
-    "pickup_point": "P",
-}
 #: FedEx's uniqueId leads with the ship date as a Julian day number + "000" [3P: 2460426000 = 2024-04-25].
 _JULIAN_OFFSET = 1721425
 
@@ -50,73 +40,6 @@ def _offset(iso: str | None) -> str:
 
 def _midnight(day: str, offset: str) -> str:
     return f"{day}T00:00:00{offset}"
-
-
-def _state(region: str | None) -> str:
-    # FedEx's field is a state/province *code*; a spelled-out region name would not be one.
-    return region if region and len(region) <= 3 else ""
-
-
-def _address(
-    city: str | None,
-    region: str | None,
-    country: str | None,
-    postal_code: str | None = None,
-    *,
-    street: bool = False,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if street:
-        out["streetLines"] = [""]
-    if city:
-        out["city"] = city.upper()
-    if _state(region):
-        out["stateOrProvinceCode"] = _state(region)
-    if postal_code:
-        out["postalCode"] = postal_code
-    if country:
-        out["countryCode"] = country.upper()
-    out["residential"] = False
-    if country:
-        out["countryName"] = codes.country_name(country)
-    return out
-
-
-def _loc_address(loc: Location, *, street: bool = False, postal: bool = False) -> dict[str, Any]:
-    return _address(loc.city, loc.region, loc.country, loc.postal_code if postal else None, street=street)
-
-
-def _truth_address(d: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not d:
-        return None
-    return _address(d.get("city"), d.get("region"), d.get("country"))
-
-
-def _scan_location(ev: ScanEvent) -> dict[str, Any]:
-    loc = ev.location
-    if ev.code is EventCode.LABEL_CREATED:
-        # Label data is the shipper's, not a scan: FedEx shows only postcode and country [3P].
-        return {
-            "streetLines": [""],
-            "postalCode": loc.postal_code,
-            "countryCode": loc.country.upper(),
-            "residential": False,
-            "countryName": codes.country_name(loc.country),
-        }
-    return _loc_address(loc, street=True, postal=True)
-
-
-def _location_id(loc: Location) -> str | None:
-    if loc.kind == "address" or not loc.facility_id:
-        return None
-    letters = "".join(c for c in loc.city.upper() if "A" <= c <= "Z")[:3].ljust(3, "X")
-    return letters + _LOCATION_ID_SUFFIX.get(loc.kind, "F")
-
-
-def _location_type(ev: ScanEvent) -> str:
-    if ev.code in codes.EVENT_LOCATION_TYPES:
-        return codes.EVENT_LOCATION_TYPES[ev.code]
-    return codes.LOCATION_TYPES.get(ev.location.kind, "FEDEX_FACILITY")
 
 
 def _partner(ev: ScanEvent) -> dict[str, Any]:
@@ -151,7 +74,7 @@ def scan_events(view: ParcelView, language: str = i18n.DEFAULT_LANGUAGE) -> list
     out: list[dict[str, Any]] = []
     last_facility: str | None = None
     for ev in view.events:
-        lid = _location_id(ev.location)
+        lid = locations.location_id(ev.location)
         if lid is not None:
             last_facility = lid
         elif ev.location.kind == "address":
@@ -164,11 +87,11 @@ def scan_events(view: ParcelView, language: str = i18n.DEFAULT_LANGUAGE) -> list
             "eventDescription": texts.text(language, fx.description),
             "exceptionCode": reason.code if reason else "",
             "exceptionDescription": texts.text(language, reason.description) if reason else "",
-            "scanLocation": _scan_location(ev),
+            "scanLocation": locations.scan_location(ev),
         }
         if lid is not None and ev.code is not EventCode.LABEL_CREATED:
             item["locationId"] = lid
-        item["locationType"] = _location_type(ev)
+        item["locationType"] = locations.location_type(ev)
         item["derivedStatusCode"] = fx.derived_code
         item["derivedStatus"] = texts.text(language, fx.derived_status)
         out.append(item)
@@ -186,7 +109,7 @@ def _latest_status(ev: ScanEvent, language: str = i18n.DEFAULT_LANGUAGE) -> dict
         "derivedCode": fx.status_code,
         "statusByLocale": texts.text(language, fx.status_text),
         "description": texts.text(language, fx.description),
-        "scanLocation": _loc_address(ev.location),
+        "scanLocation": locations.location_address(ev.location),
     }
     reason = _reason(ev)
     if reason is not None:
@@ -224,7 +147,7 @@ def _estimate_offset(est: EstimatedDelivery, view: ParcelView) -> str:
 def _date_and_times(view: ParcelView, est: EstimatedDelivery | None) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     latest = view.events[-1]
-    if latest.code in _DELIVERED:
+    if latest.code in DELIVERED_CODES:
         out.append({"type": "ACTUAL_DELIVERY", "dateTime": fedex_time(latest.occurred_at)})
     elif est is not None and latest.code not in _TERMINAL:
         out.append(
@@ -246,7 +169,7 @@ def _delivery_details(view: ParcelView, est: EstimatedDelivery | None, now: date
     latest = view.events[-1]
     out: dict[str, Any] = {}
     if latest.code in _TERMINAL:
-        out["actualDeliveryAddress"] = _loc_address(latest.location)
+        out["actualDeliveryAddress"] = locations.location_address(latest.location)
         where = str(latest.details.get("delivery_location") or "")
         if where in codes.DELIVERY_LOCATIONS:
             location_type, description = codes.DELIVERY_LOCATIONS[where]
@@ -330,7 +253,7 @@ def track_result(
     est = latest.estimated_delivery
     svc = codes.service_for(view.service)
     truth = view.truth
-    delivered = latest.code in _DELIVERED
+    delivered = latest.code in DELIVERED_CODES
     terminal = latest.code in _TERMINAL
 
     out: dict[str, Any] = {
@@ -345,8 +268,8 @@ def track_result(
             "hasAssociatedShipments": False,
         },
     }
-    shipper = _truth_address(truth.origin) if truth else None
-    recipient = _truth_address(truth.destination) if truth else None
+    shipper = locations.truth_address(truth.origin) if truth else None
+    recipient = locations.truth_address(truth.destination) if truth else None
     if shipper is not None:
         out["shipperInformation"] = {"address": shipper}
     if recipient is not None:
@@ -367,8 +290,10 @@ def track_result(
     out["deliveryDetails"] = _delivery_details(view, est, now)
     pickup = _first(view, EventCode.PICKED_UP)
     if pickup is not None:
-        origin: dict[str, Any] = {"locationContactAndAddress": {"address": _loc_address(pickup.location)}}
-        lid = _location_id(pickup.location)
+        origin: dict[str, Any] = {
+            "locationContactAndAddress": {"address": locations.location_address(pickup.location)}
+        }
+        lid = locations.location_id(pickup.location)
         if lid is not None:
             origin["locationId"] = lid
         out["originLocation"] = origin
@@ -429,99 +354,4 @@ def track_response(
     if customer_transaction_id is not None:
         body["customerTransactionId"] = customer_transaction_id
     body["output"] = {"completeTrackResults": complete_results}
-    return body
-
-
-# --- signature proof of delivery -----------------------------------------------------------------
-
-
-def is_delivered(view: ParcelView) -> bool:
-    return bool(view.events) and view.events[-1].code in _DELIVERED
-
-
-def spod_lines(view: ParcelView) -> list[str]:
-    latest = view.events[-1]
-    loc = latest.location
-    where = ", ".join(p for p in (loc.city.upper(), _state(loc.region), loc.postal_code, loc.country) if p)
-    return [
-        "Signature Proof of Delivery",
-        f"Tracking number: {view.tracking_number}",
-        f"Service: {codes.service_for(view.service).description}",
-        f"Delivered: {fedex_time(latest.occurred_at)}",
-        f"Delivery location: {where}",
-        f"Received by: {latest.details.get('signed_by') or 'Signature not required'}",
-        "Generated by parcel-sandbox (simulated document).",
-    ]
-
-
-def spod_pdf(view: ParcelView) -> bytes:
-    """A small, valid, deterministic PDF (no timestamps, fixed object order)."""
-
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    text = ["BT", "/F1 12 Tf", "72 740 Td", "16 TL"]
-    text += [
-        f"({esc(line.encode('latin-1', 'replace').decode('latin-1'))}) Tj T*" for line in spod_lines(view)
-    ]
-    text.append("ET")
-    stream = "\n".join(text).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def spod_png(view: ParcelView, width: int = 240, height: int = 60) -> bytes:
-    """A grayscale PNG with a scribbled "signature" drawn from the signer's name (deterministic)."""
-    name = str(view.events[-1].details.get("signed_by") or view.tracking_number)
-    seed = hashlib.sha256(name.encode()).digest()
-    pixels = [bytearray(b"\xff" * width) for _ in range(height)]
-    y = height // 2
-    for x in range(10, width - 10):
-        step = seed[x % len(seed)] % 5 - 2
-        y = min(height - 8, max(8, y + step))
-        for dy in (0, 1):
-            pixels[y + dy][x] = 0
-    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def spod_response(
-    transaction_id: str, customer_transaction_id: str | None, document_format: str, documents: list[bytes]
-) -> dict[str, Any]:
-    # The spec names the list ``document``; a captured sandbox reply spells it ``documents`` [3P].
-    body: dict[str, Any] = {"transactionId": transaction_id}
-    if customer_transaction_id is not None:
-        body["customerTransactionId"] = customer_transaction_id
-    body["output"] = {
-        "localization": {"localeCode": "US", "languageCode": "en"},
-        "documentType": "SIGNATURE_PROOF_OF_DELIVERY",
-        "documentFormat": document_format,
-        "document": [base64.b64encode(d).decode("ascii") for d in documents],
-    }
     return body

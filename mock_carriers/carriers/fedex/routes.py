@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from mock_carriers.carriers.fedex import auth, codes, errors, render, texts
+from mock_carriers.carriers.fedex import auth, codes, errors, render, spod, texts
 from mock_carriers.http.jsonio import JSONResponse, loads_json
 from mock_carriers.world.context import CarrierContext, ParcelView
 
@@ -161,13 +161,13 @@ def build_router(ctx: CarrierContext) -> APIRouter:
                     request, 400, errors.TRACKING_NOT_FOUND, errors.MSG_TRACKING_NOT_FOUND
                 )
             # Parcels carry no bill of lading, and a SPOD exists only once delivered.
-            if document_type != "SIGNATURE_PROOF_OF_DELIVERY" or not render.is_delivered(view):
+            if document_type != "SIGNATURE_PROOF_OF_DELIVERY" or not spod.is_delivered(view):
                 return errors.fedex_error(
                     request, 400, errors.DATA_NOT_FOUND, errors.MSG_DOCUMENT_UNAVAILABLE
                 )
-            documents.append(render.spod_png(view) if document_format == "PNG" else render.spod_pdf(view))
+            documents.append(spod.spod_png(view) if document_format == "PNG" else spod.spod_pdf(view))
         return JSONResponse(
-            render.spod_response(
+            spod.spod_response(
                 errors.transaction_id(request),
                 errors.customer_transaction_id(request),
                 document_format,
