@@ -3,8 +3,9 @@ scenario's demand curve (``demand.daily_curve``: 24 hourly weights) up to ``--pe
 busiest hour.
 
 The curve is ``--daily-curve`` when given; otherwise the curve of the scenario the sandbox serves
-(its name comes from ``GET /_sandbox/health``; the file is read with ``sim.scenario.load_scenario``
-when the simulation is installed next to locust); otherwise the baseline's. To have the sandbox's
+(its name comes from ``GET /_sandbox/health``; the file is read as data — ``demand.daily_curve`` —
+from the checkout's ``scenarios/`` folder when locust runs from one, never through the simulation,
+which a load generator need not have); otherwise the baseline's. To have the sandbox's
 clock keep pace with the compressed day, serve it with ``--clock realtime --speed 1440/N``.
 
     locust -f loadtests/shoppers.py,loadtests/aggregators.py,loadtests/shapes/daily.py \\
@@ -17,25 +18,11 @@ import logging
 
 from locust import LoadTestShape
 
-from loadtests import hooks, sandbox
-from loadtests.shapes.curves import BASELINE_DAILY_CURVE, daily_users, parse_curve
+from loadtests import hooks
+from loadtests.shapes.curves import daily_users, parse_curve
+from loadtests.shapes.served_curve import scenario_curve
 
 log = logging.getLogger("loadtests")
-
-
-def scenario_curve(host: str) -> tuple[tuple[float, ...], str]:
-    """The served scenario's daily curve and where it came from (baseline's when unreadable)."""
-    try:
-        name = sandbox.health(host).get("scenario")
-    except OSError as exc:
-        return BASELINE_DAILY_CURVE, f"baseline default (sandbox health unreadable: {exc})"
-    try:
-        from sim.scenario import load_scenario  # optional: a bare load generator has no simulation
-
-        scenario, path = load_scenario(str(name))
-    except Exception as exc:  # ImportError, or a scenario served from a file we do not have
-        return BASELINE_DAILY_CURVE, f"baseline default (scenario {name!r} not readable here: {exc})"
-    return tuple(scenario.demand.daily_curve), f"scenario {name!r} ({path})"
 
 
 class DailyCurveShape(LoadTestShape):
