@@ -9,6 +9,17 @@ import yaml
 
 from parcel_sandbox.cli import main as cli_main
 from sim.scenario import Scenario, shipped_scenarios
+from tests.markers import kind_problems
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fail collection when a test does not say what kind it is (tests/markers.py)."""
+    problems = kind_problems(items)
+    if problems:
+        shown = "\n".join(problems[:50]) + (
+            f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
+        )
+        raise pytest.UsageError(f"{len(problems)} test(s) without a proper kind marker:\n{shown}")
 
 
 def scenario_dict(name: str = "baseline") -> dict[str, Any]:

@@ -19,6 +19,7 @@ from tests.architecture import (
     size_violations,
     sources,
 )
+from tests.markers import kind_problems
 
 pytestmark = pytest.mark.unit
 
@@ -116,4 +117,32 @@ def test_carrier_literals_are_found_outside_docstrings() -> None:
     assert carrier_literals(files, ("ups", "dhl")) == [
         "mock_carriers.faults.state:2: 'ups' (a carrier fact in the shared core)",
         "mock_carriers.faults.state:3: '/dhl/track/shipments' (a carrier fact in the shared core)",
+    ]
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Item:
+    def __init__(self, nodeid: str, *marks: str) -> None:
+        self.nodeid = nodeid
+        self._marks = [_Marker(m) for m in marks]
+
+    def iter_markers(self) -> list[_Marker]:
+        return self._marks
+
+
+def test_collection_refuses_tests_without_a_kind_or_with_contradictory_kinds() -> None:
+    items = [
+        _Item("t.py::ok_unit", "unit"),
+        _Item("t.py::ok_live_slow", "live", "slow", "parametrize"),
+        _Item("t.py::ok_fuzz", "fuzz", "live"),
+        _Item("t.py::bare", "parametrize"),
+        _Item("t.py::both", "unit", "slow"),
+    ]
+    assert kind_problems(items) == [
+        "t.py::bare: no kind (mark it unit, live, slow or fuzz)",
+        "t.py::both: unit and slow (a unit test is fast and in-process)",
     ]

@@ -163,6 +163,7 @@ def scenario_text(faults_yaml: str) -> str:
     return yaml.safe_dump(data, sort_keys=False) + faults_yaml
 
 
+@pytest.mark.unit
 def test_scenario_faults_section_parses() -> None:
     config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml"))
     track = config.http["ups"]["track"]
@@ -175,12 +176,14 @@ def test_scenario_faults_section_parses() -> None:
     assert config.timeout_cap == 30
 
 
+@pytest.mark.unit
 def test_faults_are_off_by_default() -> None:
     config = scenario_faults(small_scenario())
     assert config == FaultsConfig()
     assert not config.http and not config.rate_limits and not config.scan.active
 
 
+@pytest.mark.unit
 def test_bad_fault_config_names_file_line_and_field() -> None:
     text = scenario_text("faults:\n  http:\n    ups:\n      track:\n        errors: {503: 1.5}\n")
     line = text.splitlines().index("        errors: {503: 1.5}") + 1
@@ -192,6 +195,7 @@ def test_bad_fault_config_names_file_line_and_field() -> None:
     )
 
 
+@pytest.mark.unit
 def test_unknown_fault_field_is_reported_at_its_key() -> None:
     text = scenario_text("faults:\n  scan:\n    duplicates: 0.1\n")
     line = text.splitlines().index("    duplicates: 0.1") + 1
@@ -200,6 +204,7 @@ def test_unknown_fault_field_is_reported_at_its_key() -> None:
     assert str(err.value) == f"bad.yaml:{line}:5: faults.scan.duplicates: unknown field"
 
 
+@pytest.mark.unit
 def test_unknown_preset_is_refused() -> None:
     with pytest.raises(
         ValueError, match=r"ups: unknown preset 'default' \(known: none: it publishes no limits\)"
@@ -207,17 +212,20 @@ def test_unknown_preset_is_refused() -> None:
         FaultsConfig.model_validate({"rate_limits": {"ups": "default"}})
 
 
+@pytest.mark.unit
 def test_fault_rates_over_one_are_refused() -> None:
     with pytest.raises(ValueError, match=r"rates sum to 1\.2, more than 1"):
         FaultsConfig.model_validate({"http": {"dhl": {"*": {"errors": {500: 0.7}, "drop": 0.5}}}})
 
 
+@pytest.mark.unit
 def test_get_faults_returns_the_scenario_config() -> None:
     config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml"))
     sb = SimpleNamespace(scenario=SimpleNamespace(faults=config), seed=1, view_filters=[], on_reset=[])
     assert Faults(sb, config).config == config  # type: ignore[arg-type]
 
 
+@pytest.mark.unit
 def test_put_then_get_round_trips(client: TestClient) -> None:
     config = scenario_faults(parse_scenario(scenario_text(FAULTS_YAML), "faults.yaml")).model_dump(
         mode="json"
@@ -229,27 +237,32 @@ def test_put_then_get_round_trips(client: TestClient) -> None:
     assert FaultsConfig.model_validate(got) == FaultsConfig.model_validate(config)
 
 
+@pytest.mark.unit
 def test_put_bad_config_is_400_with_field(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", json={"http": {"upz": {"track": {"drop": 0.1}}}})
     assert_problem(r, 400, f"faults.http: unknown carrier 'upz' (use '*' or one of {', '.join(CARRIERS)})")
 
 
+@pytest.mark.unit
 def test_put_bad_rate_is_400_with_path(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", json={"scan": {"late": {"rate": 2}}})
     assert_problem(r, 400, "faults.scan.late.rate: Input should be less than or equal to 1")
 
 
+@pytest.mark.unit
 def test_put_non_json_is_400(client: TestClient) -> None:
     r = client.put("/_sandbox/faults", content=b"{nope", headers={"content-type": "application/json"})
     assert_problem(r, 400, startswith="the body is not valid JSON")
 
 
+@pytest.mark.unit
 def test_put_keeps_the_old_config_when_invalid(client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"drop": 0.25}}}})
     client.put("/_sandbox/faults", json={"http": {"dhl": {"*": {"drop": 9}}}})
     assert client.get("/_sandbox/faults").json()["http"]["dhl"]["*"]["drop"] == 0.25
 
 
+@pytest.mark.unit
 def test_faults_schema_is_in_the_openapi_document(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     put = doc["paths"]["/_sandbox/faults"]["put"]
@@ -260,6 +273,7 @@ def test_faults_schema_is_in_the_openapi_document(client: TestClient) -> None:
     assert "/_sandbox/metrics" in doc["paths"]
 
 
+@pytest.mark.unit
 def test_routes_are_classified_per_carrier() -> None:
     assert route_of("ups", "/security/v1/oauth/token") == "token"
     assert route_of("ups", "/api/track/v1/details/1Z999") == "track"
@@ -275,6 +289,7 @@ def test_routes_are_classified_per_carrier() -> None:
 # HTTP faults: rates, determinism, bodies
 
 
+@pytest.mark.unit
 def test_error_and_disconnect_frequencies_match_the_configured_rates(
     app: FastAPI, client: TestClient
 ) -> None:
@@ -293,6 +308,7 @@ def test_error_and_disconnect_frequencies_match_the_configured_rates(
     assert within_4_sigma(seen["body truncated"], n, 0.04), seen
 
 
+@pytest.mark.unit
 def test_metrics_count_every_injected_fault(app: FastAPI, client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"errors": {"503": 0.2}, "drop": 0.1}}}})
     seen = Counter(dhl_statuses(app, 300))
@@ -305,6 +321,7 @@ def test_metrics_count_every_injected_fault(app: FastAPI, client: TestClient) ->
     )
 
 
+@pytest.mark.unit
 def test_metrics_are_prometheus_text(app: FastAPI, client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"errors": {"500": 1.0}}}}})
     dhl_statuses(app, 3)
@@ -317,6 +334,7 @@ def test_metrics_are_prometheus_text(app: FastAPI, client: TestClient) -> None:
     assert 'parcel_sandbox_requests_total{carrier="dhl",route="track"} 3' in lines
 
 
+@pytest.mark.unit
 def test_token_storm_rate_matches_config(app: FastAPI, client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"token_storm": 0.1}}}})
     n = 1000
@@ -325,6 +343,7 @@ def test_token_storm_rate_matches_config(app: FastAPI, client: TestClient) -> No
     assert within_4_sigma(int(storms), n, 0.1), storms
 
 
+@pytest.mark.unit
 def test_same_seed_and_requests_give_the_same_faults(app: FastAPI, client: TestClient) -> None:
     config = {"http": {"dhl": {"*": {"errors": {"500": 0.2, "503": 0.2}, "drop": 0.1}}}}
     put_faults(client, "", config)
@@ -337,6 +356,7 @@ def _stub_sandbox(seed: int, config: FaultsConfig) -> Any:
     return SimpleNamespace(scenario=SimpleNamespace(faults=config), seed=seed, view_filters=[], on_reset=[])
 
 
+@pytest.mark.unit
 def test_a_fresh_sandbox_with_the_same_seed_decides_alike() -> None:
     config = FaultsConfig.model_validate({"http": {"*": {"*": {"errors": {"503": 0.3}, "truncate": 0.2}}}})
     a, b, c = (Faults(_stub_sandbox(seed, config), config) for seed in (7, 7, 8))
@@ -347,6 +367,7 @@ def test_a_fresh_sandbox_with_the_same_seed_decides_alike() -> None:
     assert decide(c) != first
 
 
+@pytest.mark.unit
 def test_routes_have_independent_streams() -> None:
     config = FaultsConfig.model_validate({"http": {"ups": {"*": {"errors": {"503": 0.5}}}}})
     a, b = Faults(_stub_sandbox(3, config), config), Faults(_stub_sandbox(3, config), config)
@@ -358,6 +379,7 @@ def test_routes_have_independent_streams() -> None:
     assert interleaved == track_only
 
 
+@pytest.mark.unit
 def test_most_specific_rule_wins(client: TestClient) -> None:
     put_faults(
         client,
@@ -369,11 +391,13 @@ def test_most_specific_rule_wins(client: TestClient) -> None:
     assert (dhl.status_code, usps.status_code) == (503, 500)
 
 
+@pytest.mark.unit
 def test_docs_are_never_faulted(client: TestClient) -> None:
     put_faults(client, "", {"http": {"*": {"*": {"errors": {"500": 1.0}}}}})
     assert client.get("/dhl/_docs/openapi.json").status_code == 200
 
 
+@pytest.mark.unit
 def test_lognormal_latency_has_the_configured_median() -> None:
     latency = Latency(dist="lognormal", median=0.2, sigma=0.8)
     config = FaultsConfig.model_validate({"http": {"ups": {"track": {"latency": latency.model_dump()}}}})
@@ -385,6 +409,7 @@ def test_lognormal_latency_has_the_configured_median() -> None:
     assert within_4_sigma(sum(d < 0.2 * math.exp(0.8) for d in draws), n, 0.8413)
 
 
+@pytest.mark.unit
 def test_uniform_latency_stays_in_bounds() -> None:
     latency = Latency(dist="uniform", low=0.1, high=0.3)
     draws = [sample_latency(latency, i / 1000) for i in range(1000)]
@@ -392,6 +417,7 @@ def test_uniform_latency_stays_in_bounds() -> None:
     assert sample_latency(Latency(dist="lognormal", median=1, sigma=5, max=2), 0.999) == 2
 
 
+@pytest.mark.unit
 def test_fixed_latency_delays_the_answer(client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"track": {"latency": "300ms"}}}})
     started = time.perf_counter()
@@ -439,6 +465,7 @@ def _call(http: TestClient, carrier: str, route: str) -> httpx.Response:
     )
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize(
     ("carrier", "route"),
@@ -460,6 +487,7 @@ def test_fault_bodies_are_the_carriers_own(client: TestClient, carrier: str, rou
     _validate_error(carrier, route, status, r.json())
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("status", [429, 503])
 def test_usps_sends_retry_after(client: TestClient, status: int) -> None:
     put_faults(client, "", {"http": {"usps": {"track": {"errors": {str(status): 1.0}}}}})
@@ -468,6 +496,7 @@ def test_usps_sends_retry_after(client: TestClient, status: int) -> None:
     assert r.json()["error"]["code"] == str(status)
 
 
+@pytest.mark.unit
 def test_dhl_fault_is_problem_json(client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"track": {"errors": {"503": 1.0}}}}})
     r = client.get(DHL_TRACK, params={"trackingNumber": "1"}, headers=DHL_KEY)
@@ -478,6 +507,7 @@ def test_dhl_fault_is_problem_json(client: TestClient) -> None:
     )
 
 
+@pytest.mark.unit
 def test_ups_429_body(client: TestClient) -> None:
     put_faults(client, "", {"http": {"ups": {"track": {"errors": {"429": 1.0}}}}})
     r = _call(client, "ups", "track")
@@ -485,6 +515,7 @@ def test_ups_429_body(client: TestClient) -> None:
     assert "retry-after" not in r.headers
 
 
+@pytest.mark.unit
 def test_amazon_lwa_fault_is_an_oauth_body(client: TestClient) -> None:
     put_faults(client, "", {"http": {"amazon": {"token": {"errors": {"503": 1.0}}}}})
     r = _call(client, "amazon", "token")
@@ -494,6 +525,7 @@ def test_amazon_lwa_fault_is_an_oauth_body(client: TestClient) -> None:
     }
 
 
+@pytest.mark.unit
 def test_token_storm_expires_live_tokens(client: TestClient) -> None:
     ups = UpsClient(client, "http://testserver/ups")
     ups.authenticate()
@@ -507,11 +539,13 @@ def test_token_storm_expires_live_tokens(client: TestClient) -> None:
     }
 
 
+@pytest.mark.unit
 def test_token_storm_of_an_unknown_carrier_is_400(client: TestClient) -> None:
     r = client.post("/_sandbox/faults/token-storm", json={"carrier": "tnt"})
     assert_problem(r, 400, f"carrier: unknown carrier 'tnt' (known: {', '.join(CARRIERS)})")
 
 
+@pytest.mark.unit
 def test_rate_storm_makes_the_request_see_an_expired_token(client: TestClient) -> None:
     put_faults(client, "", {"http": {"usps": {"track": {"token_storm": 1.0}}}})
     usps = UspsClient(client, "http://testserver/usps")
@@ -524,12 +558,14 @@ def test_rate_storm_makes_the_request_see_an_expired_token(client: TestClient) -
     assert r.json()["error"]["message"] == "The access token has expired."
 
 
+@pytest.mark.unit
 def test_in_process_drop_raises_to_the_caller(client: TestClient) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"drop": 1.0}}}})
     with pytest.raises(InjectedDisconnect, match="connection dropped"):
         client.get(DHL_TRACK, params={"trackingNumber": "1"}, headers=DHL_KEY)
 
 
+@pytest.mark.unit
 def test_reset_restores_the_scenario_faults_and_clears_metrics(client: TestClient, sandbox: Sandbox) -> None:
     put_faults(client, "", {"http": {"dhl": {"*": {"errors": {"500": 1.0}}}}})
     client.get(DHL_TRACK, params={"trackingNumber": "1"}, headers=DHL_KEY)
@@ -547,6 +583,7 @@ def _dhl_number(sandbox: Sandbox) -> str:
     return parcels_of(sandbox, "dhl", 1)[0]
 
 
+@pytest.mark.live
 def test_dropped_connection_on_a_live_server(app: FastAPI, live_base: str, sandbox: Sandbox) -> None:
     with httpx.Client(timeout=5) as http:
         put_faults(http, live_base, {"http": {"dhl": {"track": {"drop": 1.0}}}})
@@ -554,6 +591,7 @@ def test_dropped_connection_on_a_live_server(app: FastAPI, live_base: str, sandb
             http.get(live_base + DHL_TRACK, params={"trackingNumber": _dhl_number(sandbox)}, headers=DHL_KEY)
 
 
+@pytest.mark.live
 def test_truncated_body_on_a_live_server(app: FastAPI, live_base: str, sandbox: Sandbox) -> None:
     with httpx.Client(timeout=5) as http:
         put_faults(http, live_base, {"http": {"dhl": {"track": {"truncate": 1.0}}}})
@@ -561,6 +599,7 @@ def test_truncated_body_on_a_live_server(app: FastAPI, live_base: str, sandbox: 
             http.get(live_base + DHL_TRACK, params={"trackingNumber": _dhl_number(sandbox)}, headers=DHL_KEY)
 
 
+@pytest.mark.live
 def test_timeout_holds_until_the_client_gives_up(app: FastAPI, live_base: str) -> None:
     with httpx.Client(timeout=5) as http:
         put_faults(http, live_base, {"http": {"dhl": {"track": {"timeout": 1.0}}}})
@@ -576,6 +615,7 @@ def test_timeout_holds_until_the_client_gives_up(app: FastAPI, live_base: str) -
         )
 
 
+@pytest.mark.live
 def test_timeout_cap_answers_504(app: FastAPI, live_base: str) -> None:
     with httpx.Client(timeout=5) as http:
         put_faults(http, live_base, {"timeout_cap": 0.3, "http": {"dhl": {"track": {"timeout": 1.0}}}})
@@ -618,6 +658,7 @@ SCAN_CASES = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("kind", list(SCAN_CASES))
 def test_scan_fault_frequency_matches_the_rate(app: FastAPI, sandbox: Sandbox, kind: str) -> None:
     sandbox.faults.set_config(FaultsConfig.model_validate({"scan": SCAN_CASES[kind]}))
@@ -636,6 +677,7 @@ def _one_with(sandbox: Sandbox, scan: dict[str, Any]) -> tuple[Record, datetime,
     return rec, now, rec.visible_events(now.timestamp())
 
 
+@pytest.mark.unit
 def test_duplicate_shows_one_scan_twice(app: FastAPI, sandbox: Sandbox) -> None:
     rec, now, truth = _one_with(sandbox, {"duplicate": 1})
     shown = _shown(sandbox, rec, now)
@@ -645,6 +687,7 @@ def test_duplicate_shows_one_scan_twice(app: FastAPI, sandbox: Sandbox) -> None:
     assert [e for i, e in enumerate(shown) if e not in shown[:i]] == truth
 
 
+@pytest.mark.unit
 def test_out_of_order_swaps_two_adjacent_scans(app: FastAPI, sandbox: Sandbox) -> None:
     rec, now, truth = _one_with(sandbox, {"out_of_order": 1})
     shown = _shown(sandbox, rec, now)
@@ -653,6 +696,7 @@ def test_out_of_order_swaps_two_adjacent_scans(app: FastAPI, sandbox: Sandbox) -
     assert shown[moved[0]] is truth[moved[1]] and shown[moved[1]] is truth[moved[0]]
 
 
+@pytest.mark.unit
 def test_missing_scan_never_shows(app: FastAPI, sandbox: Sandbox) -> None:
     rec, now, truth = _one_with(sandbox, {"missing": 1})
     shown = _shown(sandbox, rec, now)
@@ -662,6 +706,7 @@ def test_missing_scan_never_shows(app: FastAPI, sandbox: Sandbox) -> None:
     assert gone[0] not in sandbox.faults.filter_view(rec, rec.visible_events(later.timestamp()), later)
 
 
+@pytest.mark.unit
 def test_late_scan_shows_after_the_delay(app: FastAPI, sandbox: Sandbox) -> None:
     rec, _, _ = _one_with(sandbox, {"late": {"rate": 1, "delay": "3d"}})
     faults = sandbox.faults
@@ -678,6 +723,7 @@ def test_late_scan_shows_after_the_delay(app: FastAPI, sandbox: Sandbox) -> None
     assert shown_at(after) == rec.visible_events(after.timestamp())
 
 
+@pytest.mark.unit
 def test_stale_tracker_freezes_then_catches_up(app: FastAPI, sandbox: Sandbox) -> None:
     rec, _, _ = _one_with(sandbox, {"stale": {"rate": 1, "duration": "3d"}})
     faults = sandbox.faults
@@ -689,6 +735,7 @@ def test_stale_tracker_freezes_then_catches_up(app: FastAPI, sandbox: Sandbox) -
     assert faults.filter_view(rec, rec.visible_events(thaw.timestamp()), max(thaw, end)) == full
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("replace_with", [None, "DELIVERY_ATTEMPTED"])
 def test_false_delivered_is_corrected(app: FastAPI, sandbox: Sandbox, replace_with: str | None) -> None:
     scan = {"corrected_delivery": {"rate": 1, "after": "2h", "replace_with": replace_with}}
@@ -708,6 +755,7 @@ def test_false_delivered_is_corrected(app: FastAPI, sandbox: Sandbox, replace_wi
         assert [e.code for e in extra] == [EventCode.DELIVERY_ATTEMPTED]
 
 
+@pytest.mark.unit
 def test_the_same_parcel_shows_the_same_fault_every_time(
     app: FastAPI, client: TestClient, sandbox: Sandbox
 ) -> None:
@@ -718,6 +766,7 @@ def test_the_same_parcel_shows_the_same_fault_every_time(
         assert dhl.track(number).json() == dhl.track(number).json()
 
 
+@pytest.mark.unit
 def test_scan_faults_never_change_the_truth(app: FastAPI, client: TestClient, sandbox: Sandbox) -> None:
     sandbox.faults.set_config(
         FaultsConfig.model_validate({"scan": {"duplicate": 1, "missing": 1, "out_of_order": 1, "late": 1}})
@@ -734,6 +783,7 @@ def test_scan_faults_never_change_the_truth(app: FastAPI, client: TestClient, sa
     assert [e.event_id for e in shown] != [e["event_id"] for e in control["events"]]
 
 
+@pytest.mark.unit
 def test_scan_faults_only_touch_the_listed_carriers(app: FastAPI, sandbox: Sandbox) -> None:
     sandbox.faults.set_config(FaultsConfig.model_validate({"scan": {"carriers": ["dhl"], "duplicate": 1}}))
     records, now = _eligible(sandbox)
@@ -742,6 +792,7 @@ def test_scan_faults_only_touch_the_listed_carriers(app: FastAPI, sandbox: Sandb
         assert changed == (rec.carrier == "dhl")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("carrier", list(CLIENTS))
 def test_every_carrier_renders_faulted_views(client: TestClient, sandbox: Sandbox, carrier: str) -> None:
     put_faults(
@@ -769,6 +820,7 @@ def test_every_carrier_renders_faulted_views(client: TestClient, sandbox: Sandbo
     assert sandbox.faults.metrics.value("parcel_sandbox_scan_faults_total", carrier=carrier) > 0
 
 
+@pytest.mark.unit
 def test_token_issuer_knows_the_client_of_a_live_token() -> None:
     tokens = TokenIssuer(1)
     token = tokens.issue("ups", "client-a", 3600)

@@ -24,6 +24,8 @@ from sim.events import EventCode, ExceptionReason
 from tests.carriers.fakes import FakeContext, story
 from tests.spec_validation import validate_response
 
+pytestmark = pytest.mark.unit
+
 KINDS = ("delivered", "failed_then_locker", "returned", "customs", "lost", "damaged")
 LANGUAGES = i18n.SUPPORTED
 LOCALES = {"en": "en_US", "de": "de_DE", "ru": "ru_RU", "sl": "sl_SI", "kk": "kk_KZ"}

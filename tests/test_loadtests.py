@@ -79,18 +79,22 @@ TOKEN_NAME = {
 # Pure policies
 
 
+@pytest.mark.unit
 def test_loadtest_modules_imported_here_do_not_import_locust() -> None:
     assert "locust" not in sys.modules
 
 
+@pytest.mark.unit
 def test_baseline_curve_copy_matches_the_simulation() -> None:
     assert BASELINE_DAILY_CURVE == tuple(DEFAULT_DAILY_CURVE)
 
 
+@pytest.mark.unit
 def test_every_canonical_event_code_has_a_phase() -> None:
     assert {code.value for code in EventCode} <= set(CANONICAL_PHASE)
 
 
+@pytest.mark.unit
 def test_shoppers_look_more_often_when_out_for_delivery_and_stop_after_delivery() -> None:
     rng = random.Random(1)
     ofd = next_delay(Phase.OUT_FOR_DELIVERY, SHOPPER_INTERVAL_S, 3600, rng)
@@ -99,61 +103,73 @@ def test_shoppers_look_more_often_when_out_for_delivery_and_stop_after_delivery(
     assert next_delay(Phase.DONE, SHOPPER_INTERVAL_S, 3600, rng) is None
 
 
+@pytest.mark.unit
 def test_aggregator_interval_is_scaled_by_the_time_scale() -> None:
     delay = next_delay(Phase.IN_TRANSIT, AGGREGATOR_INTERVAL_S, 3600, random.Random(2))
     assert delay is not None and 3 * 0.8 <= delay <= 3 * 1.2  # three hours at an hour per second
 
 
+@pytest.mark.unit
 def test_time_scale_follows_a_realtime_sandbox_clock() -> None:
     assert resolve_time_scale(0, {"mode": "realtime", "speed": 60}) == 60
     assert resolve_time_scale(0, {"mode": "manual", "speed": 1}) == 3600
     assert resolve_time_scale(5, {"mode": "realtime", "speed": 60}) == 5
 
 
+@pytest.mark.unit
 def test_retry_after_in_seconds() -> None:
     assert retry_after_seconds("30", default=5) == 30
 
 
+@pytest.mark.unit
 def test_retry_after_as_http_date_is_measured_from_the_response_date() -> None:
     now = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("Mon, 30 Nov 2026 12:00:45 GMT", default=5, now=now) == 45
 
 
+@pytest.mark.unit
 def test_retry_after_missing_or_garbled_uses_the_default() -> None:
     assert retry_after_seconds(None, default=5) == 5
     assert retry_after_seconds("soon", default=7) == 7
 
 
+@pytest.mark.unit
 def test_retry_after_is_capped() -> None:
     assert retry_after_seconds("86400", default=5) == 120
 
 
+@pytest.mark.unit
 def test_fedex_batches_hold_at_most_30_numbers() -> None:
     chunks = list(batches([str(i) for i in range(71)], 30))
     assert [len(c) for c in chunks] == [30, 30, 11]
 
 
+@pytest.mark.unit
 def test_token_is_refreshed_before_it_expires() -> None:
     assert token_refresh_due(100.0, 3600) == 100.0 + 3540
     assert token_refresh_due(100.0, 5) == pytest.approx(104.5)
 
 
+@pytest.mark.unit
 def test_mistyped_number_changes_only_the_check_digit() -> None:
     assert mistype("1ZCJAAG90117048787") == "1ZCJAAG90117048788"
     assert mistype("TBA140079518559") == "TBA140079518550"
 
 
+@pytest.mark.unit
 def test_page_phase_reads_the_sandbox_json_status() -> None:
     assert page_phase('{"tracking_number": "X", "status": "OUT_FOR_DELIVERY"}') is Phase.OUT_FOR_DELIVERY
     assert page_phase('{"status": "DELIVERED"}') is Phase.DONE
 
 
+@pytest.mark.unit
 def test_page_phase_reads_a_tracker_html_page() -> None:
     assert page_phase("<h1>Out for delivery</h1>") is Phase.OUT_FOR_DELIVERY
     assert page_phase("<p>Delivered, front door</p>") is Phase.DONE
     assert page_phase("<p>Somewhere</p>") is Phase.IN_TRANSIT
 
 
+@pytest.mark.unit
 def test_thresholds_report_each_breach() -> None:
     limits = Thresholds(max_fail_ratio=0.01, max_p95_ms=100, max_p99_ms=200)
     assert limits.breaches(1000, 0.0, 50, 150) == []
@@ -164,14 +180,17 @@ def test_thresholds_report_each_breach() -> None:
     ]
 
 
+@pytest.mark.unit
 def test_thresholds_fail_a_run_without_requests() -> None:
     assert Thresholds(max_fail_ratio=0).breaches(0, 0.0, 0, 0) == ["no requests were made"]
 
 
+@pytest.mark.unit
 def test_no_thresholds_never_fail() -> None:
     assert Thresholds().breaches(0, 1.0, 9999, 9999) == []
 
 
+@pytest.mark.unit
 def test_option_problems_name_the_option() -> None:
     problems = option_problems(
         {"carriers": "ups,royalmail", "typo_share": 2.0, "daily_curve": "1,2", "day_minutes": 0}
@@ -184,6 +203,7 @@ def test_option_problems_name_the_option() -> None:
     ]
 
 
+@pytest.mark.unit
 def test_tracker_template_needs_the_placeholder() -> None:
     assert option_problems({"tracker_url_template": "http://127.0.0.1:9000/track/"}) == [
         "--tracker-url-template must be an http(s) URL containing {tracking_number}"
@@ -194,6 +214,7 @@ def test_tracker_template_needs_the_placeholder() -> None:
 # Shapes
 
 
+@pytest.mark.unit
 def test_daily_shape_peaks_at_the_busiest_hour_and_ends_with_the_day() -> None:
     day_s = 24 * 60.0
     busiest = max(range(24), key=lambda h: BASELINE_DAILY_CURVE[h])
@@ -202,20 +223,24 @@ def test_daily_shape_peaks_at_the_busiest_hour_and_ends_with_the_day() -> None:
     assert daily_users(day_s, day_s, BASELINE_DAILY_CURVE, 100) is None
 
 
+@pytest.mark.unit
 def test_daily_curve_option_needs_24_weights() -> None:
     with pytest.raises(ValueError, match="24 hourly weights"):
         parse_curve("1,2,3")
 
 
+@pytest.mark.unit
 def test_spike_multiplies_the_ordinary_load_then_returns_to_it() -> None:
     users = [spike_users(t, 10, 5.0, 60, 120, 60) for t in (0, 59, 60, 179, 180, 239, 240)]
     assert users == [10, 10, 50, 50, 10, 10, None]
 
 
+@pytest.mark.unit
 def test_step_ramp_adds_a_step_of_users_per_period_up_to_the_maximum() -> None:
     assert [step_users(t, 10, 30, 30) for t in (0, 29, 30, 60, 90)] == [10, 10, 20, 30, None]
 
 
+@pytest.mark.unit
 def test_knee_is_where_added_users_stop_adding_throughput() -> None:
     steps = [
         StepResult(10, 30, 3000, 0, 10),  # 100 rps
@@ -225,16 +250,19 @@ def test_knee_is_where_added_users_stop_adding_throughput() -> None:
     assert find_knee(steps) == 2
 
 
+@pytest.mark.unit
 def test_knee_is_where_p95_doubles() -> None:
     steps = [StepResult(10, 30, 3000, 0, 10), StepResult(20, 30, 6000, 0, 25)]
     assert find_knee(steps) == 1
 
 
+@pytest.mark.unit
 def test_no_knee_while_throughput_scales() -> None:
     steps = [StepResult(10, 30, 3000, 0, 10), StepResult(20, 30, 6000, 0, 11)]
     assert find_knee(steps) is None
 
 
+@pytest.mark.unit
 def test_percentile_of_a_histogram() -> None:
     assert percentile({1: 90, 10: 9, 100: 1}, 0.95) == 10
     assert percentile({}, 0.95) == 0
@@ -265,6 +293,7 @@ CLIENTS: dict[str, Any] = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("status", ["DELIVERED", "OUT_FOR_DELIVERY", "IN_TRANSIT"])
 def test_carrier_parsers_read_the_mocks_status(
     mock_http: tuple[TestClient, dict[str, list[dict[str, Any]]]], status: str
@@ -290,6 +319,7 @@ def test_carrier_parsers_read_the_mocks_status(
     assert seen == set(FIVE) - skipped
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("carrier", FIVE)
 def test_carrier_parsers_read_an_unknown_number_as_not_found(
     mock_http: tuple[TestClient, dict[str, list[dict[str, Any]]]], carrier: str
@@ -347,6 +377,8 @@ def smoke_run(
     return result.returncode, read_stats(results), results
 
 
+@pytest.mark.live
+@pytest.mark.slow
 @pytest.mark.parametrize("carrier", FIVE)
 def test_smoke_run_tracks_through_every_carrier(
     smoke_run: tuple[int, list[dict[str, str]], Path], carrier: str
@@ -356,6 +388,7 @@ def test_smoke_run_tracks_through_every_carrier(
     assert tracked > 0, f"no tracking request reached {carrier}"
 
 
+@pytest.mark.live
 def test_smoke_run_shoppers_open_the_sandbox_tracking_page(
     smoke_run: tuple[int, list[dict[str, str]], Path],
 ) -> None:
@@ -363,12 +396,14 @@ def test_smoke_run_shoppers_open_the_sandbox_tracking_page(
     assert requests_by_carrier(rows).get("_sandbox", 0) > 0
 
 
+@pytest.mark.live
 def test_smoke_run_has_no_unexpected_failures(smoke_run: tuple[int, list[dict[str, str]], Path]) -> None:
     code, rows, _ = smoke_run
     assert code == 0
     assert [r["Name"] for r in rows if int(r["Failure Count"])] == []
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("carrier", sorted(TOKEN_NAME))
 def test_smoke_run_aggregators_refresh_short_lived_tokens(
     smoke_run: tuple[int, list[dict[str, str]], Path], carrier: str
@@ -379,6 +414,7 @@ def test_smoke_run_aggregators_refresh_short_lived_tokens(
     assert counts.get(TOKEN_NAME[carrier], 0) >= 4, counts.get(TOKEN_NAME[carrier])
 
 
+@pytest.mark.live
 def test_smoke_run_writes_csv_and_html_reports(smoke_run: tuple[int, list[dict[str, str]], Path]) -> None:
     _, _, results = smoke_run
     assert (results / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
@@ -387,6 +423,8 @@ def test_smoke_run_writes_csv_and_html_reports(smoke_run: tuple[int, list[dict[s
     }
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_threshold_breach_fails_the_run(served: str, tmp_path: Path) -> None:
     cmd = locust_command(served, users=4, spawn_rate=4, run_time="3s", results=tmp_path)
     result = _locust(tmp_path, [*cmd, "--max-p95-ms", "0.001"])
@@ -394,6 +432,7 @@ def test_threshold_breach_fails_the_run(served: str, tmp_path: Path) -> None:
     assert "thresholds FAILED: p95" in result.stderr
 
 
+@pytest.mark.live
 def test_bad_option_stops_the_run_with_a_sentence(served: str, tmp_path: Path) -> None:
     cmd = locust_command(served, users=1, spawn_rate=1, run_time="2s")
     result = _locust(tmp_path, [*cmd, "--carriers", "royalmail"])
@@ -402,6 +441,8 @@ def test_bad_option_stops_the_run_with_a_sentence(served: str, tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_unreachable_sandbox_stops_the_run_with_a_sentence(tmp_path: Path) -> None:
     nobody = f"http://127.0.0.1:{serving.free_port()}"
     result = _locust(tmp_path, locust_command(nobody, users=2, spawn_rate=2, run_time="5s"))
@@ -420,6 +461,8 @@ class _Recorder:
             self.paths.append(path)
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_tracker_mode_sends_shoppers_to_the_tracker_under_test(served: str, tmp_path: Path) -> None:
     seen = _Recorder()
     tracker = FastAPI()
@@ -461,6 +504,8 @@ def _all_parcels(base: str) -> list[dict[str, Any]]:
             return out
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_aggregators_honour_retry_after(tmp_path: Path) -> None:
     """A UPS that answers every track call 429 + Retry-After: 2 sees one call per two seconds."""
     seen = _Recorder()
@@ -509,6 +554,8 @@ def test_aggregators_honour_retry_after(tmp_path: Path) -> None:
     assert "/ups/api/track/v1/details/[inquiryNumber] [429]" in names
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_distributed_master_and_two_workers(served: str, tmp_path: Path) -> None:
     port = serving.free_port()
     master_cmd = locust_command(served, users=6, spawn_rate=6, run_time="6s", results=tmp_path)

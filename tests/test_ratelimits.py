@@ -44,6 +44,7 @@ class FakeWall:
 # The limiter on its own
 
 
+@pytest.mark.unit
 def test_bucket_allows_the_burst_then_refuses_with_retry_after() -> None:
     wall = FakeWall()
     limiter = RateLimiter(wall)
@@ -54,6 +55,7 @@ def test_bucket_allows_the_burst_then_refuses_with_retry_after() -> None:
     assert denial is not None and (denial.limit, denial.retry_after) == ("second", 2)
 
 
+@pytest.mark.unit
 def test_bucket_refills_at_the_rate() -> None:
     wall = FakeWall()
     limiter = RateLimiter(wall)
@@ -64,6 +66,7 @@ def test_bucket_refills_at_the_rate() -> None:
     assert limiter.admit("dhl", "k", limit, MIDNIGHT) is None
 
 
+@pytest.mark.unit
 def test_admitted_share_over_1000_requests_matches_the_rate() -> None:
     wall = FakeWall()
     limiter = RateLimiter(wall)
@@ -77,6 +80,7 @@ def test_admitted_share_over_1000_requests_matches_the_rate() -> None:
     assert abs(admitted - expected) <= 2, admitted
 
 
+@pytest.mark.unit
 def test_window_counts_then_resets() -> None:
     wall = FakeWall()
     limiter = RateLimiter(wall)
@@ -89,6 +93,7 @@ def test_window_counts_then_resets() -> None:
     assert limiter.admit("fedex", "k", limit, MIDNIGHT) is None
 
 
+@pytest.mark.unit
 def test_daily_quota_resets_at_utc_midnight_of_the_sandbox_day() -> None:
     limiter = RateLimiter(FakeWall())
     limit = RateLimit(daily=2)
@@ -99,6 +104,7 @@ def test_daily_quota_resets_at_utc_midnight_of_the_sandbox_day() -> None:
     assert limiter.admit("dhl", "k", limit, MIDNIGHT) is None
 
 
+@pytest.mark.unit
 def test_daily_retry_after_is_in_wall_seconds() -> None:
     limiter = RateLimiter(FakeWall())
     limit = RateLimit(daily=1)
@@ -108,6 +114,7 @@ def test_daily_retry_after_is_in_wall_seconds() -> None:
     assert denial is not None and denial.retry_after == 60
 
 
+@pytest.mark.unit
 def test_refused_requests_do_not_count() -> None:
     wall = FakeWall()
     limiter = RateLimiter(wall)
@@ -123,6 +130,7 @@ def test_refused_requests_do_not_count() -> None:
     assert denial is not None and denial.limit == "daily"
 
 
+@pytest.mark.unit
 def test_limits_are_kept_per_credential() -> None:
     limiter = RateLimiter(FakeWall())
     limit = RateLimit(per_second=1, burst=1)
@@ -131,6 +139,7 @@ def test_limits_are_kept_per_credential() -> None:
     assert limiter.admit("dhl", "a", limit, MIDNIGHT) is not None
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("carrier", "preset", "expected"),
     [
@@ -146,11 +155,13 @@ def test_presets_follow_the_published_limits(carrier: str, preset: str, expected
     assert {k: v for k, v in resolved.model_dump().items() if k in expected} == expected
 
 
+@pytest.mark.unit
 def test_own_values_override_the_preset() -> None:
     resolved = RateLimit(preset="starter", daily=5).resolved("dhl")
     assert (resolved.per_second, resolved.daily) == (1, 5)
 
 
+@pytest.mark.unit
 def test_rate_limits_are_off_by_default() -> None:
     assert scenario_faults(small_scenario()).rate_limits == {}
 
@@ -200,6 +211,7 @@ def dhl_get(http: TestClient, key: str = "key-a") -> httpx.Response:
     return http.get(DHL_TRACK, params={"trackingNumber": "0000000000"}, headers={"DHL-API-Key": key})
 
 
+@pytest.mark.unit
 def test_dhl_starter_quota_is_250_a_day(client: TestClient, wall: FakeWall) -> None:
     limits(client, "", {"dhl": "starter"})
 
@@ -220,6 +232,7 @@ def test_dhl_starter_quota_is_250_a_day(client: TestClient, wall: FakeWall) -> N
     assert statuses[250] == 429
 
 
+@pytest.mark.unit
 def test_dhl_429_is_the_gateways_problem_json(client: TestClient) -> None:
     limits(client, "", {"dhl": "starter"})
     dhl_get(client)
@@ -234,18 +247,21 @@ def test_dhl_429_is_the_gateways_problem_json(client: TestClient) -> None:
     assert "retry-after" not in r.headers
 
 
+@pytest.mark.unit
 def test_retry_after_can_be_switched_on(client: TestClient) -> None:
     limits(client, "", {"dhl": {"per_second": 0.25, "burst": 1, "retry_after": True}})
     dhl_get(client)
     assert dhl_get(client).headers["retry-after"] == "4"
 
 
+@pytest.mark.unit
 def test_each_dhl_key_has_its_own_quota(client: TestClient) -> None:
     limits(client, "", {"dhl": {"daily": 1}})
     assert [dhl_get(client, "a").status_code, dhl_get(client, "b").status_code] == [404, 404]
     assert dhl_get(client, "a").status_code == 429
 
 
+@pytest.mark.unit
 def test_daily_quota_follows_the_sandbox_day(client: TestClient) -> None:
     limits(client, "", {"dhl": {"daily": 1}})
     dhl_get(client)
@@ -254,6 +270,7 @@ def test_daily_quota_follows_the_sandbox_day(client: TestClient) -> None:
     assert dhl_get(client).status_code == 404
 
 
+@pytest.mark.unit
 def test_fedex_daily_quota_body(client: TestClient) -> None:
     limits(client, "", {"fedex": {"preset": "default", "daily": 1}})
     fedex = FedexClient(client, "http://testserver/fedex")
@@ -266,6 +283,7 @@ def test_fedex_daily_quota_body(client: TestClient) -> None:
     validate_schema("fedex", "ErrorResponseVO", body)
 
 
+@pytest.mark.unit
 def test_usps_hourly_preset_answers_429_with_retry_after(client: TestClient, wall: FakeWall) -> None:
     limits(client, "", {"usps": "default"})
     usps = UspsClient(client, "http://testserver/usps")
@@ -280,6 +298,7 @@ def test_usps_hourly_preset_answers_429_with_retry_after(client: TestClient, wal
     assert r.json()["error"]["code"] == "429"
 
 
+@pytest.mark.unit
 def test_amazon_throttles_per_lwa_client(client: TestClient) -> None:
     limits(client, "", {"amazon": {"per_second": 1, "burst": 1}})
     amazon = AmazonClient(client, "http://testserver/amazon")
@@ -302,6 +321,7 @@ def test_amazon_throttles_per_lwa_client(client: TestClient) -> None:
     assert other.track("TBA000000000000").status_code == 404
 
 
+@pytest.mark.unit
 def test_ups_limits_each_client_id(client: TestClient) -> None:
     limits(client, "", {"ups": {"per_second": 1, "burst": 1}})
     a = UpsClient(client, "http://testserver/ups", client_id="client-a")
@@ -316,6 +336,7 @@ def test_ups_limits_each_client_id(client: TestClient) -> None:
     validate_schema("ups", "Response", r.json())
 
 
+@pytest.mark.unit
 def test_a_refused_credential_gets_the_carriers_401_not_429(client: TestClient) -> None:
     limits(client, "", {"ups": {"per_second": 1, "burst": 1}})
     headers = {"Authorization": "Bearer nope", "transId": "t1", "transactionSrc": "test"}
@@ -324,6 +345,7 @@ def test_a_refused_credential_gets_the_carriers_401_not_429(client: TestClient) 
     assert statuses == [401, 401]
 
 
+@pytest.mark.unit
 def test_token_endpoint_is_not_limited_unless_listed(client: TestClient) -> None:
     limits(client, "", {"ups": {"per_second": 1, "burst": 1}})
     ups = UpsClient(client, "http://testserver/ups")
@@ -331,6 +353,7 @@ def test_token_endpoint_is_not_limited_unless_listed(client: TestClient) -> None
     ups.authenticate()  # no 429: token calls are not counted by default
 
 
+@pytest.mark.unit
 def test_token_endpoint_limited_per_address_when_listed(client: TestClient) -> None:
     limits(client, "", {"ups": {"per_second": 1, "burst": 1, "routes": ["token"]}})
     ups = UpsClient(client, "http://testserver/ups")
@@ -341,6 +364,7 @@ def test_token_endpoint_limited_per_address_when_listed(client: TestClient) -> N
     validate_response("ups_oauth", "/security/v1/oauth/token", "post", 429, err.value.response.json())
 
 
+@pytest.mark.unit
 def test_429s_are_counted_in_metrics(client: TestClient) -> None:
     limits(client, "", {"dhl": {"per_second": 1, "burst": 1}})
     statuses = [dhl_get(client).status_code for _ in range(5)]
@@ -353,6 +377,8 @@ def test_429s_are_counted_in_metrics(client: TestClient) -> None:
 # A well-behaved client on a live server
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_a_client_honouring_retry_after_completes_its_work(module_app: FastAPI, sandbox: Sandbox) -> None:
     """USPS sends Retry-After; a client that waits as told tracks every parcel, on the real clock."""
     sandbox.faults.metrics.clear()

@@ -55,6 +55,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "run"
 
 
+@pytest.mark.slow
 def test_replay_equals_live_serve(recorded: Path) -> None:
     scenario, seed, run = load_run(recorded)
     live = create_app(sandbox=Sandbox(scenario, seed=seed, endless=False))
@@ -90,6 +91,8 @@ def test_replay_equals_live_serve(recorded: Path) -> None:
     assert compared > 100
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_replay_command_serves_a_run_directory(recorded: Path) -> None:
     port = free_port()
     exe = Path(sys.executable).parent / "parcel-sandbox"
@@ -121,6 +124,7 @@ def test_replay_command_serves_a_run_directory(recorded: Path) -> None:
         proc.wait(timeout=10)
 
 
+@pytest.mark.live
 def test_replay_of_a_missing_directory_is_exit_2(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcel_sandbox.cli", "replay", str(tmp_path / "nothing")],

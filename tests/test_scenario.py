@@ -24,6 +24,7 @@ demand:
 """
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [
@@ -42,12 +43,14 @@ def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("bad", ["soon", "", "-3h", "4 days", True, -1])
 def test_bad_durations(bad: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(bad)
 
 
+@pytest.mark.unit
 def test_every_shipped_scenario_validates() -> None:
     assert "baseline" in shipped_scenarios()
     for name in shipped_scenarios():
@@ -63,38 +66,45 @@ def _error(text: str, tmp_path: Path) -> list[str]:
     return exc.value.problems
 
 
+@pytest.mark.unit
 def test_unknown_field_names_line_and_field(tmp_path: Path) -> None:
     problems = _error(GOOD + "colour: blue\n", tmp_path)
     assert problems == [f"{tmp_path / 'broken.yaml'}:11:1: colour: unknown field"]
 
 
+@pytest.mark.unit
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
     problems = _error(GOOD.replace("parcels_per_day: 100", "parcels_per_day: lots"), tmp_path)
     assert len(problems) == 1
     assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:10:20: demand.parcels_per_day: ")
 
 
+@pytest.mark.unit
 def test_bad_duration_is_reported(tmp_path: Path) -> None:
     problems = _error(GOOD.replace("duration: 2d", "duration: two days"), tmp_path)
     assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:4:11: duration: bad duration 'two days'")
 
 
+@pytest.mark.unit
 def test_unknown_carrier_is_reported(tmp_path: Path) -> None:
     problems = _error(GOOD.replace("  ups:", "  pony_express:"), tmp_path)
     assert problems[0].startswith(f"{tmp_path / 'broken.yaml'}:6:3: carriers: unknown carrier 'pony_express'")
 
 
+@pytest.mark.unit
 def test_nested_unknown_field(tmp_path: Path) -> None:
     problems = _error(GOOD.replace("    share: 1.0", "    share: 1.0\n    colour: brown"), tmp_path)
     assert problems[0] == f"{tmp_path / 'broken.yaml'}:8:5: carriers.ups.colour: unknown field"
 
 
+@pytest.mark.unit
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     problems = _error(GOOD + "network: [unclosed\n", tmp_path)
     assert problems[0].startswith(str(tmp_path / "broken.yaml") + ":")
     assert "(yaml)" in problems[0]
 
 
+@pytest.mark.unit
 def test_start_needs_an_offset() -> None:
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(GOOD.replace("-05:00", ""), "s.yaml")
@@ -102,6 +112,7 @@ def test_start_needs_an_offset() -> None:
     assert "offset" in exc.value.problems[0]
 
 
+@pytest.mark.live
 @pytest.mark.parametrize(
     ("mutation", "field"),
     [
@@ -130,6 +141,7 @@ def test_validate_cli_exit_2_one_line_no_traceback(
         assert "Traceback" not in proc.stderr + proc.stdout
 
 
+@pytest.mark.live
 def test_validate_accepts_a_shipped_name() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcel_sandbox.cli", "validate", "baseline"],
@@ -141,6 +153,7 @@ def test_validate_accepts_a_shipped_name() -> None:
     assert "ok" in proc.stdout
 
 
+@pytest.mark.live
 def test_missing_file_is_exit_2() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcel_sandbox.cli", "validate", "no/such/file.yaml"],
@@ -152,6 +165,7 @@ def test_missing_file_is_exit_2() -> None:
     assert "no such file or shipped scenario" in proc.stderr
 
 
+@pytest.mark.live
 def test_cases_command_lists_pinned_cases() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcel_sandbox.cli", "cases", "failed_attempts", "--json"],
@@ -167,6 +181,7 @@ def test_cases_command_lists_pinned_cases() -> None:
     assert {c["carrier"] for c in cases} == {"usps", "ups"} and all(c["tracking_number"] for c in cases)
 
 
+@pytest.mark.live
 def test_schema_command_prints_the_json_schema() -> None:
     import json
 
@@ -179,6 +194,7 @@ def test_schema_command_prints_the_json_schema() -> None:
     assert schema["properties"]["duration"]["format"] == "duration"
 
 
+@pytest.mark.unit
 def test_scenario_reference_is_generated_from_the_models() -> None:
     from parcel_sandbox.scenario_docs import render
 
@@ -186,6 +202,8 @@ def test_scenario_reference_is_generated_from_the_models() -> None:
     assert doc.read_text(encoding="utf-8") == render(), "docs/scenarios.md is stale: run `make docs`"
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_a_service_that_reaches_nowhere_is_a_located_error(tmp_path: Path) -> None:
     text = GOOD.replace("services: {ground: 1.0}", "services: {international: 1.0}")
     f = tmp_path / "nowhere.yaml"
@@ -200,6 +218,7 @@ def test_a_service_that_reaches_nowhere_is_a_located_error(tmp_path: Path) -> No
     assert proc.stderr.startswith(f"{f}:8:16: carriers.ups.services.international: ")
 
 
+@pytest.mark.unit
 def test_carrier_reference_is_current_and_maps_every_code() -> None:
     from mock_carriers.docgen import render
     from sim.events import CARRIERS, EventCode, ExceptionReason
@@ -214,6 +233,7 @@ def test_carrier_reference_is_current_and_maps_every_code() -> None:
             assert code.value in section, (section.splitlines()[0], code)
 
 
+@pytest.mark.unit
 def test_lanes_listed_explicitly_join_the_network() -> None:
     from sim.network import build_network
 
@@ -230,6 +250,7 @@ def test_lanes_listed_explicitly_join_the_network() -> None:
     assert net.lane("ups", False, "ups-hub-SDF", "ups-hub-SEA").mode == "truck", "air stays off ground routes"
 
 
+@pytest.mark.live
 def test_a_lane_to_nowhere_is_a_located_error(tmp_path: Path) -> None:
     f = tmp_path / "lanes.yaml"
     f.write_text(
@@ -246,6 +267,7 @@ def test_a_lane_to_nowhere_is_a_located_error(tmp_path: Path) -> None:
     assert proc.stderr.startswith(f"{f}:13:7: network.lanes.0: unknown facility 'ups-hub-NOPE'")
 
 
+@pytest.mark.unit
 def test_a_bad_departure_time_names_the_field() -> None:
     text = GOOD + "network:\n  lanes:\n    - {from: ups-hub-SDF, to: ups-hub-SEA, departures: ['25:00']}\n"
     with pytest.raises(ScenarioError) as exc:

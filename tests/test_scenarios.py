@@ -20,6 +20,8 @@ from sim.scenario import load_scenario, shipped_scenarios
 from sim.summary import summarize
 from tests.conftest import read_jsonl
 
+pytestmark = pytest.mark.slow
+
 SHIPPED = sorted(shipped_scenarios())
 
 

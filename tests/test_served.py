@@ -22,6 +22,8 @@ from tests.carriers.client_usps import UspsClient
 from tests.conftest import small_scenario
 from tests.live import live_server
 
+pytestmark = pytest.mark.slow
+
 CLIENTS: dict[str, Any] = {
     "ups": UpsClient,
     "fedex": FedexClient,
@@ -37,7 +39,7 @@ def served_scenario(**overrides: Any) -> Scenario:
     return small_scenario(duration="2d", demand={"parcels_per_day": 400}, **overrides)
 
 
-@pytest.fixture(params=["in-process", "live"])
+@pytest.fixture(params=["in-process", pytest.param("live", marks=pytest.mark.live)])
 def sandbox_http(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, str]]:
     """(http client, base URL) over a fresh sandbox, in-process or on a live uvicorn server."""
     app = create_app(served_scenario())
@@ -172,6 +174,7 @@ def raw_track(http: httpx.Client, base: str, carrier: str, tn: str, token: str) 
     )
 
 
+@pytest.mark.live
 def test_tokens_expire_and_clients_refresh() -> None:
     lifetimes = {c: {"token_lifetime": 1} for c in ("ups", "fedex", "usps", "amazon")}
     scenario = served_scenario()
@@ -357,7 +360,7 @@ def test_memory_is_bounded_and_old_parcels_stay_queryable_with_db(tmp_path: Any)
         assert r.status_code == 200 and client.is_delivered(r.json())
 
 
-@pytest.fixture(params=["in-process", "live"])
+@pytest.fixture(params=["in-process", pytest.param("live", marks=pytest.mark.live)])
 def germany_http(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, str]]:
     from sim.scenario import load_scenario
 

@@ -70,6 +70,7 @@ ALL_COMBINATIONS = [(c, s) for c in CARRIERS for s in SERVICES]
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("carrier", "service"), ALL_COMBINATIONS)
 def test_tracking_numbers_package_accepts_and_identifies(carrier: str, service: str) -> None:
     factory = TrackingNumberFactory(random.Random(f"{carrier}/{service}"))
@@ -80,6 +81,7 @@ def test_tracking_numbers_package_accepts_and_identifies(carrier: str, service: 
         assert (parsed.courier.code, parsed.product.name) == (courier, product), number
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("carrier", "service"), ALL_COMBINATIONS)
 def test_own_validator_and_detector_accept_minted(carrier: str, service: str) -> None:
     factory = TrackingNumberFactory(random.Random(99))
@@ -94,6 +96,7 @@ def test_own_validator_and_detector_accept_minted(carrier: str, service: str) ->
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("carrier", CARRIERS)
 def test_reference_test_numbers(carrier: str) -> None:
     spec = json.loads((DATA_DIR / "couriers" / f"{carrier}.json").read_text(encoding="utf-8"))
@@ -116,6 +119,7 @@ def test_reference_test_numbers(carrier: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("service", SERVICES)
 def test_shapes_encode_the_service(service: str) -> None:
     f = TrackingNumberFactory(random.Random(5))
@@ -151,6 +155,7 @@ def test_shapes_encode_the_service(service: str) -> None:
     assert s10[2:11].isdigit()
 
 
+@pytest.mark.unit
 def test_s10_suffix_is_the_issuing_country() -> None:
     f = TrackingNumberFactory(random.Random(1))
     assert f.mint("s10", "international", origin_country="JP", dest_country="US").endswith("JP")
@@ -159,6 +164,7 @@ def test_s10_suffix_is_the_issuing_country() -> None:
         f.mint("s10", "international", origin_country="XX")
 
 
+@pytest.mark.unit
 def test_unknown_inputs_are_rejected() -> None:
     f = TrackingNumberFactory(random.Random(1))
     with pytest.raises(ValueError, match="carrier"):
@@ -189,6 +195,7 @@ def _bump(number: str, index: int) -> str:
     return number[:index] + str((int(number[index]) + 1) % 10) + number[index + 1 :]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("carrier", "service"), [c for c in ALL_COMBINATIONS if c[0] != "amazon"])
 def test_changed_check_digit_is_rejected(carrier: str, service: str) -> None:
     f = TrackingNumberFactory(random.Random(3))
@@ -209,6 +216,7 @@ ALWAYS_CAUGHT = [("ups", s) for s in SERVICES] + [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("carrier", "service"), ALWAYS_CAUGHT)
 def test_changed_serial_digit_is_always_rejected(carrier: str, service: str) -> None:
     f = TrackingNumberFactory(random.Random(4))
@@ -219,6 +227,7 @@ def test_changed_serial_digit_is_always_rejected(carrier: str, service: str) -> 
             assert not is_valid(carrier, corrupted), f"{number} -> {corrupted}"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("carrier", "service"), [("fedex", "next_day"), ("s10", "ground")])
 def test_changed_serial_digit_is_mostly_rejected(carrier: str, service: str) -> None:
     f = TrackingNumberFactory(random.Random(4))
@@ -243,6 +252,7 @@ def _mixed_sequence(factory: TrackingNumberFactory, count: int) -> list[str]:
     ]
 
 
+@pytest.mark.unit
 def test_numbers_are_unique_within_a_factory() -> None:
     f = TrackingNumberFactory(random.Random(11))
     mixed = _mixed_sequence(f, 36_000)
@@ -254,6 +264,7 @@ def test_numbers_are_unique_within_a_factory() -> None:
     assert not set(cp_us) & set(mixed)
 
 
+@pytest.mark.unit
 def test_unique_and_valid_across_account_rollover() -> None:
     """The per-account counters roll into a new shipper/Mailer ID every 10^7 numbers."""
     f = TrackingNumberFactory(random.Random(12))
@@ -271,6 +282,7 @@ def test_unique_and_valid_across_account_rollover() -> None:
     assert numbers["fedex"][0][7:14] != numbers["fedex"][-1][7:14]  # new Ground shipper id
 
 
+@pytest.mark.unit
 def test_same_seed_same_sequence_other_seed_different() -> None:
     a = _mixed_sequence(TrackingNumberFactory(random.Random(2024)), 3600)
     b = _mixed_sequence(TrackingNumberFactory(random.Random(2024)), 3600)
@@ -284,6 +296,7 @@ def test_same_seed_same_sequence_other_seed_different() -> None:
         assert first_a != first_c, (carrier, service)
 
 
+@pytest.mark.unit
 def test_only_the_given_rng_is_used() -> None:
     random.seed(1234)
     state = random.getstate()
@@ -295,6 +308,7 @@ def test_only_the_given_rng_is_used() -> None:
     assert rng.getstate() == rng_state  # drawn once, at construction
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("namespace", [1, 2, 7, 38, 39, 500, NAMESPACE_LIMIT - 1])
 def test_namespaces_never_collide_with_namespace_zero(namespace: int) -> None:
     base = set()
@@ -314,12 +328,14 @@ def _carrier_of(number: str) -> str:
     return carrier
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("namespace", [-1, NAMESPACE_LIMIT, 10**6])
 def test_out_of_range_namespace_is_rejected(namespace: int) -> None:
     with pytest.raises(ValueError, match="namespace"):
         TrackingNumberFactory(random.Random(0), namespace=namespace)
 
 
+@pytest.mark.unit
 def test_minting_is_cheap() -> None:
     """Generous bound (the real cost is ~1-2 µs): only catches an accidental slow path."""
     f = TrackingNumberFactory(random.Random(8))

@@ -24,6 +24,8 @@ from sim.tracking_numbers import (
     is_valid,
 )
 
+pytestmark = pytest.mark.unit
+
 PER_SERVICE = 300
 #: paketda.de's worked example of a 14-digit Hermes number [3P].
 PUBLISHED_14 = "09133131530724"

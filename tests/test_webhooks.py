@@ -174,6 +174,7 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 # --- the sandbox format ---------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_sandbox_deliveries_are_signed_over_the_raw_body(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     with served(webhook_app()) as base, httpx.Client(timeout=30) as http:
@@ -192,6 +193,7 @@ def test_sandbox_deliveries_are_signed_over_the_raw_body(receiver: tuple[Receive
         assert body["event"]["carrier"] == "dhl"
 
 
+@pytest.mark.live
 def test_dispatcher_starts_on_first_subscription_without_a_lifespan(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     with live_server(webhook_app(), lifespan="off") as base, httpx.Client(timeout=30) as http:
@@ -201,6 +203,7 @@ def test_dispatcher_starts_on_first_subscription_without_a_lifespan(receiver: tu
     assert rec.acknowledged()
 
 
+@pytest.mark.live
 def test_failing_receiver_still_gets_every_event_exactly_once_after_dedup(
     receiver: tuple[Receiver, str],
 ) -> None:
@@ -226,6 +229,7 @@ def test_failing_receiver_still_gets_every_event_exactly_once_after_dedup(
     assert retried and all(a["outcome"] == "delivered" for a in retried)
 
 
+@pytest.mark.live
 def test_per_parcel_order_holds_while_deliveries_fail_and_retry(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     rec.fail = lambda n: n % 3 == 0  # every third call fails
@@ -251,6 +255,7 @@ def test_per_parcel_order_holds_while_deliveries_fail_and_retry(receiver: tuple[
     assert any(len(s) > 3 for s in seqs.values())
 
 
+@pytest.mark.live
 def test_injected_out_of_order_delivery_breaks_per_parcel_order(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     with served(webhook_app()) as base, httpx.Client(timeout=30) as http:
@@ -269,6 +274,8 @@ def test_injected_out_of_order_delivery_breaks_per_parcel_order(receiver: tuple[
         wait_for(overtaken, timeout=10, what="a later event to overtake an earlier one")
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_a_delivery_fails_after_max_attempts_and_the_parcel_moves_on(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     rec.fail = lambda n: True
@@ -288,6 +295,7 @@ def test_a_delivery_fails_after_max_attempts_and_the_parcel_moves_on(receiver: t
     assert {a["status_code"] for a in log} == {500}
 
 
+@pytest.mark.live
 def test_a_receiver_that_answers_too_slowly_is_retried(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     rec.delay = lambda n: 1.0 if n == 0 else 0.0
@@ -309,6 +317,7 @@ def test_a_receiver_that_answers_too_slowly_is_retried(receiver: tuple[Receiver,
     assert (again["status_code"], again["outcome"]) == (200, "delivered")
 
 
+@pytest.mark.live
 def test_injected_duplicates_resend_acknowledged_deliveries(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     with served(webhook_app()) as base, httpx.Client(timeout=30) as http:
@@ -325,6 +334,8 @@ def test_injected_duplicates_resend_acknowledged_deliveries(receiver: tuple[Rece
     assert set(per_id.values()) == {2}
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_undelivered_events_survive_a_restart_with_db(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.db"
     port = free_port()  # the receiver is down for the first life of the sandbox
@@ -365,6 +376,7 @@ def test_undelivered_events_survive_a_restart_with_db(tmp_path: Path) -> None:
     assert len(rec.acknowledged()) == len([c for c in rec.snapshot() if c.ok])  # no id acked twice
 
 
+@pytest.mark.live
 def test_reset_drops_pending_deliveries_and_replays_with_new_ids(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     rec.fail = lambda n: True
@@ -392,6 +404,7 @@ def control() -> Iterator[TestClient]:
         yield client
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "url",
     [
@@ -409,6 +422,7 @@ def test_loopback_and_allowed_hosts_are_accepted(control: TestClient, url: str) 
     assert r.json()["url"] == url
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("url", "message"),
     [
@@ -433,6 +447,7 @@ def test_other_hosts_are_refused(control: TestClient, url: str, message: str) ->
     assert_problem(r, 400, message)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -448,11 +463,13 @@ def test_bad_subscriptions_are_refused(control: TestClient, body: dict[str, Any]
     assert r.json()["error"].startswith(message)
 
 
+@pytest.mark.unit
 def test_malformed_subscription_body_gets_the_control_plane_error(control: TestClient) -> None:
     r = control.post("/_sandbox/webhooks", json={"url": "http://127.0.0.1:9/hook", "format": "xml"})
     assert_problem(r, 400, "secret: Field required; format: Input should be 'sandbox', 'ups' or 'fedex'")
 
 
+@pytest.mark.unit
 def test_subscriptions_can_be_listed_read_and_deleted(control: TestClient) -> None:
     made = control.post(
         "/_sandbox/webhooks", json={"url": "http://127.0.0.1:9/crud", "secret": SECRET}
@@ -472,6 +489,7 @@ def test_subscriptions_can_be_listed_read_and_deleted(control: TestClient) -> No
         assert_problem(r, 404, f"no webhook subscription {sid}")
 
 
+@pytest.mark.unit
 def test_deliveries_refuse_a_bad_cursor(control: TestClient) -> None:
     sid = control.post("/_sandbox/webhooks", json={"url": "http://127.0.0.1:9/c", "secret": SECRET}).json()[
         "id"
@@ -480,6 +498,7 @@ def test_deliveries_refuse_a_bad_cursor(control: TestClient) -> None:
     assert_problem(r, 400, startswith="cursor: not a cursor this sandbox issued")
 
 
+@pytest.mark.unit
 def test_retry_schedule_is_exponential_jittered_and_reproducible() -> None:
     policy = RetryPolicy(base_seconds=30, factor=2, max_seconds=3600, jitter=0.2)
     waits = [policy.delay(n, "seed:dlv_1") for n in range(1, 10)]
@@ -490,6 +509,7 @@ def test_retry_schedule_is_exponential_jittered_and_reproducible() -> None:
     assert waits != [policy.delay(n, "seed:dlv_2") for n in range(1, 10)]
 
 
+@pytest.mark.unit
 def test_serve_passes_webhook_allow_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     from mock_carriers import serve as serve_module
     from parcel_sandbox.cli import build_parser
@@ -542,6 +562,7 @@ def trackalert_validator() -> OAS31Validator:
     )
 
 
+@pytest.mark.live
 def test_ups_track_alert_sends_subscribed_numbers_in_the_spec_shape(receiver: tuple[Receiver, str]) -> None:
     rec, url = receiver
     with served(webhook_app()) as base, httpx.Client(timeout=30) as http:
@@ -577,6 +598,7 @@ def test_ups_track_alert_sends_subscribed_numbers_in_the_spec_shape(receiver: tu
     assert len(calls) == len(expected)
 
 
+@pytest.mark.unit
 def test_ups_payloads_of_every_story_match_the_spec() -> None:
     validator = trackalert_validator()
     for i, kind in enumerate(("delivered", "failed_then_locker", "returned", "customs", "lost", "damaged")):
@@ -592,6 +614,7 @@ def ups_headers(control: TestClient) -> dict[str, str]:
     return ups_token(control, "")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("body", "code", "invalid"),
     [
@@ -621,6 +644,7 @@ def test_track_alert_refuses_bad_subscriptions(
     validate_response("ups_trackalert", TRACK_ALERT_SPEC, "post", 400, r.json())
 
 
+@pytest.mark.unit
 def test_track_alert_without_a_webhook_url_is_refused(
     control: TestClient, ups_headers: dict[str, str]
 ) -> None:
@@ -639,6 +663,7 @@ def test_track_alert_without_a_webhook_url_is_refused(
     }
 
 
+@pytest.mark.unit
 def test_track_alert_v1_destination_registers_a_ups_webhook(
     control: TestClient, ups_headers: dict[str, str]
 ) -> None:
@@ -650,6 +675,7 @@ def test_track_alert_v1_destination_registers_a_ups_webhook(
     assert [(s["format"], s["scope"]) for s in subs] == [("ups", "subscribed")]
 
 
+@pytest.mark.unit
 def test_track_alert_needs_a_token_and_the_ups_headers(
     control: TestClient, ups_headers: dict[str, str]
 ) -> None:
@@ -670,6 +696,7 @@ def test_track_alert_needs_a_token_and_the_ups_headers(
 # --- FedEx ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_fedex_deliveries_carry_a_base64_fdx_signature_and_stable_bodies(
     receiver: tuple[Receiver, str],
 ) -> None:
@@ -693,6 +720,7 @@ def test_fedex_deliveries_carry_a_base64_fdx_signature_and_stable_bodies(
         assert result["scanEvents"], call.json
 
 
+@pytest.mark.unit
 def test_fedex_payload_shows_the_parcel_up_to_its_event() -> None:
     events = story("794698765432", "fedex", "ground", "delivered")
     view = ParcelView("794698765432", "fedex", "ground", events[:3], truth_for(events))

@@ -19,6 +19,8 @@ from sim.sinks import JsonlSink
 from sim.summary import summarize
 from tests.conftest import read_jsonl, small_scenario
 
+pytestmark = pytest.mark.slow
+
 
 def run_to_dir(scenario: Scenario, out: Path, seed: int | None = None) -> dict:
     engine = Engine(scenario, seed=seed)

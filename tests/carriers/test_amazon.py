@@ -17,6 +17,8 @@ from tests.carriers.client_amazon import AmazonClient
 from tests.carriers.fakes import FakeContext, story
 from tests.spec_validation import load_spec, validate_response, validate_schema
 
+pytestmark = pytest.mark.unit
+
 TRACKING = "/shipping/v2/tracking"
 TOKEN = "/auth/o2/token"
 

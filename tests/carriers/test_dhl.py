@@ -17,6 +17,8 @@ from tests.carriers.client_dhl import DhlClient
 from tests.carriers.fakes import ADDRESS, MID_HUB, FakeContext, story
 from tests.spec_validation import load_spec, validate_response, validate_schema
 
+pytestmark = pytest.mark.unit
+
 KEY = "sandbox-dhl-key"
 HEADERS = {"DHL-API-Key": KEY}
 PATH = "/track/shipments"

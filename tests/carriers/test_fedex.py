@@ -20,6 +20,8 @@ from tests.carriers.client_fedex import FedexClient
 from tests.carriers.fakes import FakeContext, story
 from tests.spec_validation import validate_response
 
+pytestmark = pytest.mark.unit
+
 TRACK = "/track/v1/trackingnumbers"
 DOCS = "/track/v1/trackingdocuments"
 TOKEN = "/oauth/token"

@@ -25,6 +25,8 @@ from tests.carriers.client_hermes import AUTH_SPEC, HermesClient, register_auth_
 from tests.carriers.fakes import FakeContext, story, truth_for
 from tests.spec_validation import SPECS_DIR, validate_response, validate_schema
 
+pytestmark = pytest.mark.unit
+
 TOKEN = "/authorization-facade/oauth2/access_token"
 INFO = "/services/hsi/shipmentinfo"
 HISTORY = "/services/hsi/shipmentstatus"

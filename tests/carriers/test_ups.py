@@ -18,6 +18,8 @@ from tests.carriers.client_ups import UpsClient
 from tests.carriers.fakes import FakeContext, story
 from tests.spec_validation import SPECS_DIR, validate_response, validate_schema
 
+pytestmark = pytest.mark.unit
+
 TRACK = "/track/v1/details/{inquiryNumber}"  # spec path (the spec's server base ends in /api)
 TOKEN = "/security/v1/oauth/token"
 

@@ -22,6 +22,8 @@ from tests.carriers.client_usps import UspsClient
 from tests.carriers.fakes import ADDRESS, DEST_STATION, FakeContext, story, truth_for
 from tests.spec_validation import validate_response, validate_schema
 
+pytestmark = pytest.mark.unit
+
 SPEC_PATH = "/tracking/{trackingNumber}"
 TRACK = "/tracking/v3/tracking/"
 TOKEN = "/oauth2/v3/token"
