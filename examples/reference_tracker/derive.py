@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 
 from examples.reference_tracker.model import CarrierView, Shipment, TrackEvent
 from examples.reference_tracker.variants import Behaviour
-from examples.reference_tracker.vocabulary import RANK, SILENCE_EXEMPT, TERMINAL, Status
+from examples.reference_tracker.vocabulary import SILENCE_EXEMPT, TERMINAL, Status
 
 
 def merge_events(*lists: Iterable[TrackEvent]) -> list[TrackEvent]:
-    """One list, oldest first, without repeats. Carriers list newest or oldest first, sometimes out
-    of order, sometimes a scan twice; the sort is stable so same-instant scans keep their order."""
+    """One list, oldest first, without repeats. Each input is oldest first (carrier clients turn
+    newest-first lists round); the sort is stable, so same-instant scans keep the carrier's order,
+    and scans a carrier listed out of order or twice are put right."""
     seen: set[tuple[datetime, str, str]] = set()
     out: list[TrackEvent] = []
     for events in lists:
@@ -26,11 +27,19 @@ def merge_events(*lists: Iterable[TrackEvent]) -> list[TrackEvent]:
 
 
 def latest(events: Sequence[TrackEvent]) -> TrackEvent | None:
-    """The scan that sets the status: among those at the newest instant, the most telling."""
+    """The scan that sets the status: the carrier's last one (``events`` oldest first). Carriers
+    often book several scans at one instant — held, cleared, handed over — and their order then
+    tells the story; but a reschedule booked with a failed attempt is that attempt's consequence,
+    and the attempt is what the recipient needs to hear about."""
     if not events:
         return None
-    newest = max(e.time for e in events)
-    return min((e for e in events if e.time == newest), key=lambda e: RANK[e.status])
+    last = events[-1]
+    group = [e for e in events if e.time == last.time]
+    if last.status is Status.DELAYED:
+        attempts = [e for e in group if e.status is Status.FAILED_ATTEMPT]
+        if attempts:
+            return attempts[-1]
+    return last
 
 
 def silence(
@@ -66,6 +75,9 @@ def assess(shipment: Shipment, now: datetime, behaviour: Behaviour, silence_afte
         shipment.status, shipment.carrier_code = scan.status, scan.code
         shipment.status_detail = scan.description
         shipment.last_carrier_update = max(e.time for e in shipment.events)
+        if scan.status is Status.IN_TRANSIT and any(e.status is Status.RETURNING for e in shipment.events):
+            # Once the carrier has said the parcel is going back, its movement scans are the way back.
+            shipment.status = Status.RETURNING
     quiet = (
         silence(now, shipment.last_carrier_update, shipment.status, silence_after)
         if behaviour.flags_silence

@@ -31,21 +31,3 @@ TERMINAL = frozenset({Status.DELIVERED, Status.RETURNED})
 #: Statuses from which silence is expected rather than alarming: a label nobody handed over yet,
 #: a parcel waiting at a pickup point for its recipient, a finished parcel.
 SILENCE_EXEMPT = frozenset({Status.PENDING, Status.LABEL_CREATED, Status.AVAILABLE_FOR_PICKUP}) | TERMINAL
-
-#: When several scans carry the same instant (a failed attempt and the reschedule it causes), the
-#: parcel's status is the most telling of them — the earlier in this list.
-PRECEDENCE: tuple[Status, ...] = (
-    Status.RETURNED,
-    Status.DELIVERED,
-    Status.LOST,
-    Status.RETURNING,
-    Status.FAILED_ATTEMPT,
-    Status.EXCEPTION,
-    Status.AVAILABLE_FOR_PICKUP,
-    Status.OUT_FOR_DELIVERY,
-    Status.DELAYED,
-    Status.IN_TRANSIT,
-    Status.LABEL_CREATED,
-    Status.PENDING,
-)
-RANK = {status: i for i, status in enumerate(PRECEDENCE)}

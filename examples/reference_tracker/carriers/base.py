@@ -8,6 +8,7 @@ a carrier fact. Subclasses implement ``_authenticate``, ``_request``, ``_auth_re
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -71,6 +72,7 @@ class CarrierClient:
         self.credentials = {**self.credential_defaults, **credentials}
         self.token: Token | None = None
         self.stats: Counter[str] = Counter()
+        self._token_lock = asyncio.Lock()
 
     # -- what subclasses provide ----------------------------------------------------------------
 
@@ -97,14 +99,14 @@ class CarrierClient:
         """The carrier's view of each number. Raises ``CarrierError`` when it gave none."""
         if len(numbers) > self.batch_size:
             raise ValueError(f"{self.name} tracks at most {self.batch_size} numbers per call")
-        if self.uses_token and (self.token is None or not self.token.fresh()):
-            await self._fetch_token()
+        if self.uses_token:
+            await self._ensure_token()
+        used = self.token
         response = await self._send(numbers)
         if self.uses_token and self._auth_rejected(response):
             # Tokens die early (revoked, a token storm, a server restart): one fresh token, one retry.
             self.stats["token_rejected"] += 1
-            self.token = None
-            await self._fetch_token()
+            await self._ensure_token(rejected=used)
             response = await self._send(numbers)
             if self._auth_rejected(response):
                 raise AuthFailed(f"{self.name}: a fresh token was refused too ({response.status_code})")
@@ -113,9 +115,15 @@ class CarrierClient:
         self.stats["answers"] += 1
         return views
 
-    async def _fetch_token(self) -> None:
-        self.stats["token_fetches"] += 1
-        await self._authenticate()
+    async def _ensure_token(self, rejected: Token | None = None) -> None:
+        """One token fetch at a time: concurrent requests that find the token missing, expiring or
+        refused wait for the one fetch instead of each logging in (DPD allows ten logins a day)."""
+        async with self._token_lock:
+            if self.token is not None and self.token is not rejected and self.token.fresh():
+                return
+            self.token = None
+            self.stats["token_fetches"] += 1
+            await self._authenticate()
 
     async def _send(self, numbers: Sequence[str]) -> httpx.Response:
         return await self.call(self._request(numbers))

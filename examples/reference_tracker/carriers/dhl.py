@@ -92,6 +92,7 @@ def parse_shipment(shipment: dict[str, Any]) -> CarrierView:
                 status=event_status(text(event.get("statusCode")), description),
             )
         )
+    events.reverse()  # listed newest first
     return CarrierView(found=True, events=tuple(events), eta=_eta(shipment))
 
 

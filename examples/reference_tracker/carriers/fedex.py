@@ -89,6 +89,7 @@ def parse_result(result: dict[str, Any]) -> CarrierView:
                 status=scan_status(scan),
             )
         )
+    events.reverse()  # listed newest first
     return CarrierView(found=True, events=tuple(events), eta=_eta(result))
 
 

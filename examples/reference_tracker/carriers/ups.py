@@ -96,6 +96,7 @@ def parse_package(package: dict[str, Any]) -> CarrierView:
                 status=activity_status(status),
             )
         )
+    events.reverse()  # listed newest first
     return CarrierView(found=True, events=tuple(events), eta=_eta(package))
 
 

@@ -79,6 +79,7 @@ def parse_details(body: dict[str, Any]) -> CarrierView:
                 status=event_status(event),
             )
         )
+    events.reverse()  # listed newest first
     return CarrierView(found=True, events=tuple(events), eta=_eta(body))
 
 
