@@ -91,6 +91,15 @@ def parcel(http: httpx.Client, sandbox: str, number: str) -> dict[str, Any]:
     return r.json()
 
 
+def visible_events(http: httpx.Client, sandbox: str, number: str) -> list[dict[str, Any]]:
+    """What the carrier shows of a parcel now; none before the world has created it."""
+    r = http.get(f"{sandbox}/_sandbox/parcels/{number}")
+    if r.status_code == 404:
+        return []
+    assert r.status_code == 200, r.text
+    return r.json()["events"]
+
+
 def cases(http: httpx.Client, sandbox: str) -> dict[str, dict[str, Any]]:
     r = http.get(f"{sandbox}/_sandbox/cases")
     assert r.status_code == 200, r.text
@@ -136,3 +145,44 @@ def sandbox_requests(http: httpx.Client, sandbox: str, carrier: str, route: str)
     )
     match = re.search(pattern, text, re.M)
     return int(float(match.group(1))) if match else 0
+
+
+def step_until_parcel(
+    http: httpx.Client,
+    sandbox: str,
+    number: str,
+    holds: Callable[[dict[str, Any]], bool],
+    step: str = "3h",
+    limit: str = "12d",
+) -> tuple[datetime, dict[str, Any]]:
+    """Move the clock in steps until ``holds(GET /_sandbox/parcels/{number})``; returns the instant
+    and that record. Fails if it does not happen within ``limit``."""
+    start = clock_now(http, sandbox)
+    end = start + timedelta(seconds=parse_duration(limit))
+    while True:
+        now = clock_now(http, sandbox)
+        r = http.get(f"{sandbox}/_sandbox/parcels/{number}")
+        assert r.status_code in (200, 404), r.text
+        record = r.json() if r.status_code == 200 else {"events": [], "truth": None}
+        if holds(record):
+            return now, record
+        if now >= end:
+            raise AssertionError(f"{number} never got there within {limit}; it shows {record['events'][-3:]}")
+        move_clock(http, sandbox, advance=step)
+
+
+def step_until(
+    http: httpx.Client,
+    sandbox: str,
+    number: str,
+    shows: Callable[[list[dict[str, Any]]], bool],
+    step: str = "3h",
+    limit: str = "12d",
+) -> tuple[datetime, list[dict[str, Any]]]:
+    """Move the clock in steps until the parcel's visible events satisfy ``shows``."""
+    now, record = step_until_parcel(http, sandbox, number, lambda r: shows(r["events"]), step, limit)
+    return now, record["events"]
+
+
+def latest_code(*codes: str) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda events: bool(events) and events[-1]["code"] in codes
