@@ -128,10 +128,12 @@ class Tracker:
     async def _poll(self, carrier: str, batch: list[Shipment], now: datetime) -> None:
         gate = self.gates[carrier]
         if not gate.is_open():
+            self._waiting(batch, gate)
             return
         split = False
         async with self._semaphore:
-            if not gate.is_open():  # closed by a 429 while this batch waited its turn
+            if not gate.admit():  # closed by a 429 while this batch waited its turn, or probing
+                self._waiting(batch, gate)
                 return
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -161,9 +163,16 @@ class Tracker:
                         self.config.silence_after,
                     )
             finally:
+                gate.release()
                 self.in_flight -= 1
         if split:
             await asyncio.gather(*(self._poll(carrier, [s], now) for s in batch))
+
+    @staticmethod
+    def _waiting(batch: list[Shipment], gate: Gate) -> None:
+        if gate.failures:
+            for shipment in batch:
+                shipment.last_error = f"waiting: {shipment.carrier} {gate.reason}"
 
     @staticmethod
     def _failed(batch: list[Shipment], message: str) -> None:

@@ -51,9 +51,25 @@ class Gate:
     failures: int = 0
     reason: str = ""
     history: list[float] = field(default_factory=list)  # the waits imposed, newest last (bounded)
+    probing: bool = False
 
     def is_open(self) -> bool:
         return self.clock() >= self.open_at
+
+    def admit(self) -> bool:
+        """May a request go now? After a failure only one probe goes at a time, so a reopened gate
+        does not release a burst of queued requests at a carrier that just refused one."""
+        if not self.is_open():
+            return False
+        if self.failures == 0:
+            return True
+        if self.probing:
+            return False
+        self.probing = True
+        return True
+
+    def release(self) -> None:
+        self.probing = False
 
     def wait_left(self) -> float:
         return max(0.0, self.open_at - self.clock())
