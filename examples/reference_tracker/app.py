@@ -4,6 +4,7 @@ receive the sandbox's webhooks. ``create_app(config)`` wires the poll loop into 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from examples.reference_tracker.poller import Tracker, TrackerFull
 from examples.reference_tracker.vocabulary import Status
 from examples.reference_tracker.webhooks import SIGNATURE_HEADER, WebhookReceiver
 
+log = logging.getLogger("reference_tracker")
 #: Letters and digits only: every carrier's numbers fit, and nothing can reach a carrier's URL path.
 _NUMBER = re.compile(r"^[A-Za-z0-9]{4,40}$")
 MAX_BULK = 1000
@@ -64,6 +66,7 @@ def create_app(config: TrackerConfig, clock: Clock | None = None) -> FastAPI:
             if receiver is not None:
                 await receiver.unsubscribe(http)
             await http.aclose()
+            log.info("stopped after %d poll rounds", tracker.rounds)
 
     app = FastAPI(
         title="reference tracker",
