@@ -28,7 +28,7 @@ log = logging.getLogger("reference_tracker")
 #: Letters and digits only: every carrier's numbers fit, and nothing can reach a carrier's URL path.
 _NUMBER = re.compile(r"^[A-Za-z0-9]{4,40}$")
 MAX_BULK = 1000
-MAX_WEBHOOK_BYTES = 1 << 20
+MAX_BODY_BYTES = 1 << 20
 #: How long a lookup of an unregistered number waits for the carrier's first answer.
 FIRST_ANSWER_TIMEOUT_S = 10.0
 
@@ -75,6 +75,13 @@ def create_app(config: TrackerConfig, clock: Clock | None = None) -> FastAPI:
     )
     app.state.tracker = tracker
     app.state.receiver = receiver
+
+    @app.middleware("http")
+    async def _bounded(request: Request, call_next: Any) -> Any:
+        declared = request.headers.get("content-length") or "0"
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return _error(413, f"a request body is at most {MAX_BODY_BYTES} bytes")
+        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -183,8 +190,6 @@ def create_app(config: TrackerConfig, clock: Clock | None = None) -> FastAPI:
     async def webhook(request: Request) -> Any:
         if receiver is None:
             return _error(404, "webhooks are off (start with --webhook-secret)")
-        if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BYTES:
-            return _error(413, f"a webhook body is at most {MAX_WEBHOOK_BYTES} bytes")
         body = await request.body()
         status, answer = receiver.receive(body, request.headers.get(SIGNATURE_HEADER))
         return JSONResponse(answer, status_code=status)

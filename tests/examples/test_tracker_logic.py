@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
@@ -173,9 +174,11 @@ def test_gate_waits_as_told_then_lets_one_probe_through_until_a_success() -> Non
     assert gate.history == [5.0, 2.0]
 
 
-def test_a_token_is_renewed_a_minute_before_it_expires() -> None:
-    assert Token.lasting("t", 3600).fresh()
-    assert not Token.lasting("t", 59).fresh()
+def test_a_token_is_renewed_a_minute_before_it_expires_or_a_tenth_of_its_life() -> None:
+    assert Token.lasting("t", 3600).fresh() and Token.lasting("t", 3600).margin == 60
+    assert not Token("t", time.monotonic() + 59).fresh()
+    short = Token.lasting("t", 30)  # a scenario may hand out short-lived tokens
+    assert short.margin == 3 and short.fresh()
 
 
 # -- webhooks -------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ SECRET = "s3cret-for-tests"
 
 
 def test_webhooks_keep_the_tracker_current_without_polling_and_forgeries_are_refused() -> None:
-    with served(shipped("weather_delay")) as sandbox, httpx.Client(timeout=30) as http:
+    # Few parcels: the tracker gets every UPS event of the world, most of them not its parcels.
+    with served(shipped("weather_delay", 25)) as sandbox, httpx.Client(timeout=30) as http:
         with tracker_server(
             sandbox, webhooks="subscribe", webhook_secret=SECRET, poll_interval=3600, carriers=("ups",)
         ) as url:

@@ -20,7 +20,7 @@ import httpx
 from examples.reference_tracker.model import CarrierView
 from examples.reference_tracker.retry import parse_retry_after
 
-#: A token is renewed this long before the carrier says it expires.
+#: A token is renewed this long before the carrier says it expires (a tenth of its life if shorter).
 TOKEN_MARGIN_S = 60.0
 
 
@@ -50,13 +50,14 @@ class Rejected(CarrierError):
 class Token:
     value: str
     expires_at: float  # monotonic seconds
+    margin: float = TOKEN_MARGIN_S
 
     @classmethod
     def lasting(cls, value: str, seconds: float) -> Token:
-        return cls(value, time.monotonic() + seconds)
+        return cls(value, time.monotonic() + seconds, min(TOKEN_MARGIN_S, seconds / 10))
 
     def fresh(self) -> bool:
-        return time.monotonic() < self.expires_at - TOKEN_MARGIN_S
+        return time.monotonic() < self.expires_at - self.margin
 
 
 class CarrierClient:
