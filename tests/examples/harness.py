@@ -100,10 +100,13 @@ def visible_events(http: httpx.Client, sandbox: str, number: str) -> list[dict[s
     return r.json()["events"]
 
 
-def cases(http: httpx.Client, sandbox: str) -> dict[str, dict[str, Any]]:
+def case(http: httpx.Client, sandbox: str, story: str, carrier: str | None = None) -> dict[str, Any]:
+    """The scenario's pinned case telling ``story`` (by story, not name: names are the scenario's)."""
     r = http.get(f"{sandbox}/_sandbox/cases")
     assert r.status_code == 200, r.text
-    return {c["name"]: c for c in r.json()}
+    found = [c for c in r.json() if c["story"] == story and carrier in (None, c["carrier"])]
+    assert found and found[0]["tracking_number"], f"no pinned {story} case: {r.json()}"
+    return found[0]
 
 
 def register(http: httpx.Client, tracker_url: str, carrier: str, number: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 
 from examples.reference_tracker.webhooks import signature
 from tests.examples.harness import (
-    cases,
+    case,
     latest_code,
     metrics,
     register,
@@ -29,24 +29,27 @@ SECRET = "s3cret-for-tests"
 
 
 def test_webhooks_keep_the_tracker_current_without_polling_and_forgeries_are_refused() -> None:
-    # Few parcels: the tracker gets every UPS event of the world, most of them not its parcels.
+    # Few parcels: the tracker gets every event of its carrier, most of them not its parcels.
     with served(shipped("weather_delay", 25)) as sandbox, httpx.Client(timeout=30) as http:
+        pinned = case(http, sandbox, "weather_delay")
         with tracker_server(
-            sandbox, webhooks="subscribe", webhook_secret=SECRET, poll_interval=3600, carriers=("ups",)
+            sandbox,
+            webhooks="subscribe",
+            webhook_secret=SECRET,
+            poll_interval=3600,
+            carriers=(pinned["carrier"],),
         ) as url:
-            check_webhook_mode(http, sandbox, url)
+            check_webhook_mode(http, sandbox, url, pinned["carrier"], pinned["tracking_number"])
         # A tracker that stops takes its subscription with it.
         assert http.get(f"{sandbox}/_sandbox/webhooks").json() == []
 
 
-def check_webhook_mode(http: httpx.Client, sandbox: str, url: str) -> None:
+def check_webhook_mode(http: httpx.Client, sandbox: str, url: str, carrier: str, number: str) -> None:
     """Follow the storm-delayed parcel on webhooks alone, then send forged deliveries."""
     subscriptions = http.get(f"{sandbox}/_sandbox/webhooks").json()
     mine = [s for s in subscriptions if s["url"] == f"{url}/webhooks/sandbox"]
-    assert len(mine) == 1 and mine[0]["carriers"] == ["ups"], subscriptions
+    assert len(mine) == 1 and mine[0]["carriers"] == [carrier], subscriptions
 
-    case = cases(http, sandbox)["storm-delayed"]
-    carrier, number = case["carrier"], case["tracking_number"]
     register(http, url, carrier, number)
 
     def reads(status: str, since: datetime) -> dict | None:
