@@ -138,7 +138,10 @@ def test_the_clock_refuses_what_would_overflow_it() -> None:
     [
         ({"status": "NOPE"}, "status: unknown value 'NOPE' (allowed: LABEL_CREATED, PICKED_UP,"),
         ({"fate": ""}, "fate: unknown value '' (allowed: delivered, misdelivered, lost,"),
-        ({"carrier": "tnt"}, "carrier: unknown value 'tnt' (allowed: ups, fedex, dhl, usps, amazon, hermes, dpd)"),
+        (
+            {"carrier": "tnt"},
+            "carrier: unknown value 'tnt' (allowed: ups, fedex, dhl, usps, amazon, hermes, dpd)",
+        ),
         ({"case": "nope"}, "case: unknown value 'nope' (allowed: "),
         ({"cursor": "²"}, "cursor: not a cursor this sandbox issued"),
         ({"cursor": "-1"}, "cursor: not a cursor this sandbox issued"),
