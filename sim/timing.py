@@ -90,10 +90,13 @@ def add_business_days(day: date, n: int, open_days: frozenset[int]) -> date:
     return d
 
 
-def delivery_day(arrival: float, tz: ZoneInfo, open_days: frozenset[int]) -> date:
-    """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery."""
+def delivery_day(
+    arrival: float, tz: ZoneInfo, open_days: frozenset[int], cutoff_s: float = STATION_CUTOFF_S
+) -> date:
+    """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery
+    (``cutoff_s``: the station's sort cut-off, local seconds after midnight)."""
     today = local_date(arrival, tz)
-    if arrival <= local_clock(tz, today, STATION_CUTOFF_S) and today.weekday() in open_days:
+    if arrival <= local_clock(tz, today, cutoff_s) and today.weekday() in open_days:
         return today
     return next_open_day(today + timedelta(days=1), open_days)
 
@@ -114,8 +117,9 @@ def pickup_time(
     raise ValueError("no pickup within two weeks")
 
 
-def end_of_day(day: date, tz: ZoneInfo) -> float:
-    return local_clock(tz, day, PROMISE_TIME_S)
+def end_of_day(day: date, tz: ZoneInfo, seconds: float = PROMISE_TIME_S) -> float:
+    """The instant an "end of day" promise runs out (``seconds``: a carrier's own end of day)."""
+    return local_clock(tz, day, seconds)
 
 
 #: DPD Predict announces a one-hour delivery window on the morning of delivery (quarter-hour steps).
