@@ -69,11 +69,12 @@ STAGING_S = 75 * MINUTE  # a station's sort cut-off: parcels must be in this lon
 LOAD_S = (15 * MINUTE, 35 * MINUTE)  # a van is loaded (out-for-delivery scans) over this long
 DAY_JITTER_S = 12 * MINUTE  # a station's dispatch moves by up to this much from day to day
 TERRITORY_KM2 = 25.0  # a route's territory (so a station has service area / 25 routes)
-URBAN_KMH = 20.0  # between stops: stop-and-go in residential streets
+URBAN_KMH = 18.0  # between stops: stop-and-go in residential streets
 ARTERIAL_KMH = 35.0  # from the station to the territory and back
 CIRCUITY = 1.3  # road over straight-line distance in cities
 BHH = 0.7124  # optimal tour length ≈ BHH·sqrt(n·A)
-SERVICE_MEDIAN_S, SERVICE_P95_S = 95.0, 300.0  # one stop: park, walk, hand over or leave
+SERVICE_MEDIAN_S, SERVICE_P95_S = 110.0, 300.0  # one stop: park, walk, hand over or leave
+BREAK_S = 30 * MINUTE  # the driver's meal break, half-way through the route
 SERVICE_PER_EXTRA_S = 20.0  # each further parcel at the same stop
 PACE_SD = 0.10  # a route's pace varies by day (traffic, weather, a new driver): lognormal sd
 STOP_JITTER = 0.4  # a stop's time moves by up to this share of a step either way (keeps order)
@@ -143,6 +144,11 @@ def stop_offset(k: int, step: float, pace: float, jitter_u: float) -> float:
     """Seconds from the first stop to stop ``k``: ``k`` steps at the route's pace, plus a jitter of
     less than half a step either way, so stops stay in sequence whatever the draws."""
     return (k * pace + STOP_JITTER * (2 * jitter_u - 1)) * step
+
+
+def break_after(k: int, stops: int) -> float:
+    """The meal break counts for stops in the second half of the route."""
+    return BREAK_S if k >= stops // 2 else 0.0
 
 
 def pace(gauss: float) -> float:

@@ -156,20 +156,18 @@ class Stations:
             for key in sorted(groups, key=lambda k: (fracs[k], k)):
                 k = cr.stop_index(fracs[key], stops_total)
                 ju = ParcelRng(route_seed + k).random()
-                at = first_stop + cr.stop_offset(k, step, pace, ju)
+                at = first_stop + cr.stop_offset(k, step, pace, ju) + cr.break_after(k, stops_total)
                 members = groups[key]
                 if cr.spills(at, end):
                     spilled.extend(members)
                 else:
-                    stops.append(Stop(at, first_stop + k * step, members))
-            last = first_stop + cr.stop_offset(stops_total - 1, step, pace, 0.5)
+                    planned = first_stop + k * step + cr.break_after(k, stops_total)
+                    stops.append(Stop(at, planned, members))
+            last = first_stop + cr.stop_offset(stops_total - 1, step, pace, 0.5) + cr.BREAK_S
             back = min(last, end) + drive
-            loads = []
-            for s in stops:
-                for p in s.parcels:
-                    loads.append((dispatch - load_s * rng.random(), p))
-            for p in spilled:
-                loads.append((dispatch - load_s * rng.random(), p))
+            # out-for-delivery scans over the loading, each parcel at its own place in the load
+            loads = [(dispatch - load_s * p.rng.random(), p) for s in stops for p in s.parcels]
+            loads += [(dispatch - load_s * p.rng.random(), p) for p in spilled]
             loads.sort(key=lambda x: x[0])
             plans.append(
                 RoutePlan(

@@ -241,14 +241,13 @@ def pickup_point(
     carrier = net.facilities[p.route[-1]].carrier or p.stream.carrier  # who runs the last mile
     pp = net.facilities[net.pickup_points[(carrier, p.dest.key)]]
     hours = opening_hours.pickup_point_hours(carrier, pp.place.country)
-    if chosen:
-        # the van's stop at the locker or shop (its first stops), once the shop is open
-        assert at is not None
-        placed = opening_hours.next_open(hours, pp.tz, at)
+    lo, hi = SHOP_DROP_S
+    spread = lo + (hi - lo) * p.rng.random()
+    if chosen and at is not None and opening_hours.is_open(hours, pp.tz, at):
+        placed = at  # the van's stop at the locker or shop (among its first stops)
     else:
-        # after the route: the parcel is taken to the pickup point during its opening hours
-        lo, hi = SHOP_DROP_S
-        placed = opening_hours.add_open_time(hours, pp.tz, world.now, lo + (hi - lo) * p.rng.random())
+        # after the route, or a shop not yet open: dropped off during its opening hours
+        placed = opening_hours.add_open_time(hours, pp.tz, at or world.now, spread)
     if placed > world.now:
         yield world.wait_until(placed)
     p.eta = None
@@ -258,8 +257,7 @@ def pickup_point(
         p.truth.delivered_to = {**pp.location.to_dict()}
     if p.fate.unclaimed:
         hold = PICKUP_POINT_HOLD_DAYS.get(carrier, 7) * DAY
-        lo, hi = SHOP_DROP_S
-        yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, placed + hold, lo * p.rng.random()))
+        yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, placed + hold, spread))
         p.truth.delivered_at = None
         p.truth.delivered_to = None
         yield from return_to_sender(env, world, p, pp, ExceptionReason.UNCLAIMED)
