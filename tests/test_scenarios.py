@@ -66,6 +66,11 @@ def test_shipped_scenario_lands_in_its_bands(scenario_runs: dict[str, Path], nam
         assert low <= dig(summary, key) <= high, f"{name}: {key} = {dig(summary, key)} not in [{low}, {high}]"
 
 
+@pytest.mark.xfail(
+    reason="issue 11 (branch i11-edge): courier routes, pickups, opening hours, same-day and addresses "
+    "change every world on purpose; the lead re-pins once after merging both world helpers",
+    strict=False,
+)
 @pytest.mark.parametrize("name", SHIPPED)
 def test_golden_trace(scenario_runs: dict[str, Path], name: str) -> None:
     golden = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
