@@ -185,4 +185,3 @@ class Stations:
                 )
             )
         return plans
-

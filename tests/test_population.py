@@ -67,6 +67,6 @@ def test_a_recipient_is_one_draw_from_the_parcel_stream_and_the_same_household_e
     a, b = ParcelRng(7), ParcelRng(7)
     assert recipient(1, PLACES["BER"], a) == recipient(1, PLACES["BER"], b)
     assert a.random() == b.random()  # both streams moved by exactly one draw
-    street, name, lat, lon, postcode = recipient(1, PLACES["BER"], ParcelRng(8))
+    street, name, _lat, _lon, postcode = recipient(1, PLACES["BER"], ParcelRng(8))
     assert 10115 <= int(postcode) <= 14199
     assert street[-1].isdigit() and name
