@@ -156,3 +156,17 @@ def test_a_scans_offset_stands_in_for_its_zone() -> None:
     sunday, monday = local("2026-11-08T10:00:00-05:00"), local("2026-11-09T10:00:00-05:00")
     assert not opening_hours.is_open(opening_hours.RECEIVING_HOURS, zone_of(sunday), sunday.timestamp())
     assert opening_hours.is_open(opening_hours.RECEIVING_HOURS, zone_of(monday), monday.timestamp())
+
+
+def test_peak_demand_tapers_after_cyber_monday_instead_of_stopping(realism_run: Run) -> None:
+    """Labels per local day in peak_season: Cyber Monday the busiest, Cyber Week after it still
+    about as busy as Thanksgiving weekend (ShipMatrix: +30 % over off-peak), not zero."""
+    per_day: dict[str, int] = defaultdict(int)
+    for e in iter_jsonl(realism_run("peak_season") / "events.jsonl"):
+        if e["code"] == "LABEL_CREATED" and e["location"]["kind"] == "fulfilment_centre":
+            per_day[e["occurred_at"][:10]] += 1
+    cyber_monday = per_day["2026-11-30"]
+    after = [per_day[f"2026-12-0{d}"] for d in range(1, 8)]
+    assert all(n < cyber_monday for n in after)
+    assert min(after) >= 0.55 * cyber_monday
+    assert sum(after) / 7 >= 0.9 * sum(per_day[f"2026-11-{d}"] for d in (26, 27, 28, 29)) / 4
