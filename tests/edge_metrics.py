@@ -165,7 +165,24 @@ def report(run: Path) -> dict[str, Any]:
     }
 
 
+def history(run: Path, tracking_number: str) -> str:
+    """One parcel's scans as a carrier's tracking page lists them: local time, status, where."""
+    lines = []
+    for e in iter_jsonl(run / "events.jsonl"):
+        if e["tracking_number"] != tracking_number:
+            continue
+        t = local(e["occurred_at"])
+        loc = e["location"]
+        where = loc["name"] if loc["kind"] != DOORSTEP else f"{loc['address']}, {loc['postal_code']}"
+        reason = f" ({e['reason']})" if e["reason"] else ""
+        lines.append(f"{t:%a %d %b %H:%M:%S}  {e['code'] + reason:<40} {where}, {loc['city']}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "history":
+        print(history(Path(sys.argv[2]), sys.argv[3]))
+        sys.exit(0)
     for arg in sys.argv[1:]:
         print(arg)
         print(json.dumps(report(Path(arg)), indent=1))
