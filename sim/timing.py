@@ -22,10 +22,7 @@ AIR_HANDLING_S = 2.0 * 3600  # taxi, unload, truck to the sort floor
 LOCAL_TRUCK_S = 45 * 60  # hub <-> station shuttle floor
 LOADING_CUTOFF_S = 30 * 60  # a parcel must be sorted this long before its trailer leaves
 NOMINAL_SORT_S = 60 * 60  # planning assumption for a hub sort (queue + sort)
-STATION_CUTOFF_S = 8 * 3600  # parcels at a delivery station by 08:00 local go out that day
-COURIER_START_S = 8.5 * 3600  # vans leave the station at 08:30 local
-ROUTE_FIRST_STOP_S = 9.5 * 3600
-ROUTE_LAST_STOP_S = 19.5 * 3600
+STATION_CUTOFF_S = 8 * 3600  # default sort cut-off of a delivery station (each has its own: sim.stations)
 PROMISE_TIME_S = 20 * 3600  # "by end of day": 20:00 local at the destination
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
