@@ -56,7 +56,7 @@ COURIER_DAYS: dict[str, CourierDay] = {
     "ups": CourierDay((8.0 * H, 9.0 * H), 50 * MINUTE, (120, 160), 21 * H),
     "fedex": CourierDay((8.0 * H, 9.25 * H), 50 * MINUTE, (110, 150), 20 * H),
     "usps": CourierDay((8.5 * H, 9.5 * H), 40 * MINUTE, (90, 120), 20 * H),
-    "amazon": CourierDay((8.5 * H, 9.75 * H), 60 * MINUTE, (170, 215), 22 * H, (15.5 * H, 22 * H)),
+    "amazon": CourierDay((8.5 * H, 9.75 * H), 60 * MINUTE, (150, 195), 22 * H, (15.5 * H, 22 * H)),
     "dhl": CourierDay((7.5 * H, 8.5 * H), 45 * MINUTE, (120, 160), 20 * H),
     "hermes": CourierDay((8.0 * H, 9.25 * H), 45 * MINUTE, (120, 160), 20 * H),
     "dpd": CourierDay((7.5 * H, 8.5 * H), 45 * MINUTE, (110, 150), 20 * H),
