@@ -56,7 +56,7 @@ COURIER_DAYS: dict[str, CourierDay] = {
     "ups": CourierDay((8.0 * H, 9.0 * H), 50 * MINUTE, (120, 160), 21 * H),
     "fedex": CourierDay((8.0 * H, 9.25 * H), 50 * MINUTE, (110, 150), 20 * H),
     "usps": CourierDay((8.5 * H, 9.5 * H), 40 * MINUTE, (90, 120), 20 * H),
-    "amazon": CourierDay((8.5 * H, 9.75 * H), 60 * MINUTE, (150, 195), 22 * H, (15.5 * H, 22 * H)),
+    "amazon": CourierDay((8.5 * H, 9.75 * H), 60 * MINUTE, (140, 180), 22 * H, (15.5 * H, 22 * H)),
     "dhl": CourierDay((7.5 * H, 8.5 * H), 45 * MINUTE, (120, 160), 20 * H),
     "hermes": CourierDay((8.0 * H, 9.25 * H), 45 * MINUTE, (120, 160), 20 * H),
     "dpd": CourierDay((7.5 * H, 8.5 * H), 45 * MINUTE, (110, 150), 20 * H),
@@ -68,7 +68,7 @@ DEFAULT_COURIER_DAY = COURIER_DAYS["ups"]
 STAGING_S = 75 * MINUTE  # a station's sort cut-off: parcels must be in this long before its first van
 LOAD_S = (15 * MINUTE, 35 * MINUTE)  # a van is loaded (out-for-delivery scans) over this long
 DAY_JITTER_S = 12 * MINUTE  # a station's dispatch moves by up to this much from day to day
-TERRITORY_KM2 = 25.0  # a route's territory (so a station has service area / 25 routes)
+TERRITORY_KM2 = 40.0  # a route's territory (suburban routes drive 100–150 km a day)
 URBAN_KMH = 18.0  # between stops: stop-and-go in residential streets
 ARTERIAL_KMH = 35.0  # from the station to the territory and back
 CIRCUITY = 1.3  # road over straight-line distance in cities

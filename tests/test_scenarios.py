@@ -86,7 +86,8 @@ def summary_of(runs: dict[str, Path], name: str) -> dict[str, Any]:
 
 def test_peak_lowers_on_time_against_baseline(scenario_runs: dict[str, Path]) -> None:
     peak, base = summary_of(scenario_runs, "peak_season"), summary_of(scenario_runs, "baseline")
-    assert peak["on_time_rate"] < base["on_time_rate"] - 0.04
+    # ShipMatrix: peak on-time is 2–8 points below the rest of the year (docs/realism.md §9)
+    assert peak["on_time_rate"] < base["on_time_rate"] - 0.025
     assert max(peak["delay_minutes_by_cause"], key=peak["delay_minutes_by_cause"].get) == "hub_backlog"
 
 

@@ -137,6 +137,8 @@ def route(env: simpy.Environment, world: World, ds: Facility, day: date, plan: R
             if outcome is not None:
                 failed.append((p, outcome, p.truth.attempts))
             t += SCAN_GAP_S[0] + (SCAN_GAP_S[1] - SCAN_GAP_S[0]) * p.rng.random()
+    if not failed and not plan.spilled:
+        return  # nothing comes back that needs the van to be at the station
     yield world.wait_until(plan.back)
     for p, reason, n in failed:
         after_failure(env, world, p, ds, day, reason, n)
