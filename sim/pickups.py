@@ -45,6 +45,7 @@ SHIPPER_OFFSET_S = 45 * MINUTE  # each warehouse's slot: up to this much either 
 DAY_JITTER_S = 20 * MINUTE  # the truck's arrival moves by up to this much from day to day
 DWELL_S = (20 * MINUTE, 45 * MINUTE)  # loading time at the dock
 LABEL_CUTOFF_S = 1 * H  # a parcel labelled less than this before the truck waits for the next one
+TRUCKS_KEPT = 100_000  # trucks remembered before the memo starts over (a served world runs for ever)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Pickups:
     def __init__(self, seed: int) -> None:
         self._seed = seed
         self._windows: dict[tuple[str, str], tuple[float, ...]] = {}
+        self._trucks: dict[tuple[str, str, date, int, bool], Truck] = {}
 
     def windows(self, carrier: str, fc_id: str, same_day: bool = False) -> tuple[float, ...]:
         if same_day:
@@ -94,9 +96,18 @@ class Pickups:
     def truck(
         self, carrier: str, fc_id: str, tz: ZoneInfo, day: date, i: int, same_day: bool = False
     ) -> Truck:
-        kind = "same-day" if same_day else "pickup"
-        rng = ParcelRng(stream_seed(self._seed, f"{kind}:{carrier}:{fc_id}:{day}:{i}"))
-        return truck(self.windows(carrier, fc_id, same_day), i, day, tz, rng.random(), rng.random())
+        key = (carrier, fc_id, day, i, same_day)
+        t = self._trucks.get(key)
+        if t is None:
+            # every parcel labelled that day asks for the same few trucks: each is drawn once; the
+            # memo is bounded (TRUCKS_KEPT) so a served world's memory stays flat
+            kind = "same-day" if same_day else "pickup"
+            rng = ParcelRng(stream_seed(self._seed, f"{kind}:{carrier}:{fc_id}:{day}:{i}"))
+            t = truck(self.windows(carrier, fc_id, same_day), i, day, tz, rng.random(), rng.random())
+            if len(self._trucks) > TRUCKS_KEPT:
+                self._trucks.clear()
+            self._trucks[key] = t
+        return t
 
     def next_truck(
         self,
