@@ -104,7 +104,7 @@ def test_the_volume_of_a_delivery_day_follows_the_ship_days_before_it() -> None:
 
 
 def test_service_area_geometry() -> None:
-    assert cr.route_count(25.0 * 30) == 30
+    assert cr.route_count(cr.TERRITORY_KM2 * 30) == 30
     assert cr.route_count(1.0) == 1
     assert cr.territory_centre_km(math.pi * 9) == pytest.approx(2.0)
     ny = datetime(2026, 3, 2, tzinfo=ZoneInfo("America/New_York"))
