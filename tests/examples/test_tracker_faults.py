@@ -143,11 +143,11 @@ def test_outages_are_backed_off_exponentially_and_parcels_resume(carrier: str, f
 
 def test_fedex_is_asked_thirty_numbers_a_call() -> None:
     with (
-        served(shipped("baseline", 200)) as sandbox,
+        served(shipped("baseline", 300)) as sandbox,
         tracker(sandbox, carriers=("fedex",), poll_interval=3600) as url,
         httpx.Client(timeout=30) as http,
     ):
-        now = move_clock(http, sandbox, advance="1d12h")
+        now = move_clock(http, sandbox, advance="2d6h")
         numbers = visible(http, sandbox, "fedex", 40)
         before = sandbox_requests(http, sandbox, "fedex", "track")
         body = {"shipments": [{"carrier": "fedex", "tracking_number": n} for n in numbers]}
