@@ -119,11 +119,6 @@ def pickup_point_collection(rng: Rng) -> float:
     return lognormal_seconds(rng, 20 * H, 72 * H)
 
 
-def stop_time(rng: Rng, first_s: float, last_s: float) -> float:
-    """Seconds-of-day of a parcel's stop on its courier route."""
-    return first_s + (last_s - first_s) * rng.random()
-
-
 # Where a courier leaves a parcel it delivers: cumulative shares.
 DELIVERY_PLACES = (
     (0.62, "front_door"),

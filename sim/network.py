@@ -247,6 +247,9 @@ def build_network(scenario: Scenario) -> Network:
                         )
             net.graphs[(carrier, mode)] = g
     _add_listed_lanes(net, scenario)
+    from sim.same_day import add_shuttles  # same-day's own lanes (imports this module)
+
+    add_shuttles(net)
     return net
 
 

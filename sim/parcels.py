@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import simpy
 
 from sim import incidents
+from sim.addresses import Address, neighbour_line
 from sim.events import (
     EstimatedDelivery,
     EventCode,
@@ -29,7 +30,6 @@ from sim.incidents import ParcelFate
 from sim.localtime import iso
 from sim.network import Facility
 from sim.places import Place
-from sim.population import Address
 from sim.scenario import PinnedCase
 from sim.streams import Rng
 
@@ -108,13 +108,13 @@ def facility_address(f: Facility) -> dict[str, Any]:
 
 def home_address(place: Place, address: Address) -> dict[str, Any]:
     """A person's address in ``place`` (a recipient, or a customer sending a return)."""
-    street, name, lat, lon = address
+    street, name, lat, lon, postcode = address
     return {
         "address": street,
         "name": name,
         "city": place.city,
         "region": place.region,
-        "postal_code": place.postal_code,
+        "postal_code": postcode,
         "country": place.country,
         "lat": round(lat, 5),
         "lon": round(lon, 5),
@@ -123,14 +123,14 @@ def home_address(place: Place, address: Address) -> dict[str, Any]:
 
 def home_location(place: Place, address: Address) -> Location:
     """Where a doorstep scan happens."""
-    street, name, lat, lon = address
+    street, name, lat, lon, postcode = address
     return Location(
         None,
         "address",
         name,
         place.city,
         place.region,
-        place.postal_code,
+        postcode,
         place.country,
         round(lat, 5),
         round(lon, 5),
@@ -140,11 +140,9 @@ def home_location(place: Place, address: Address) -> Location:
 
 def neighbour_door(destination: dict[str, Any]) -> dict[str, Any]:
     """The door a misdelivered parcel really went to: two house numbers on, a few metres away."""
-    number, _, rest = destination["address"].partition(" ")
-    neighbour = f"{int(number) + 2 if number.isdigit() else number + 'A'} {rest}".strip()
     return {
         **destination,
-        "address": neighbour,
+        "address": neighbour_line(destination["address"]),
         "lat": round(destination["lat"] + 0.0004, 5),
         "lon": round(destination["lon"] - 0.0003, 5),
     }
@@ -175,12 +173,19 @@ class Ledger:
         reason: ExceptionReason | None = None,
         details: dict[str, Any] | None = None,
         stream: Stream | None = None,
+        at: float | None = None,
     ) -> None:
+        """A scan now, or at ``at`` a little before now: a batch process (a courier route) stamps
+        each parcel's scan at its own instant. Such a scan is uploaded from now on, never before:
+        a tracker cannot see what the world has not yet done, and a replay agrees with it."""
         s = stream or p.stream
         s.seq += 1
         now = self._start + self._env._now
+        upload = now
+        if at is not None:
+            now = at
         # a tracker never sees a later scan before an earlier one of the same number
-        visible = max(now + incidents.visibility_lag(p.rng, s.seq == 1), s.last_visible)
+        visible = max(upload + incidents.visibility_lag(p.rng, s.seq == 1), s.last_visible)
         s.last_visible = visible
         self.events.append(
             ScanEvent(
@@ -205,14 +210,21 @@ class Ledger:
         self.emit(p, code, f.location, f.tz, reason, details or None)
 
     def conclude(
-        self, p: Parcel, code: EventCode, loc: Location, tz: ZoneInfo, details: dict[str, Any] | None = None
+        self,
+        p: Parcel,
+        code: EventCode,
+        loc: Location,
+        tz: ZoneInfo,
+        details: dict[str, Any] | None = None,
+        at: float | None = None,
     ) -> None:
         """A terminal scan. After a hand-over the original carrier shows the partner's ending too
         (UPS SurePost / FedEx Ground Economy show the post office's delivery)."""
-        self.emit(p, code, loc, tz, None, details)
+        self.emit(p, code, loc, tz, None, details, at=at)
         if len(p.streams) > 1:
             partner = {"carrier": p.stream.carrier, "tracking_number": p.stream.tracking_number}
-            self.emit(p, code, loc, tz, None, {**(details or {}), "partner": partner}, stream=p.streams[0])
+            extra = {**(details or {}), "partner": partner}
+            self.emit(p, code, loc, tz, None, extra, stream=p.streams[0], at=at)
 
     def track(self, tracking_number: str, p: Parcel) -> None:
         self.in_flight[tracking_number] = p

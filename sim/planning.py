@@ -8,6 +8,7 @@ and they compare against these plans to say why a parcel is late.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sim import timing
@@ -50,10 +51,20 @@ def promise_day(
 class Planner:
     """Routes, lanes and planned arrival days on one network, with each carrier's working days."""
 
-    def __init__(self, net: Network, delivery_days: Calendars, pickup_days: Calendars) -> None:
+    def __init__(
+        self,
+        net: Network,
+        delivery_days: Calendars,
+        pickup_days: Calendars,
+        station_cutoff: Callable[[str], float] | None = None,
+        pickup_departure: Callable[[str, Facility, float, frozenset[int]], float] | None = None,
+    ) -> None:
         self.net = net
         self.delivery_days = delivery_days
         self.pickup_days = pickup_days
+        # the first-/last-mile schedules (sim.stations, sim.pickups), when the world has them
+        self.station_cutoff = station_cutoff
+        self.pickup_departure = pickup_departure
         self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
 
     def fcs(self, carrier: str) -> list[Facility]:
@@ -138,7 +149,9 @@ class Planner:
         for j in range(index, len(route) - 1):
             f = net.facilities[route[j]]
             lane = self.lane(carrier, express, route[j], route[j + 1])
-            if f.kind == "fulfilment_centre":
+            if f.kind == "fulfilment_centre" and self.pickup_departure is not None and j == 0:
+                t = self.pickup_departure(carrier, f, t, self.pickup_days[carrier])
+            elif f.kind == "fulfilment_centre":
                 t = timing.pickup_time(t, f.tz, lane.departures, self.pickup_days[carrier])
             else:
                 sort = timing.NOMINAL_SORT_S if f.kind == "sort_hub" else 0.0
@@ -148,7 +161,10 @@ class Planner:
             if nxt.place.country != f.place.country:
                 t += CUSTOMS_PLANNING_S
         ds = net.facilities[route[-1]]
-        return timing.delivery_day(t, ds.tz, self.delivery_days[ds.carrier or carrier])
+        days = self.delivery_days[ds.carrier or carrier]
+        if self.station_cutoff is not None:
+            return timing.delivery_day(t, ds.tz, days, self.station_cutoff(ds.id))
+        return timing.delivery_day(t, ds.tz, days)
 
     def promise(
         self,

@@ -1,54 +1,23 @@
-"""Who parcels go to: recipient names and street addresses per city, and which cities a carrier's
-service reaches, weighted by population.
-
-Addresses come from the country's Faker locale, on streams of their own, so the rest of the world
-never moves when the address pool does.
-"""
+"""Who parcels go to: which cities a carrier's service reaches, weighted by population, and the
+household a parcel is addressed to (``sim.addresses``)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from faker import Faker
-
+from sim import addresses
+from sim.addresses import ADDRESSES_PER_CITY, Address
 from sim.events import Service
-from sim.network import Network
+from sim.network import Facility, Network
 from sim.places import Place
 from sim.scenario import Scenario
-from sim.streams import named_random, stream_seed
+from sim.streams import Rng
+from sim.timing import haversine_km
 
-ADDRESS_POOL = 48  # generated recipient addresses per metro
-# Faker has no Kazakh locale (kk_KZ); Russian is an official language of Kazakhstan and how most
-# addresses there are printed, so ru_RU stands in.
-FAKER_LOCALES = {"US": "en_US", "CA": "en_CA", "DE": "de_DE", "KZ": "ru_RU", "SI": "sl_SI", "GB": "en_GB"}
-FALLBACK_LOCALE = "en_US"
-
-Address = tuple[str, str, float, float]  # street, name, lat, lon
+SAME_DAY_RADIUS_KM = 100.0  # same-day is sold only from a warehouse this close to the recipient
 
 
-@lru_cache(maxsize=16)
-def address_pools(seed: int, metros: tuple[Place, ...]) -> dict[str, list[Address]]:
-    """Recipient addresses and names per city, from the country's Faker locale. Pure in its
-    arguments, so a sandbox that resets (or a test suite that builds many) makes them once."""
-    pools: dict[str, list[Address]] = {}
-    fakers: dict[str, Faker] = {}
-    rng = named_random(seed, "addresses")
-    for metro in metros:
-        locale = FAKER_LOCALES.get(metro.country, FALLBACK_LOCALE)
-        if locale not in fakers:
-            fakers[locale] = Faker(locale)
-            fakers[locale].seed_instance(stream_seed(seed, f"faker:{locale}"))
-        fk = fakers[locale]
-        pools[metro.key] = [
-            (
-                fk.street_address(),
-                fk.name(),
-                metro.lat + rng.uniform(-0.12, 0.12),
-                metro.lon + rng.uniform(-0.15, 0.15),
-            )
-            for _ in range(ADDRESS_POOL)
-        ]
-    return pools
+def recipient(seed: int, place: Place, rng: Rng) -> Address:
+    """A household in ``place`` for a parcel drawing from ``rng`` (one draw)."""
+    return addresses.household(addresses.city(seed, place), rng.randrange(ADDRESSES_PER_CITY))
 
 
 class Destinations:
@@ -59,6 +28,7 @@ class Destinations:
         self._scenario = scenario
         self._net = net
         self._cache: dict[tuple[str, Service, str], tuple[list[Place], list[float]]] = {}
+        self._near: dict[tuple[str, str], tuple[list[Place], list[float]]] = {}
 
     def options(self, carrier: str, service: Service, origin_country: str) -> tuple[list[Place], list[float]]:
         key = (carrier, service, origin_country)
@@ -91,3 +61,29 @@ class Destinations:
             if u < c:
                 return m
         return options[-1]
+
+    def near(self, carrier: str, fc: Facility, u: float) -> Place | None:
+        """A city within ``SAME_DAY_RADIUS_KM`` of ``fc`` that ``carrier`` serves (population
+        weighted), for same-day: None when there is none."""
+        key = (carrier, fc.id)
+        cached = self._near.get(key)
+        if cached is None:
+            net = self._net
+            options = [
+                m
+                for m in net.metros
+                if net.serves(carrier, m.key)
+                and m.country == fc.place.country
+                and haversine_km(fc.place.lat, fc.place.lon, m.lat, m.lon) <= SAME_DAY_RADIUS_KM
+            ]
+            total = sum(m.population for m in options)
+            cum, acc = [], 0.0
+            for m in options:
+                acc += m.population / total if total else 1 / len(options)
+                cum.append(acc)
+            cached = self._near[key] = (options, cum)
+        options, cum = cached
+        for m, c in zip(options, cum, strict=True):
+            if u < c:
+                return m
+        return options[-1] if options else None

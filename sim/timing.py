@@ -22,10 +22,7 @@ AIR_HANDLING_S = 2.0 * 3600  # taxi, unload, truck to the sort floor
 LOCAL_TRUCK_S = 45 * 60  # hub <-> station shuttle floor
 LOADING_CUTOFF_S = 30 * 60  # a parcel must be sorted this long before its trailer leaves
 NOMINAL_SORT_S = 60 * 60  # planning assumption for a hub sort (queue + sort)
-STATION_CUTOFF_S = 8 * 3600  # parcels at a delivery station by 08:00 local go out that day
-COURIER_START_S = 8.5 * 3600  # vans leave the station at 08:30 local
-ROUTE_FIRST_STOP_S = 9.5 * 3600
-ROUTE_LAST_STOP_S = 19.5 * 3600
+STATION_CUTOFF_S = 8 * 3600  # default sort cut-off of a delivery station (each has its own: sim.stations)
 PROMISE_TIME_S = 20 * 3600  # "by end of day": 20:00 local at the destination
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -90,10 +87,13 @@ def add_business_days(day: date, n: int, open_days: frozenset[int]) -> date:
     return d
 
 
-def delivery_day(arrival: float, tz: ZoneInfo, open_days: frozenset[int]) -> date:
-    """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery."""
+def delivery_day(
+    arrival: float, tz: ZoneInfo, open_days: frozenset[int], cutoff_s: float = STATION_CUTOFF_S
+) -> date:
+    """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery
+    (``cutoff_s``: the station's sort cut-off, local seconds after midnight)."""
     today = local_date(arrival, tz)
-    if arrival <= local_clock(tz, today, STATION_CUTOFF_S) and today.weekday() in open_days:
+    if arrival <= local_clock(tz, today, cutoff_s) and today.weekday() in open_days:
         return today
     return next_open_day(today + timedelta(days=1), open_days)
 
@@ -114,8 +114,9 @@ def pickup_time(
     raise ValueError("no pickup within two weeks")
 
 
-def end_of_day(day: date, tz: ZoneInfo) -> float:
-    return local_clock(tz, day, PROMISE_TIME_S)
+def end_of_day(day: date, tz: ZoneInfo, seconds: float = PROMISE_TIME_S) -> float:
+    """The instant an "end of day" promise runs out (``seconds``: a carrier's own end of day)."""
+    return local_clock(tz, day, seconds)
 
 
 #: DPD Predict announces a one-hour delivery window on the morning of delivery (quarter-hour steps).

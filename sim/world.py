@@ -7,7 +7,7 @@ from datetime import date
 
 import simpy
 
-from sim import incidents, timing
+from sim import courier_routes, incidents, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
@@ -15,11 +15,13 @@ from sim.incidents import ParcelFate
 from sim.localtime import iso
 from sim.network import Facility, Network
 from sim.parcels import Ledger, Parcel, Stream, facility_address, home_address, home_location
+from sim.pickups import Pickups
 from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
-from sim.population import ADDRESS_POOL, Destinations, address_pools
+from sim.population import Destinations, recipient
 from sim.scenario import PinnedCase, Scenario
+from sim.stations import Stations
 from sim.streams import Rng, named_random
 from sim.tracking_numbers import TrackingNumberFactory
 
@@ -44,13 +46,16 @@ class World:
         self.cases = CaseNumbers(seed)
         partners = {p for c in scenario.carriers.values() for p in c.partner.values()}
         carriers = sorted(set(scenario.carriers) | partners)
+        self.stations = Stations(seed, scenario, net.facilities)  # delivery stations' days
+        self.pickups = Pickups(seed)  # trucks at shippers' docks
         self.plan = Planner(
             net,
             delivery_days={c: timing.weekday_set(scenario.delivery_days(c)) for c in carriers},
             pickup_days={c: timing.weekday_set(scenario.pickup_days(c)) for c in carriers},
+            station_cutoff=self.stations.cutoff_s,
+            pickup_departure=lambda c, fc, t, days: self.pickups.next_truck(c, fc.id, fc.tz, t, days).departs,
         )
         self.destinations = Destinations(scenario, net)
-        self._addresses = address_pools(seed, tuple(net.metros))
         hub_load, station_load = expected_loads(scenario, self.plan, self.destinations)
         self.capacity = Capacity(
             net.facilities,
@@ -89,6 +94,13 @@ class World:
 
     def wait_until(self, epoch: float) -> simpy.Timeout:
         return self.env.timeout(max(0.0, epoch - self.now))
+
+    def pickup(self, p: Parcel, fc: Facility) -> float:
+        """The instant a parcel labelled now is scanned onto its carrier's truck at ``fc``."""
+        days = self.plan.pickup_days[p.carrier]
+        shuttle = p.service is Service.SAME_DAY and len(p.route) == 2
+        scan, _ = self.pickups.scan(p.carrier, fc.id, fc.tz, self.now, days, p.rng, shuttle)
+        return scan
 
     # --- promises and delays ----------------------------------------------------------------
     def set_eta(self, p: Parcel, day: date) -> None:
@@ -133,7 +145,7 @@ class World:
             tn = self.cases.number(case)
         else:
             tn = self.numbers.mint(carrier, service.value, fc.place.country, dest.country)
-        address = self._addresses[dest.key][rng.randrange(ADDRESS_POOL)]
+        address = recipient(self.seed, dest, rng)
         now = self.now
         created = iso(now, fc.tz)
         n_hubs = sum(1 for f in route if self.net.facilities[f].kind == "sort_hub")
@@ -172,13 +184,14 @@ class World:
             pinned=case is not None,
             case=case,
         )
-        dest_tz = self.net.facilities[route[-1]].tz
+        ds = self.net.facilities[route[-1]]
         if service is Service.SAME_DAY and len(route) == 2:  # straight from the FC to the station
-            day = timing.delivery_day(now + 2 * H, dest_tz, self.plan.delivery_days[carrier])
+            day = same_day.promise(now, ds.tz)
         else:
             day = self.plan.promise(carrier, service, partner, route, fc, international, now)
         self.set_eta(p, day)
-        truth.promised_by = iso(timing.end_of_day(day, dest_tz), dest_tz)
+        until = courier_routes.courier_day(ds.carrier or carrier).until_s  # the carrier's "end of day"
+        truth.promised_by = iso(timing.end_of_day(day, ds.tz, until), ds.tz)
         self.ledger.track(tn, p)
         self.created += 1
         return p
@@ -190,7 +203,7 @@ class World:
         ds_id = net.stations[(carrier, customer.key)]
         route = list(net.route(carrier, False, ds_id, fc.id) or [ds_id, fc.id])
         tn = self.numbers.mint(carrier, service.value, customer.country, fc.place.country)
-        address = self._addresses[customer.key][rng.randrange(ADDRESS_POOL)]
+        address = recipient(self.seed, customer, rng)
         now = self.now
         created = iso(now, pp.tz)
         stream = Stream(tn, carrier, service.value)

@@ -197,29 +197,17 @@ def test_reset_takes_a_seed_and_nothing_else(control: TestClient) -> None:
         (b'{"http":' * 3000 + b"1" + b"}" * 3000, "the body is not valid JSON: depth limit exceeded"),
         (b'{"http":' * 40 + b"{}" + b"}" * 40, "the body nests arrays and objects more than 32 deep"),
         (b"[" * 100_000 + b"]" * 100_000, "the body is not valid JSON"),
-        (
-            b'{"rate_limits": {"dhl": {"per_second": 5e-324}}}',
-            "faults.rate_limits.dhl.per_second: Input should be greater than or equal to 0.001",
-        ),
-        (
-            b'{"rate_limits": {"dhl": {"per_second": 1e-300}}}',
-            "faults.rate_limits.dhl.per_second: Input should be greater than or equal to 0.001",
-        ),
+        (b'{"rate_limits": {"dhl": {"per_second": 5e-324}}}', "faults.rate_limits.dhl.per_second: "),
+        (b'{"rate_limits": {"dhl": {"per_second": 1e-300}}}', "faults.rate_limits.dhl.per_second: "),
         (
             b'{"rate_limits": {"dhl": {"window": "1000d", "window_limit": 5}}}',
             "faults.rate_limits.dhl.window",
         ),
         (b'{"timeout_cap": "inf"}', "faults.timeout_cap: bad duration 'inf'"),
-        (
-            b'{"timeout_cap": "99999999999999999999d"}',
-            "faults.timeout_cap: must be more than 0s and at most 1h",
-        ),
-        (b'{"timeout_cap": 0}', "faults.timeout_cap: must be more than 0s and at most 1h"),
+        (b'{"timeout_cap": "99999999999999999999d"}', "faults.timeout_cap: "),
+        (b'{"timeout_cap": 0}', "faults.timeout_cap: "),
         (b'{"http": {"ups": {"track": {"latency": 1e9}}}}', "faults.http.ups.track.latency.value: must be"),
-        (
-            b'{"scan": {"late": {"rate": 0.1, "delay": "999999d"}}}',
-            "faults.scan.late.delay: must be at least 0s and at most 1000d",
-        ),
+        (b'{"scan": {"late": {"rate": 0.1, "delay": "999999d"}}}', "faults.scan.late.delay: "),
     ],
 )
 def test_bad_fault_configurations_are_400_and_keep_the_old_one(

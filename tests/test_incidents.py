@@ -132,9 +132,3 @@ def test_delivery_place_boundaries() -> None:
     assert incidents.delivery_place(Scripted(0.9599)) == "front_desk"
     assert incidents.delivery_place(Scripted(0.96)) == "garage"
     assert incidents.delivery_place(Scripted(0.999999)) == "garage"
-
-
-def test_courier_stops_fall_inside_the_route_window() -> None:
-    stops = [incidents.stop_time(r, 9.5 * H, 19.5 * H) for r in rngs(5000)]
-    assert min(stops) >= 9.5 * H and max(stops) < 19.5 * H
-    assert statistics.fmean(stops) == pytest.approx(14.5 * H, rel=0.01)

@@ -53,11 +53,15 @@ class LocustLikeClient:
         self.seen.append((response.request_meta["name"], response.verdict))
 
 
-@pytest.fixture(scope="module")
-def germany() -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
+#: When each status is common: couriers are out in the afternoon; shippers' trucks are collected in
+#: the evening (sim.pickups), so parcels are sorted and leave the hubs at night.
+AFTERNOON, NIGHT = "2026-11-03T15:00:00+01:00", "2026-11-03T22:30:00+01:00"
+
+
+def _world_at(instant: str) -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
     small = small_germany()
     with TestClient(create_app(small)) as http:
-        http.post("/_sandbox/clock", json={"to": "2026-11-03T15:00:00+01:00"})
+        http.post("/_sandbox/clock", json={"to": instant})
         items = http.get("/_sandbox/parcels", params={"carrier": "dpd", "limit": 1000}).json()["items"]
         by_status: dict[str, list[str]] = {}
         for item in items:
@@ -65,19 +69,35 @@ def germany() -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
         yield http, by_status
 
 
+@pytest.fixture(scope="module")
+def germany() -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
+    yield from _world_at(AFTERNOON)
+
+
+@pytest.fixture(scope="module")
+def germany_at_night() -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
+    yield from _world_at(NIGHT)
+
+
 def test_dpd_is_one_of_the_aggregators_carriers() -> None:
     assert "dpd" in CARRIERS and APIS["dpd"] is DpdApi
 
 
 @pytest.mark.parametrize(
-    "status", ["LABEL_CREATED", "DELIVERED", "OUT_FOR_DELIVERY", "DEPARTED_FACILITY", "PROCESSED_AT_FACILITY"]
+    ("status", "when"),
+    [
+        ("LABEL_CREATED", AFTERNOON),
+        ("DELIVERED", AFTERNOON),
+        ("OUT_FOR_DELIVERY", AFTERNOON),
+        ("DEPARTED_FACILITY", NIGHT),
+        ("PROCESSED_AT_FACILITY", NIGHT),
+    ],
 )
-def test_dpd_statuses_read_as_their_phase(
-    germany: tuple[TestClient, dict[str, list[str]]], status: str
-) -> None:
-    http, by_status = germany
+def test_dpd_statuses_read_as_their_phase(request: pytest.FixtureRequest, status: str, when: str) -> None:
+    world = "germany" if when == AFTERNOON else "germany_at_night"
+    http, by_status = request.getfixturevalue(world)
     numbers = by_status.get(status, [])[:5]
-    assert numbers, f"no DPD parcel is {status} at 15:00 on the second day"
+    assert numbers, f"no DPD parcel is {status} at {when}"
     client = LocustLikeClient(http)
     api = DpdApi(client)
     for number in numbers:

@@ -26,7 +26,7 @@ from tests.tinyworld import Scripted, facility
 
 pytestmark = pytest.mark.unit
 
-ADDRESS = ("350 Fifth Avenue", "Ada Lovelace", 40.748441, -73.985664)
+ADDRESS = ("350 Fifth Avenue", "Ada Lovelace", 40.748441, -73.985664, "10118")
 
 
 def parcel(rng: Any) -> Parcel:

@@ -1,4 +1,5 @@
-"""Who parcels go to: address pools per city, and destinations weighted by population."""
+"""Who parcels go to: destinations weighted by population, same-day destinations near a
+warehouse, and the household a parcel is addressed to."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import pytest
 
 from sim.events import Service
 from sim.network import build_network
-from sim.population import ADDRESS_POOL, Destinations, address_pools
+from sim.places import PLACES
+from sim.population import SAME_DAY_RADIUS_KM, Destinations, recipient
+from sim.streams import ParcelRng
+from sim.timing import haversine_km
 from tests.conftest import small_scenario
 
 pytestmark = pytest.mark.unit
@@ -46,13 +50,23 @@ def test_a_service_that_reaches_nowhere_picks_nothing(destinations: Destinations
     assert destinations.pick("nobody", Service.GROUND, "US", 0.5) is None
 
 
-def test_address_pools_are_reproducible_per_seed() -> None:
-    metros = tuple(build_network(small_scenario()).metros[:3])
-    a, b = address_pools.__wrapped__(1, metros), address_pools.__wrapped__(1, metros)
-    assert a == b
-    assert a != address_pools.__wrapped__(2, metros)
-    for metro in metros:
-        pool = a[metro.key]
-        assert len(pool) == ADDRESS_POOL
-        assert all(abs(lat - metro.lat) <= 0.12 and abs(lon - metro.lon) <= 0.15 for _, _, lat, lon in pool)
-        assert len({street for street, _, _, _ in pool}) > ADDRESS_POOL * 0.9
+def test_same_day_destinations_are_cities_near_the_warehouse(destinations: Destinations) -> None:
+    net = destinations._net
+    ewr = next(f for f in net.fcs if f.place.key == "EWR")
+    picked = {destinations.near("amazon", ewr, (i + 0.5) / 50) for i in range(50)}
+    assert picked == {PLACES["NYC"]}  # Newark: New York is 14 km away, Philadelphia 120 km
+    for fc in net.fcs:
+        m = destinations.near("amazon", fc, 0.5)
+        if m is not None:
+            assert haversine_km(fc.place.lat, fc.place.lon, m.lat, m.lon) <= SAME_DAY_RADIUS_KM
+    mem = next(f for f in net.fcs if f.place.key == "MEM")
+    assert destinations.near("nobody", mem, 0.5) is None
+
+
+def test_a_recipient_is_one_draw_from_the_parcel_stream_and_the_same_household_every_time() -> None:
+    a, b = ParcelRng(7), ParcelRng(7)
+    assert recipient(1, PLACES["BER"], a) == recipient(1, PLACES["BER"], b)
+    assert a.random() == b.random()  # both streams moved by exactly one draw
+    street, name, _lat, _lon, postcode = recipient(1, PLACES["BER"], ParcelRng(8))
+    assert 10115 <= int(postcode) <= 14199
+    assert street[-1].isdigit() and name

@@ -7,8 +7,10 @@ from itertools import accumulate
 
 import simpy
 
-from sim import pinned, places, timing
+from sim import pinned, places, same_day, timing
 from sim.events import Service
+from sim.network import Facility
+from sim.places import Place
 from sim.processes import DAY, Proc
 from sim.processes.journey import journey
 from sim.processes.returns import customer_return
@@ -64,7 +66,12 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         index += 1
         if is_return:
             service = Service.ECONOMY if Service.ECONOMY in mixes[carrier] else Service.GROUND
-        dest = world.destinations.pick(carrier, service, fc.place.country, u_dest)
+        dest = None
+        if service is Service.SAME_DAY:
+            dest = same_day_destination(world, carrier, fc, world.now, u_dest)
+            if dest is None:
+                service = Service.NEXT_DAY  # not on sale here or now: the shopper takes next-day
+        dest = dest or world.destinations.pick(carrier, service, fc.place.country, u_dest)
         prng = ParcelRng(stream_seed(world.seed, f"parcel:{index}"))
         if is_return and dest is not None and world.net.serves(carrier, dest.key):
             parcel = world.new_return(carrier, service, dest, fc, prng)
@@ -75,6 +82,17 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
             world.unroutable += 1  # counted, and shown in the summary: demand is never lost silently
             continue
         env.process(journey(env, world, parcel))
+
+
+def same_day_destination(world: World, carrier: str, fc: Facility, now: float, u: float) -> Place | None:
+    """Where a same-day order goes: a city within reach of ``fc`` (``sim.same_day``), if the carrier
+    sells same-day and the order comes before the warehouse's cut-off; None otherwise."""
+    if not same_day.sells_same_day(carrier):
+        return None
+    local = datetime.fromtimestamp(now, fc.tz)
+    if not same_day.order_open(local.hour * 3600 + local.minute * 60 + local.second):
+        return None
+    return world.destinations.near(carrier, fc, u)
 
 
 def pinned_case(env: simpy.Environment, world: World, case: PinnedCase) -> Proc:

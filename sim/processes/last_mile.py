@@ -1,130 +1,219 @@
-"""The last mile: courier routes from the delivery station in local working hours, attempts and
-their outcomes, doorstep delivery and pickup points."""
+"""The last mile: a parcel handed to its delivery station joins the first day's courier routes it
+makes; one process per station-day plans them (``sim.stations``) and one process per route drives
+them — loading (out-for-delivery scans), stop by stop, back to the station with what it could not
+deliver. Attempts and their outcomes, doorstep delivery, and pickup points in their opening hours.
+
+A parcel has no process of its own here: the route carries it, and only the rarer stories that
+outlive the route (a pickup point's hold, a return to the shipper) get one.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import simpy
 
-from sim import incidents, timing
+from sim import courier_routes, incidents, opening_hours, same_day, timing
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, Fate, Service
 from sim.localtime import iso, local_clock, local_date
+from sim.network import Facility
 from sim.parcels import Parcel, neighbour_door
 from sim.processes import DAY, H, Proc
 from sim.processes.returns import return_to_sender
+from sim.stations import REGULAR, SAME_DAY, RoutePlan
 from sim.world import World
 
 PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 3}
 PREDICT_CARRIERS = frozenset({"dpd"})  # announce a 1-hour window as the van leaves (DPD Predict)
+SCAN_GAP_S = (15.0, 40.0)  # between the scans of parcels handed over at one stop
+SHOP_DROP_S = (20 * 60.0, 2 * H)  # a failed parcel reaches the pickup point within this much open time
+ANNOUNCED_WINDOW_S = 4 * H  # the window a carrier shows while the parcel is out for delivery
 
 
 def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
-    """Courier routes from the delivery station in local working hours; attempts and their outcomes."""
-    net = world.net
-    ds = net.facilities[p.route[-1]]
-    carrier = net.facilities[p.route[-1]].carrier or p.stream.carrier  # who runs the last mile
-    open_days = world.plan.delivery_days[carrier]
-    attempt = 0
-    address_checked = False
-    to_pickup_point = p.fate.pickup_point and not p.story.attempt_failures
-    while True:
-        if p.service is Service.SAME_DAY and attempt == 0 and len(p.route) == 2:
-            day = local_date(world.now, ds.tz)
-            start_s, first_s, last_s = 14 * H, 15 * H, 21 * H
-        else:
-            day = timing.delivery_day(world.now, ds.tz, open_days)
-            start_s, first_s, last_s = (
-                timing.COURIER_START_S,
-                timing.ROUTE_FIRST_STOP_S,
-                timing.ROUTE_LAST_STOP_S,
-            )
-        ready = world.now
-        if not p.pinned:
-            first_choice = day
-            day = world.capacity.book_delivery_day(ds.id, day, open_days)
-            if day != first_choice:
-                late = local_clock(ds.tz, day, start_s) - local_clock(ds.tz, first_choice, start_s)
-                world.note_delay(p, ExceptionReason.HUB_BACKLOG, late, ds, len(p.route) - 1, ready)
-                if day > p.eta_day:
-                    world.set_eta(p, day)
-                    world.ledger.at_facility(p, EventCode.DELAYED, ds, ExceptionReason.HUB_BACKLOG)
-        van_leaves = local_clock(ds.tz, day, start_s + p.rng.uniform(0, 45 * 60))
-        closed = world.closures.closed_until(ds.id, van_leaves, p.rng)
+    """Hand ``p`` to its delivery station: it goes out on the first day's routes it makes."""
+    ds = world.net.facilities[p.route[-1]]
+    now = world.now
+    kind, day = REGULAR, None
+    if p.service is Service.SAME_DAY and len(p.route) == 2 and p.truth.attempts == 0:
+        cutoff = same_day.station_cutoff_s(ds.carrier or p.carrier)
+        today = local_date(now, ds.tz)
+        if cutoff is not None and now < local_clock(ds.tz, today, cutoff) and today == p.eta_day:
+            kind, day = SAME_DAY, today
+    if day is None:
+        day = timing.delivery_day(now, ds.tz, _open_days(world, ds, p), world.stations.cutoff_s(ds.id))
+    if day > p.eta_day:
+        # later than the promise (a late truck, a same-day shuttle that missed the evening routes)
+        _postpone(world, p, ds, day, ExceptionReason.MISSED_CONNECTION, now)
+    book(env, world, p, ds, day, kind)
+    return
+    yield  # a generator, so callers ``yield from`` it like every other step
+
+
+def _open_days(world: World, ds: Facility, p: Parcel) -> frozenset[int]:
+    return world.plan.delivery_days[ds.carrier or p.stream.carrier]
+
+
+def _cutoff(world: World, ds: Facility, day: date, kind: str) -> float:
+    if kind == SAME_DAY:
+        s = same_day.station_cutoff_s(ds.carrier or "")
+        assert s is not None
+        return local_clock(ds.tz, day, s)
+    return local_clock(ds.tz, day, world.stations.cutoff_s(ds.id))
+
+
+def book(
+    env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, kind: str = REGULAR
+) -> None:
+    """Put ``p`` on ``day``'s routes at ``ds`` (or the first working day after whose cut-off it makes)."""
+    open_days = _open_days(world, ds, p)
+    day = timing.next_open_day(day, open_days)
+    while world.now >= _cutoff(world, ds, day, kind):
+        kind = REGULAR
+        day = timing.next_open_day(day + timedelta(days=1), open_days)
+    if world.stations.add(p, ds.id, day, kind):
+        env.process(station_day(env, world, ds, day, kind))
+
+
+def _postpone(world: World, p: Parcel, ds: Facility, day: date, cause: ExceptionReason, since: float) -> None:
+    """The parcel will go out on ``day``, later than promised: the truth says why, the carrier
+    shows a DELAYED scan with the new date."""
+    late = local_clock(ds.tz, day, world.stations.schedule(ds.id).first_van_s) - since
+    if late > 0:
+        p.truth.delays.append(Delay(cause, round(late / 60), iso(world.now, ds.tz), ds.id))
+    if day > p.eta_day:
+        world.set_eta(p, day)
+        world.ledger.at_facility(p, EventCode.DELAYED, ds, cause)
+
+
+def station_day(env: simpy.Environment, world: World, ds: Facility, day: date, kind: str) -> Proc:
+    """At the station's cut-off: the day's parcels become routes, each driven by its own process."""
+    yield world.wait_until(_cutoff(world, ds, day, kind))
+    parcels = world.stations.take(ds.id, day, kind)
+    for plan in world.stations.plan(ds.id, day, kind, parcels):
+        closed = world.closures.closed_until(ds.id, plan.dispatch, plan.rng)
         if closed:
+            # A closed station (a storm) sends no van out: its parcels go on the day after it reopens.
             end, cause = closed
-            new_day = timing.delivery_day(end, ds.tz, open_days)
-            van_leaves = local_clock(ds.tz, new_day, start_s + p.rng.uniform(0, 45 * 60))
-            world.note_delay(p, cause, van_leaves - ready, ds, len(p.route) - 1, ready)
-            if new_day > p.eta_day:
-                world.set_eta(p, new_day)
-                world.ledger.at_facility(p, EventCode.DELAYED, ds, cause)
-            day = new_day
-        yield world.wait_until(van_leaves)
-        if p.fate.address_error and not address_checked:
-            address_checked = True
-            world.ledger.at_facility(p, EventCode.EXCEPTION, ds, ExceptionReason.ADDRESS_ISSUE)
-            if p.fate.address_corrected:
-                retry = timing.next_open_day(day + timedelta(days=1), open_days)
-                p.truth.delays.append(
-                    Delay(
-                        ExceptionReason.ADDRESS_ISSUE,
-                        round((retry - day).days * 1440),
-                        iso(world.now, ds.tz),
-                        ds.id,
-                    )
-                )
-                world.set_eta(p, retry)
-                world.ledger.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, ExceptionReason.ADDRESS_ISSUE)
-                yield env.timeout(H)
-                continue
-            yield from return_to_sender(env, world, p, ds, ExceptionReason.ADDRESS_ISSUE)
-            return
-        stop = local_clock(ds.tz, day, incidents.stop_time(p.rng, first_s, last_s))
-        window_start = max(van_leaves + H, stop - 2 * H)
-        window_end = window_start + 4 * H
-        if (ds.carrier or p.carrier) in PREDICT_CARRIERS:
-            window_start, window_end = timing.predict_window(stop, van_leaves)
-        p.eta = EstimatedDelivery(day.isoformat(), iso(window_start, ds.tz), iso(window_end, ds.tz))
-        world.ledger.at_facility(p, EventCode.OUT_FOR_DELIVERY, ds)
-        yield world.wait_until(stop)
-        attempt += 1
-        p.truth.attempts = attempt
-        if to_pickup_point:
-            yield from pickup_point(env, world, p, chosen=True)
-            return
-        if attempt <= p.story.attempt_failures:
-            reason: ExceptionReason | None = ExceptionReason.RECIPIENT_UNAVAILABLE
-        elif p.story.no_incidents:
-            reason = None
-        else:
-            reason = incidents.attempt_failure(p.rng, world.rates.failed_attempt, attempt)
-        if reason is None:
-            deliver(world, p)
-            return
-        world.ledger.emit(
-            p, EventCode.DELIVERY_ATTEMPTED, p.dest_location, ds.tz, reason, {"attempt": attempt}
-        )
-        if attempt >= world.rates.max_attempts:
-            yield env.timeout(2 * H)
-            yield from return_to_sender(env, world, p, ds, reason)
-            return
-        choice = p.story.after_failure or incidents.after_failed_attempt(p.rng, world.rates)
-        if choice == "pickup_point":
-            yield from pickup_point(env, world, p, chosen=False)
-            return
-        if choice == "return":
-            yield env.timeout(2 * H)
-            yield from return_to_sender(env, world, p, ds, reason)
-            return
-        next_day = timing.next_open_day(day + timedelta(days=1), open_days)
-        world.set_eta(p, next_day)
-        world.ledger.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, reason)
-        yield env.timeout(2 * H)
+            cutoff = world.stations.cutoff_s(ds.id)
+            on_van = [p for _, p in plan.loads]
+            for p in on_van:
+                new_day = timing.delivery_day(end, ds.tz, _open_days(world, ds, p), cutoff)
+                _postpone(world, p, ds, new_day, cause, plan.dispatch)
+                book(env, world, p, ds, new_day)
+            continue
+        env.process(route(env, world, ds, day, plan))
 
 
-def deliver(world: World, p: Parcel) -> None:
+def route(env: simpy.Environment, world: World, ds: Facility, day: date, plan: RoutePlan) -> Proc:
+    """One van: loaded, out, stop by stop, back. Scans are stamped at each parcel's own instant
+    (its place in the loading, its turn at the stop) when the van reaches the step that makes them."""
+    yield world.wait_until(plan.dispatch)
+    off_van: set[int] = set()
+    planned = {id(p): s.planned for s in plan.stops for p in s.parcels}
+    carrier = ds.carrier or ""
+    for t, p in plan.loads:
+        if p.fate.address_error:
+            off_van.add(id(p))
+            address_problem(env, world, p, ds, day, t)
+            continue
+        stop = planned.get(id(p), plan.back)
+        start = max(plan.dispatch + H, stop - 2 * H)
+        end = start + ANNOUNCED_WINDOW_S
+        if carrier in PREDICT_CARRIERS:
+            start, end = timing.predict_window(stop, plan.dispatch)
+        p.eta = EstimatedDelivery(day.isoformat(), iso(start, ds.tz), iso(end, ds.tz))
+        world.ledger.emit(p, EventCode.OUT_FOR_DELIVERY, ds.location, ds.tz, at=t)
+    failed: list[tuple[Parcel, ExceptionReason, int]] = []
+    for s in plan.stops:
+        here = [p for p in s.parcels if id(p) not in off_van]
+        if not here:
+            continue
+        yield world.wait_until(s.at + courier_routes.extra_service(len(here)) + SCAN_GAP_S[1])
+        t = s.at
+        for p in here:
+            outcome = attempt(env, world, p, ds, t)
+            if outcome is not None:
+                failed.append((p, outcome, p.truth.attempts))
+            t += SCAN_GAP_S[0] + (SCAN_GAP_S[1] - SCAN_GAP_S[0]) * p.rng.random()
+    if not failed and not plan.spilled:
+        return  # nothing comes back that needs the van to be at the station
+    yield world.wait_until(plan.back)
+    for p, reason, n in failed:
+        after_failure(env, world, p, ds, day, reason, n)
+    for p in plan.spilled:
+        if id(p) in off_van:
+            continue
+        # the route ran out of day: the stop comes back and goes out on the next working day
+        next_day = timing.next_open_day(day + timedelta(days=1), _open_days(world, ds, p))
+        _postpone(world, p, ds, next_day, ExceptionReason.HUB_BACKLOG, world.now)
+        book(env, world, p, ds, next_day)
+
+
+def address_problem(
+    env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, at: float
+) -> None:
+    """Found at loading: the address cannot be delivered to. Fixed for the next day, or returned."""
+    world.ledger.emit(p, EventCode.EXCEPTION, ds.location, ds.tz, ExceptionReason.ADDRESS_ISSUE, at=at)
+    if not p.fate.address_corrected:
+        env.process(return_to_sender(env, world, p, ds, ExceptionReason.ADDRESS_ISSUE))
+        return
+    p.fate.address_error = False  # corrected: the next day's route has the right address
+    retry = timing.next_open_day(day + timedelta(days=1), _open_days(world, ds, p))
+    p.truth.delays.append(
+        Delay(ExceptionReason.ADDRESS_ISSUE, round((retry - day).days * 1440), iso(at, ds.tz), ds.id)
+    )
+    world.set_eta(p, retry)
+    world.ledger.emit(
+        p, EventCode.DELIVERY_RESCHEDULED, ds.location, ds.tz, ExceptionReason.ADDRESS_ISSUE, at=at
+    )
+    book(env, world, p, ds, retry)
+
+
+def attempt(
+    env: simpy.Environment, world: World, p: Parcel, ds: Facility, at: float
+) -> ExceptionReason | None:
+    """The courier at the door (or the chosen locker) at ``at``; the reason when it fails."""
+    p.truth.attempts += 1
+    n = p.truth.attempts
+    if p.fate.pickup_point and not p.story.attempt_failures:
+        env.process(pickup_point(env, world, p, chosen=True, at=at))
+        return None
+    if n <= p.story.attempt_failures:
+        reason: ExceptionReason | None = ExceptionReason.RECIPIENT_UNAVAILABLE
+    elif p.story.no_incidents:
+        reason = None
+    else:
+        reason = incidents.attempt_failure(p.rng, world.rates.failed_attempt, n)
+    if reason is None:
+        deliver(world, p, at)
+        return None
+    world.ledger.emit(p, EventCode.DELIVERY_ATTEMPTED, p.dest_location, ds.tz, reason, {"attempt": n}, at=at)
+    return reason
+
+
+def after_failure(
+    env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, reason: ExceptionReason, n: int
+) -> None:
+    """Back at the station after a failed attempt: try again, leave it at a pickup point, or return."""
+    if n >= world.rates.max_attempts:
+        env.process(return_to_sender(env, world, p, ds, reason))
+        return
+    choice = p.story.after_failure or incidents.after_failed_attempt(p.rng, world.rates)
+    if choice == "pickup_point":
+        env.process(pickup_point(env, world, p, chosen=False))
+        return
+    if choice == "return":
+        env.process(return_to_sender(env, world, p, ds, reason))
+        return
+    next_day = timing.next_open_day(day + timedelta(days=1), _open_days(world, ds, p))
+    world.set_eta(p, next_day)
+    world.ledger.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, reason)
+    book(env, world, p, ds, next_day)
+
+
+def deliver(world: World, p: Parcel, at: float) -> None:
     """A successful doorstep attempt: the DELIVERED scan, and the truth of whose door it was."""
     ds = world.net.facilities[p.route[-1]]
     p.eta = None
@@ -132,9 +221,9 @@ def deliver(world: World, p: Parcel) -> None:
     details: dict[str, Any] = {"delivery_location": place}
     if place in ("left_with_individual", "front_desk"):
         details["signed_by"] = p.dest_location.name.split()[-1].upper()
-    world.ledger.conclude(p, EventCode.DELIVERED, p.dest_location, ds.tz, details)
+    world.ledger.conclude(p, EventCode.DELIVERED, p.dest_location, ds.tz, details, at=at)
     t = p.truth
-    t.delivered_at = iso(world.now, ds.tz)
+    t.delivered_at = iso(at, ds.tz)
     if p.fate.misdelivered:
         # A normal DELIVERED scan; truth records the neighbour's door it really went to.
         t.delivered_to = neighbour_door(t.destination)
@@ -145,25 +234,38 @@ def deliver(world: World, p: Parcel) -> None:
     world.ledger.finish(p)
 
 
-def pickup_point(env: simpy.Environment, world: World, p: Parcel, chosen: bool) -> Proc:
-    """The parcel waits in a locker / pickup point; collected, or returned when unclaimed."""
+def pickup_point(
+    env: simpy.Environment, world: World, p: Parcel, chosen: bool, at: float | None = None
+) -> Proc:
+    """The parcel waits in a locker / pickup point — put there while it is open, collected while
+    it is open — or goes back to the shipper when nobody comes for it."""
     net = world.net
     carrier = net.facilities[p.route[-1]].carrier or p.stream.carrier  # who runs the last mile
     pp = net.facilities[net.pickup_points[(carrier, p.dest.key)]]
-    if not chosen:
-        yield env.timeout(H * (2 + 3 * p.rng.random()))
+    hours = opening_hours.pickup_point_hours(carrier, pp.place.country)
+    lo, hi = SHOP_DROP_S
+    spread = lo + (hi - lo) * p.rng.random()
+    if chosen and at is not None and opening_hours.is_open(hours, pp.tz, at):
+        placed = at  # the van's stop at the locker or shop (among its first stops)
+    else:
+        # after the route, or a shop not yet open: dropped off during its opening hours
+        placed = opening_hours.add_open_time(hours, pp.tz, at or world.now, spread)
+    if placed > world.now:
+        yield world.wait_until(placed)
     p.eta = None
-    world.ledger.at_facility(p, EventCode.AVAILABLE_FOR_PICKUP, pp)
+    world.ledger.emit(p, EventCode.AVAILABLE_FOR_PICKUP, pp.location, pp.tz, at=min(placed, world.now))
     if chosen:  # delivered to the locker the recipient picked: the hand-over counts as delivery
-        p.truth.delivered_at = iso(world.now, pp.tz)
+        p.truth.delivered_at = iso(placed, pp.tz)
         p.truth.delivered_to = {**pp.location.to_dict()}
     if p.fate.unclaimed:
-        yield env.timeout(PICKUP_POINT_HOLD_DAYS.get(carrier, 7) * DAY)
+        hold = PICKUP_POINT_HOLD_DAYS.get(carrier, 7) * DAY
+        yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, placed + hold, spread))
         p.truth.delivered_at = None
         p.truth.delivered_to = None
         yield from return_to_sender(env, world, p, pp, ExceptionReason.UNCLAIMED)
         return
-    yield env.timeout(incidents.pickup_point_collection(p.rng))
+    wait = opening_hours.scaled_open_time(hours, incidents.pickup_point_collection(p.rng))
+    yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, placed, wait))
     world.ledger.conclude(
         p, EventCode.PICKED_UP_BY_RECIPIENT, pp.location, pp.tz, {"delivery_location": "pickup_point"}
     )

@@ -43,8 +43,7 @@ def travel(
         lane = world.plan.lane(p.carrier, p.express, here.id, nxt_id)
         # --- departure ---
         if here.kind == "fulfilment_centre" and i == 0 and forward:
-            dep = timing.pickup_time(world.now, here.tz, lane.departures, world.plan.pickup_days[p.carrier])
-            yield world.wait_until(dep)
+            yield world.wait_until(world.pickup(p, here))  # sim.pickups: the shipper's truck
             world.ledger.at_facility(p, EventCode.PICKED_UP, here)
         else:
             yield from depart(env, world, p, here, lane, i, ready)

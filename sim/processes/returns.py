@@ -1,18 +1,49 @@
 """Parcels going back: a failed delivery returned to its shipper, and a customer's return to the
-merchant (reverse logistics from a pickup point)."""
+merchant (reverse logistics from a pickup point). Drop-offs happen while the pickup point is open,
+the courier collects them on its afternoon round, and the merchant's dock receives in its
+receiving hours (``sim.opening_hours``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import simpy
 
-from sim import incidents
+from sim import incidents, opening_hours, timing
 from sim.events import EventCode, ExceptionReason, Fate
-from sim.localtime import iso
+from sim.localtime import iso, local_clock, local_date
 from sim.network import Facility
 from sim.parcels import Parcel
 from sim.processes import H, Proc
 from sim.processes.linehaul import travel
+from sim.streams import Rng
 from sim.world import World
+
+DOCK_UNLOAD_S = (10 * 60.0, 90 * 60.0)  # a returns trailer is unloaded and scanned over this much open time
+COLLECTION_DRIVE_S = (30 * 60.0, 90 * 60.0)  # the rest of the courier's round, back to the station
+
+
+def dock_receipt(fc: Facility, arrived: float, rng: Rng) -> float:
+    """When a returns trailer that reached ``fc`` at ``arrived`` is received at the dock: in the
+    warehouse's receiving hours, spread over the unloading."""
+    lo, hi = DOCK_UNLOAD_S
+    return opening_hours.add_open_time(
+        opening_hours.RECEIVING_HOURS, fc.tz, arrived, lo + (hi - lo) * rng.random()
+    )
+
+
+def shop_collection(pp: Facility, dropped: float, open_days: frozenset[int], rng: Rng) -> float:
+    """When the courier's afternoon round collects a drop-off made at ``dropped`` (a working day's
+    collection window at or after it)."""
+    lo, hi = opening_hours.SHOP_COLLECTION_S
+    day = local_date(dropped, pp.tz)
+    for offset in range(15):
+        d = timing.next_open_day(day + timedelta(days=offset), open_days)
+        at = local_clock(pp.tz, d, lo + (hi - lo) * rng.random())
+        if at >= dropped:
+            return at
+        day = d
+    raise ValueError("no collection round within two weeks")
 
 
 def return_to_sender(
@@ -29,6 +60,7 @@ def return_to_sender(
         p.route = list(back)
         p.express = False
         yield from travel(env, world, p, forward=False)
+    yield world.wait_until(dock_receipt(p.fc, world.now, p.rng))
     world.ledger.conclude(p, EventCode.RETURNED_TO_SENDER, p.fc.location, p.fc.tz)
     p.truth.fate = Fate.RETURNED
     p.truth.returned_at = iso(world.now, p.fc.tz)
@@ -40,13 +72,19 @@ def customer_return(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     assert p.pickup_point is not None
     pp = p.pickup_point
     world.ledger.at_facility(p, EventCode.LABEL_CREATED, pp)
-    yield env.timeout(incidents.lognormal_seconds(p.rng, 20 * H, 72 * H))  # the customer drops it off
+    # the customer drops it off within the pickup point's opening hours
+    hours = opening_hours.pickup_point_hours(pp.carrier or p.carrier, pp.place.country)
+    wait = opening_hours.scaled_open_time(hours, incidents.lognormal_seconds(p.rng, 20 * H, 72 * H))
+    yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, world.now, wait))
     world.ledger.at_facility(p, EventCode.PICKED_UP, pp)
     ds = world.net.facilities[p.route[0]]
-    yield env.timeout(H * (2 + 4 * p.rng.random()))  # the station's collection round
+    collected = shop_collection(pp, world.now, world.plan.pickup_days[p.carrier], p.rng)
+    lo, hi = COLLECTION_DRIVE_S
+    yield world.wait_until(collected + lo + (hi - lo) * p.rng.random())
     world.ledger.at_facility(p, EventCode.ARRIVED_AT_FACILITY, ds)
     if len(p.route) > 1:
         yield from travel(env, world, p, forward=False)
+    yield world.wait_until(dock_receipt(p.fc, world.now, p.rng))
     p.eta = None
     world.ledger.conclude(
         p,
