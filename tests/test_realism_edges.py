@@ -17,8 +17,6 @@ from sim import opening_hours
 from tests.edge_metrics import clock_faces, courier_day, same_day
 from tests.realism import iter_jsonl, local
 
-pytestmark = pytest.mark.slow
-
 Run = Callable[..., Path]
 FIRST_LAST_MILE = {
     "PICKED_UP",
@@ -30,6 +28,7 @@ FIRST_LAST_MILE = {
 }
 
 
+@pytest.mark.slow
 def test_shipper_pickups_are_spread_over_the_loading(realism_run: Run) -> None:
     f = clock_faces(realism_run("baseline"))
     assert f["pickups"] > 5000
@@ -37,6 +36,7 @@ def test_shipper_pickups_are_spread_over_the_loading(realism_run: Run) -> None:
     assert f["pickup_top_instant_share"] <= 0.01  # no second shared by a crowd of parcels
 
 
+@pytest.mark.slow
 def test_first_and_last_mile_scans_are_not_on_whole_minutes(realism_run: Run) -> None:
     zero = total = 0
     for e in iter_jsonl(realism_run("baseline") / "events.jsonl"):
@@ -47,6 +47,7 @@ def test_first_and_last_mile_scans_are_not_on_whole_minutes(realism_run: Run) ->
     assert zero / total <= 0.05
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     reason="departures on the quarter hour and station arrivals are line-haul's (i11-mid); "
     "passes once trailers leave on their own schedules",
@@ -56,6 +57,7 @@ def test_scans_with_zero_seconds_are_rare(realism_run: Run) -> None:
     assert clock_faces(realism_run("baseline"))["scans_zero_seconds"] <= 0.05
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["baseline", "peak_season"])
 def test_out_for_delivery_is_a_morning_load_out_that_varies_by_station(realism_run: Run, name: str) -> None:
     d = courier_day(realism_run(name))
@@ -64,6 +66,7 @@ def test_out_for_delivery_is_a_morning_load_out_that_varies_by_station(realism_r
     assert d["ofd_iqr_min"] >= 40
 
 
+@pytest.mark.slow
 def test_doorstep_deliveries_run_into_the_evening_and_amazon_later(realism_run: Run) -> None:
     d = courier_day(realism_run("baseline"))
     assert d["doorstep_from_1930"] >= 0.03
@@ -74,6 +77,7 @@ def test_doorstep_deliveries_run_into_the_evening_and_amazon_later(realism_run: 
     assert germany["doorstep"] > 1000 and germany["doorstep_before_0800"] < 0.01
 
 
+@pytest.mark.slow
 def test_peak_routes_run_longer_and_spill(realism_run: Run) -> None:
     normal, peak = courier_day(realism_run("baseline")), courier_day(realism_run("peak_season"))
     assert peak["doorstep_p10_p50_p90"][2] > normal["doorstep_p10_p50_p90"][2] + 0.5  # p90 later
@@ -84,6 +88,7 @@ def test_peak_routes_run_longer_and_spill(realism_run: Run) -> None:
     assert spilled > 0
 
 
+@pytest.mark.slow
 def test_same_day_is_delivered_the_day_it_is_ordered_and_stays_in_the_metro(realism_run: Run) -> None:
     run = realism_run("same_day_two_day")
     s = same_day(run)
@@ -111,6 +116,7 @@ def zone_of(t: datetime) -> Any:
     return t.tzinfo
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["baseline", "returns", "germany"])
 def test_no_collection_or_drop_off_while_a_pickup_point_is_closed(realism_run: Run, name: str) -> None:
     seen: dict[str, int] = defaultdict(int)
@@ -137,6 +143,7 @@ def test_no_collection_or_drop_off_while_a_pickup_point_is_closed(realism_run: R
         assert seen["PICKED_UP"] > 300
 
 
+@pytest.mark.slow
 def test_warehouse_docks_receive_only_in_receiving_hours(realism_run: Run) -> None:
     n = 0
     for name in ("returns", "baseline"):
@@ -158,6 +165,7 @@ def test_a_scans_offset_stands_in_for_its_zone() -> None:
     assert opening_hours.is_open(opening_hours.RECEIVING_HOURS, zone_of(monday), monday.timestamp())
 
 
+@pytest.mark.slow
 def test_peak_demand_tapers_after_cyber_monday_instead_of_stopping(realism_run: Run) -> None:
     """Labels per local day in peak_season: Cyber Monday the busiest, Cyber Week after it still
     about as busy as Thanksgiving weekend (ShipMatrix: +30 % over off-peak), not zero."""
