@@ -5,10 +5,13 @@ anything starts. ``parcel-sandbox schema`` still describes the whole file."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import Field
 
 from mock_carriers.faults.config import FaultsConfig, scenario_faults
 from mock_carriers.world.sandbox import Sandbox
@@ -111,3 +114,17 @@ def test_the_schema_describes_the_faults_section() -> None:
     assert set(faults["$defs"]) <= set(schema["$defs"])
     # the simulation's own schema says only that the section is a mapping
     assert Scenario.model_json_schema()["properties"]["faults"]["type"] == "object"
+
+
+class _ScenarioWithFaults(Scenario):
+    """The scenario model as it was while faults: was part of it (for the identity of --db files)."""
+
+    faults: FaultsConfig = Field(default_factory=FaultsConfig)  # type: ignore[assignment]
+
+
+def test_a_worlds_identity_is_what_db_files_written_before_carry() -> None:
+    data = {**scenario_dict(), "faults": {"rate_limits": {"dhl": "starter"}, "scan": {"late": 0.1}}}
+    before = _ScenarioWithFaults.model_validate(data).model_dump_json()
+    assert list(json.loads(before)) == list(Scenario.model_fields)  # the same fields, in the same order
+    identity, _ = Sandbox(Scenario.model_validate(data), seed=5).world_id()
+    assert identity == f"{hashlib.sha256(before.encode()).hexdigest()[:24]}:5"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mock_carriers.carriers import registry
+from mock_carriers.faults.config import scenario_faults
 from mock_carriers.faults.state import Faults
 from mock_carriers.world.clock import ClockMode, SandboxClock
 from mock_carriers.world.context import ParcelView
@@ -86,9 +88,11 @@ class Sandbox:
         #: Transform what a carrier shows of one tracking number at an instant (scan-data faults).
         #: Each gets (record, visible events, now) and returns the events to show; never the truth.
         self.view_filters: list[Callable[[Record, list[ScanEvent], datetime], list[ScanEvent]]] = []
+        # The scenario's faults: section, checked before anything is built (ScenarioError, located).
+        self._faults_config = scenario_faults(scenario)
         self._build(claim=False)
         #: HTTP faults, rate limits and scan-data faults (registers a view filter and a reset hook).
-        self.faults = Faults(self)
+        self.faults = Faults(self, self._faults_config)
 
     @property
     def horizon(self) -> datetime:
@@ -109,8 +113,13 @@ class Sandbox:
         return self._engine_factory is not None
 
     def world_id(self) -> tuple[str, str]:
-        """(identity, words) of the world: the scenario as validated, and the seed."""
-        digest = hashlib.sha256(self.scenario.model_dump_json().encode()).hexdigest()[:24]
+        """(identity, words) of the world: the scenario as validated, and the seed. The faults:
+        section counts as the served sandbox reads it, so the identity is the one --db files carry
+        from before the section left the simulation's model (a file of the same world still opens)."""
+        data = self.scenario.model_dump(mode="json")
+        data["faults"] = self._faults_config.model_dump(mode="json")
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:24]
         return f"{digest}:{self.seed}", f"scenario {self.scenario.name!r} seed {self.seed}"
 
     def _build(self, claim: bool) -> None:
