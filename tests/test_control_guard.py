@@ -143,6 +143,7 @@ def test_the_control_token_is_required_when_set() -> None:
 
 
 @pytest.mark.live
+@pytest.mark.slow
 def test_serve_reads_the_token_and_allowed_hosts_from_flags_and_environment(tmp_path: Path) -> None:
     world = small_world(tmp_path)
     env = {TOKEN_ENV: "from-env", ALLOW_HOST_ENV: "sandbox.test, other.test"}

@@ -19,7 +19,7 @@ from tests.fuzz_api import Tally, fuzz_operations, load
 from tests.served_process import Served, sandbox_process, small_world
 from tests.spec_validation import load_spec
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.live]
+pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.slow]
 
 LONG = os.environ.get("PARCEL_SANDBOX_FUZZ") == "long"
 #: Examples per operation and generation mode (long: over 20,000 requests in all).

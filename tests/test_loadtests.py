@@ -389,6 +389,7 @@ def test_smoke_run_tracks_through_every_carrier(
 
 
 @pytest.mark.live
+@pytest.mark.slow
 def test_smoke_run_shoppers_open_the_sandbox_tracking_page(
     smoke_run: tuple[int, list[dict[str, str]], Path],
 ) -> None:
@@ -397,6 +398,7 @@ def test_smoke_run_shoppers_open_the_sandbox_tracking_page(
 
 
 @pytest.mark.live
+@pytest.mark.slow
 def test_smoke_run_has_no_unexpected_failures(smoke_run: tuple[int, list[dict[str, str]], Path]) -> None:
     code, rows, _ = smoke_run
     assert code == 0
@@ -404,6 +406,7 @@ def test_smoke_run_has_no_unexpected_failures(smoke_run: tuple[int, list[dict[st
 
 
 @pytest.mark.live
+@pytest.mark.slow
 @pytest.mark.parametrize("carrier", sorted(TOKEN_NAME))
 def test_smoke_run_aggregators_refresh_short_lived_tokens(
     smoke_run: tuple[int, list[dict[str, str]], Path], carrier: str
@@ -415,6 +418,7 @@ def test_smoke_run_aggregators_refresh_short_lived_tokens(
 
 
 @pytest.mark.live
+@pytest.mark.slow
 def test_smoke_run_writes_csv_and_html_reports(smoke_run: tuple[int, list[dict[str, str]], Path]) -> None:
     _, _, results = smoke_run
     assert (results / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

@@ -79,6 +79,7 @@ def still_answers(server: Served) -> None:
     assert httpx.get(f"{server.base}/_sandbox/health", timeout=10).status_code == 200
 
 
+@pytest.mark.slow
 def test_a_200_mb_body_to_the_control_plane_is_refused_unread(served: Served) -> None:
     before = served.peak_rss()
     head = (

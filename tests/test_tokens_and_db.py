@@ -48,6 +48,7 @@ def test_two_processes_with_the_same_seed_issue_different_tokens() -> None:
 
 
 @pytest.mark.live
+@pytest.mark.slow
 def test_two_served_sandboxes_hand_out_different_tokens(tmp_path: Path) -> None:
     world = small_world(tmp_path)
     tokens = []
