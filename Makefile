@@ -4,9 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint bench golden golden-check docs serve loadtest fuzz clean
+.PHONY: venv browser redis run test lint bench soak golden golden-check docs serve loadtest fuzz clean
 
 venv: $(STAMP)
+
+# verify's HTML report is opened by a real headless Chromium in the tests (make test only; make run
+# needs no browser): Debian's package
+# (playwright drives /usr/bin/chromium; never `playwright install`)
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# The Redis store's tests start a real redis-server of their own (tests/redis_server.py): Debian's
+# package, installed when missing and we are root (CI is); otherwise those tests fail saying how.
+redis:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update && apt-get install -y redis-server; } || \
+		echo "redis-server is missing: apt-get install -y redis-server (as root) for the Redis store's tests"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,22 +26,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the report is written in Python (no browser needed); open runs/baseline/report.html in any browser
 run: venv
-	$(BIN)/parcel-sandbox run baseline --out runs/baseline
+	$(BIN)/parcel-sandbox run baseline --out runs/baseline --report
 
 serve: venv
 	$(BIN)/parcel-sandbox serve baseline
 
-test: venv
+test: venv browser redis
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 bench: venv
+	@# wrk and nginx (Debian) for the HTTP benchmark, installed when missing and we are root
+	@command -v wrk >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
+		{ [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk nginx-light; } || \
+		echo "bench: install wrk and nginx (apt-get install wrk nginx-light) for python -m bench wrk"
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.engine_bench qa
+	$(BIN)/python -m bench.engine_bench jump
+
+# 30 minutes at realtime x3600 and ~50 req/s, RSS sampled every 30 s (docs/benchmarks.md)
+soak: venv
+	$(BIN)/python -m bench.engine_bench soak 30
 
 golden: venv
 	$(BIN)/python -m sim.golden

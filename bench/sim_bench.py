@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -39,7 +40,7 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
     events = truths = 0
     samples: list[tuple[int, float]] = []  # (parcels finished so far, current RSS MB)
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        t1 = time.perf_counter()
+        t1, cpu1 = time.perf_counter(), time.process_time()
         for evs, done in engine.run():
             for e in evs:
                 sink.write(e.to_json())
@@ -49,6 +50,7 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
             truths += len(done)
             samples.append((truths, _current_rss_mb()))
         elapsed = time.perf_counter() - t1
+        cpu = time.process_time() - cpu1
     # memory while a quarter, half and all of the parcels have finished: flat if only those in
     # flight are held
     marks = {}
@@ -65,9 +67,62 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
         "events": events,
         "truths": truths,
         "seconds": round(elapsed, 2),
+        "cpu_s": round(cpu, 2),
         "setup_s": round(setup, 2),
         "parcels_per_s": round(engine.parcels_created / elapsed),
         "events_per_s": round(events / elapsed),
+        "events_per_cpu_s": round(events / cpu),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        **marks,
+    }
+
+
+DAY_SCENARIO = Path(__file__).parent / "scenarios" / "national_day.yaml"
+
+
+def run_day(scale: float = 1.0, scenario_file: Path = DAY_SCENARIO) -> dict[str, Any]:
+    """A national network's day (``bench/scenarios/national_day.yaml``: 1 M parcels ordered on one
+    day, then the drain), events serialised to /dev/null as ``run_world`` does. CPU seconds (the
+    box is shared: wall time is reported but not the measure) and resident memory with 25 / 50 /
+    100 % of the parcels finished. ``scale`` shrinks the demand, for a quick look."""
+    from sim.engine import Engine
+    from sim.scenario import load_scenario
+
+    scenario, _ = load_scenario(scenario_file)
+    if scale != 1.0:
+        per_day = scenario.demand.parcels_per_day * scale
+        demand = scenario.demand.model_copy(update={"parcels_per_day": per_day})
+        scenario = scenario.model_copy(update={"demand": demand})
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    engine = Engine(scenario)
+    events = truths = 0
+    samples: list[tuple[int, float, float]] = []  # (parcels finished, RSS MB, CPU s)
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        for evs, done in engine.run():
+            for e in evs:
+                sink.write(e.to_json())
+            for t in done:
+                sink.write(t.to_json())
+            events += len(evs)
+            truths += len(done)
+            samples.append((truths, _current_rss_mb(), time.process_time() - cpu0))
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    marks: dict[str, float] = {}
+    for share in (0.25, 0.5, 1.0):
+        done, rss, at = next(((d, r, c) for d, r, c in samples if d >= share * truths), samples[-1])
+        marks[f"rss_mb_at_{int(share * 100)}pct_finished"] = round(rss, 1)
+        marks[f"cpu_s_at_{int(share * 100)}pct_finished"] = round(at, 1)
+    return {
+        "kind": "day",
+        "scenario": scenario.name,
+        "scale": scale,
+        "parcels": engine.parcels_created,
+        "events": events,
+        "truths": truths,
+        "cpu_s": round(cpu, 1),
+        "wall_s": round(wall, 1),
+        "parcels_per_cpu_s": round(engine.parcels_created / cpu),
+        "events_per_cpu_s": round(events / cpu),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         **marks,
     }
@@ -92,15 +147,17 @@ def run_bare_simpy(n_events: int, per_process: int = 11) -> dict[str, Any]:
             env.process(parcel(env, i))
             yield env.timeout(1.0)
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     env.process(source(env, n_events // per_process))
     env.run()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {
         "kind": "bare_simpy",
         "events": n_events,
         "seconds": round(elapsed, 2),
+        "cpu_s": round(cpu, 2),
         "events_per_s": round(n_events / elapsed),
+        "events_per_cpu_s": round(n_events / cpu),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
     }
 

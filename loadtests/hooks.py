@@ -35,6 +35,24 @@ def _add_options(parser: Any) -> None:
         "'http://127.0.0.1:9000/track/{tracking_number}' (your tracking system under test)",
     )
     parser.add_argument(
+        "--truth-tolerance",
+        type=float,
+        default=7200.0,
+        help="With --tracker-url-template: an answer that differs from what the carrier has shown "
+        "for longer than this many sandbox seconds is a failure (stale); default 7200",
+    )
+    parser.add_argument(
+        "--status-map",
+        default="",
+        help="With --tracker-url-template: the tracker's status words onto the sandbox's canonical "
+        "ones, 'WORD=canonical,…' (canonical words map to themselves)",
+    )
+    parser.add_argument(
+        "--no-truth-check",
+        action="store_true",
+        help="With --tracker-url-template: do not check answers against the truth",
+    )
+    parser.add_argument(
         "--carriers",
         default=",".join(CARRIERS),
         help="Carriers to draw tracking numbers from (comma-separated)",

@@ -273,9 +273,21 @@ def option_problems(options: dict[str, Any]) -> list[str]:
             problems.append("--tracker-url-template must be an http(s) URL containing {tracking_number}")
         else:
             try:
-                template.format(tracking_number="X")
+                template.format(tracking_number="X", carrier="ups")
             except (KeyError, IndexError, ValueError):
-                problems.append("--tracker-url-template may contain no placeholder but {tracking_number}")
+                problems.append(
+                    "--tracker-url-template may contain no placeholder but {tracking_number} and {carrier}"
+                )
+    if options.get("status_map"):
+        from loadtests.correctness import parse_status_map
+
+        try:
+            parse_status_map(str(options["status_map"]))
+        except ValueError as exc:
+            problems.append(str(exc))
+    tolerance = options.get("truth_tolerance")
+    if tolerance is not None and not tolerance >= 0:
+        problems.append(f"--truth-tolerance cannot be negative (got {tolerance:g})")
     if options.get("daily_curve"):
         try:
             parse_curve(str(options["daily_curve"]))

@@ -10,11 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from mock_carriers.carriers import registry
 from mock_carriers.control.plane import add_control_plane
-from mock_carriers.http.carrier_app import mount_carrier
+from mock_carriers.http.carrier_app import ServerHeader, mount_carrier
 from mock_carriers.http.docs_ui import add_swagger_ui
+from mock_carriers.http.fastlane import FastLane
 from mock_carriers.http.guard import ControlGuard
 from mock_carriers.http.limits import RequestLimits
 from mock_carriers.webhooks.hub import WebhookHub
@@ -22,6 +24,22 @@ from mock_carriers.webhooks.models import WebhookConfig
 from mock_carriers.world.clock import ClockMode
 from mock_carriers.world.sandbox import DEFAULT_RETENTION, Sandbox
 from sim.scenario import Scenario
+
+
+class SandboxApp(FastAPI):
+    """The sandbox's FastAPI app with the fast lane in front: the carriers' hot tracking reads are
+    answered by ``fast_lane`` (when set), everything else by FastAPI as usual."""
+
+    fast_lane: FastLane | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lane = self.fast_lane
+        if lane is not None and scope["type"] == "http":
+            left = await lane.serve(scope, receive, send)
+            if left is None:
+                return
+            receive = left
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -38,7 +56,8 @@ def create_app(
     control_token: str | None = None,
     allow_hosts: Sequence[str] = (),
     deterministic_tokens: bool = False,
-) -> FastAPI:
+    fast_lane: bool = True,
+) -> SandboxApp:
     """The whole sandbox as one ASGI app: ``/_sandbox/...``, and ``/<carrier>`` for every
     registered carrier with the carrier's real paths below its prefix.
 
@@ -48,6 +67,8 @@ def create_app(
     names the control plane answers besides loopback and the address it was reached at
     (``mock_carriers.http.guard``). ``deterministic_tokens``: carrier access tokens derived from the
     seed (tests that compare them) instead of a per-process secret — only for a sandbox built here.
+    ``fast_lane``: answer the carriers' tracking reads through ``mock_carriers.http.fastlane``
+    (byte for byte what the routes answer; off only to compare against the plain routes).
     """
     if sandbox is None:
         if scenario is None:
@@ -70,12 +91,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        app.state.tally.start()
         try:
             yield
         finally:
             await hub.stop()
+            app.state.tally.stop()
 
-    app = FastAPI(
+    app = SandboxApp(
         title="parcel-sandbox",
         description="Mock carrier tracking APIs over a simulated parcel network. Control plane under "
         f"/_sandbox; carriers under {', '.join(prefixes)} (each with its own "
@@ -88,10 +111,17 @@ def create_app(
     add_swagger_ui(app, "/docs", "/openapi.json", "parcel-sandbox - Swagger UI")
     app.state.sandbox = sandbox
     add_control_plane(app, sandbox, hub, token=bool(control_token))
+    lane = FastLane(sandbox.faults)
     for spec in registry.specs():
         # Faults and rate limits sit in front of the carrier, as its gateway would.
-        carrier_app = spec.create_app(sandbox.context(spec.key))
-        mount_carrier(app, f"/{spec.key}", sandbox.faults.wrap(spec.key, carrier_app))
+        ctx = sandbox.context(spec.key)
+        carrier_app = spec.create_app(ctx)
+        gateway = sandbox.faults.wrap(spec.key, carrier_app)
+        mount_carrier(app, f"/{spec.key}", ServerHeader(gateway, spec.server) if spec.server else gateway)
+        if spec.hot_routes is not None:
+            lane.add(spec.key, f"/{spec.key}", carrier_app, spec.hot_routes(ctx), server=spec.server)
+    if fast_lane:
+        app.fast_lane = lane
     # Outermost first: limits before anything reads the request, then who may control the world.
     app.add_middleware(ControlGuard, token=control_token, allow_hosts=allow_hosts)
     app.add_middleware(RequestLimits, carrier_prefixes=prefixes)

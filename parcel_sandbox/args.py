@@ -40,6 +40,12 @@ speed_arg = _number_arg(
 )
 
 
+workers_arg = _number_arg("workers", int, lambda v: 1 <= v <= 64, "must be an integer from 1 to 64")
+lookahead_arg = _number_arg(
+    "lookahead", float, lambda v: math.isfinite(v) and 0 <= v <= 7 * 86400, "must be 0 to 604800 seconds"
+)
+
+
 def add_serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
     p.add_argument("--port", type=port_arg, default=8000, help="1-65535 (default 8000); must be free")
@@ -50,7 +56,52 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
         default=1.0,
         help=f"sandbox seconds per wall second (realtime), above 0 and at most {MAX_SPEED:,.0f}",
     )
-    p.add_argument("--db", default=None, help="SQLite file keeping delivered parcels queryable")
+    p.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file that makes the world durable: killed and restarted with the same file, the "
+        "sandbox resumes its clock, parcels and webhook outbox",
+    )
+    p.add_argument(
+        "--state-dir",
+        default=None,
+        metavar="DIR",
+        help="where finished parcels wait on disk for their carrier's retention without --db "
+        "(default: a new folder under the temp dir, removed on exit)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("process", "thread"),
+        default="process",
+        help="run the simulation in its own process (default) or a thread of the server",
+    )
+    p.add_argument(
+        "--lookahead",
+        type=lookahead_arg,
+        default=86400.0,
+        metavar="SECONDS",
+        help="how far (sandbox seconds) the engine may run ahead of the clock; 0-604800 (default a day)",
+    )
+    p.add_argument(
+        "--store",
+        default=None,
+        metavar="redis://HOST:PORT/DB",
+        help="share the world through this Redis: several API workers (--workers) and hosts "
+        "(--role api) serve one world, durable across restarts (docs/serving.md)",
+    )
+    p.add_argument(
+        "--workers",
+        type=workers_arg,
+        default=1,
+        help="API worker processes on the port (with --store; default 1)",
+    )
+    p.add_argument(
+        "--role",
+        choices=("all", "api", "engine"),
+        default="all",
+        help="with --store: all (default: serve, and lead the engine when no one else does), api "
+        "(serve only, e.g. a second host), engine (lead the engine only, no HTTP)",
+    )
     p.add_argument(
         "--webhook-allow",
         action="append",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import functools
 import json
 import os
 import socket
@@ -24,6 +25,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from parcel_sandbox.args import CONTROL_TOKEN_ENV, Parser, add_serve_options, seed_arg
+from parcel_sandbox.report import REPORT_FILE
+from parcel_sandbox.report.summary_rows import summary_rows
 from parcel_sandbox.schema import load_scenario, scenario_schema
 from sim.errors import UsageError, one_line
 from sim.scenario import ScenarioError, read_text, shipped_scenarios, world_error
@@ -66,6 +69,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise world_error(path, exc) from None
     out_dir = prepare_out(Path(args.out or f"runs/{scenario.name}"))
+    # an earlier run's report describes logs this run replaces; it goes with them
+    with write_errors_are_usage(out_dir):
+        (out_dir / REPORT_FILE).unlink(missing_ok=True)
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     with (
@@ -101,6 +107,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         # the scenario travels with its logs, so `parcel-sandbox replay DIR` can serve them as they were
         (out_dir / "scenario.yaml").write_text(read_text(path), encoding="utf-8")
     print_summary(summary, out_dir, elapsed)
+    if args.report:
+        from parcel_sandbox.report.run_report import write_report
+
+        out.print(f"report: {write_report(out_dir)}", soft_wrap=True)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from parcel_sandbox.report.run_report import write_report
+
+    out.print(f"report: {write_report(args.run_dir, args.out)}", soft_wrap=True)
     return 0
 
 
@@ -109,11 +126,12 @@ def prepare_out(out_dir: Path) -> Path:
     are replaced) — never a folder holding anything else, so a run cannot overwrite a user's files."""
     from sim.replay import RUN_FILES
 
+    ours = (*RUN_FILES, REPORT_FILE)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
     if out_dir.is_dir():
         try:
-            foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in RUN_FILES)
+            foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
         except OSError as exc:
             raise UsageError(f"--out {out_dir}: cannot list it: {exc.strerror or exc}") from None
         if foreign:
@@ -146,23 +164,7 @@ def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:
     table = Table(title=f"{s['scenario']} (seed {s['seed']})", show_header=True)
     table.add_column("measure")
     table.add_column("value", justify="right")
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None else f"{100 * x:.2f} %"
-
-    rows = [
-        ("parcels", f"{s['parcels']:,}"),
-        ("tracking numbers", f"{s['tracking_numbers']:,}"),
-        ("scan events", f"{s['events']:,}"),
-        ("events per simple domestic parcel", str(s["events_per_simple_domestic_parcel"]["mean"])),
-        ("on-time rate", pct(s["on_time_rate"])),
-        ("first-attempt success", pct(s["first_attempt_rate"])),
-        ("lost rate", pct(s["lost_rate"])),
-    ]
-    rows += [(f"fate: {k}", f"{v:,}") for k, v in s["fates"].items()]
-    rows += [(f"delay hours: {k}", f"{v / 60:,.0f}") for k, v in s["delay_minutes_by_cause"].items()]
-    rows += [(f"transit hours {k}", str(v)) for k, v in s["transit_hours"].items()]
-    for row in rows:
+    for row in summary_rows(s):
         table.add_row(*row)
     out.print(table)
     out.print(f"wrote {out_dir}/events.jsonl, truth.jsonl, summary.json in {elapsed:.1f} s")
@@ -182,21 +184,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     scenario, seed, run = load_run(args.run_dir)
     # Reading the logs checks them: a corrupt run directory fails here, before anything listens.
-    first = [RecordedWorld(run, scenario)]
+    RecordedWorld(run, scenario).close()
     serve_checks(args)
     args.seed = seed
-
-    def world() -> RecordedWorld:
-        return first.pop() if first else RecordedWorld(run, scenario)
-
-    return serve(scenario, args, world_source=world)
+    # A picklable factory: the engine worker (its own process by default) opens the run itself.
+    return serve(scenario, args, world_source=functools.partial(RecordedWorld, run, scenario))
 
 
 def serve_checks(args: argparse.Namespace) -> None:
     """What ``serve`` and ``replay`` check before starting: the control token, and that the
     address is free (uvicorn would otherwise start, fail to bind and exit with a traceback)."""
     args.control_token = control_token(args.control_token)
-    check_port_free(args.host, args.port)
+    if getattr(args, "role", "all") != "engine":  # an engine-only process listens on nothing
+        check_port_free(args.host, args.port)
 
 
 def control_token(given: str | None) -> str | None:
@@ -256,6 +256,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from parcel_sandbox.verify.command import add_verify_parser
+
     parser = Parser(prog="parcel-sandbox", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
@@ -264,7 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed_arg, default=None, help="override the scenario's seed")
     p.add_argument("--out", default=None, help="output directory (default runs/<scenario>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="also write report.html: the run's plots, self-contained (offline)",
+    )
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "report", help="write report.html for a run directory: plots and summary, one self-contained file"
+    )
+    p.add_argument("run_dir", help="a `run --out` directory (events.jsonl, truth.jsonl, summary.json)")
+    p.add_argument("--out", default=None, help="where to write it (default RUN_DIR/report.html)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="check a scenario file")
     p.add_argument("scenario")
@@ -297,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the scenario file's JSON Schema (for editor completion)")
     p.set_defaults(func=cmd_schema)
+
+    add_verify_parser(sub)
     return parser
 
 

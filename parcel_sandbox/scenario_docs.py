@@ -163,7 +163,74 @@ def render() -> str:
     for name in shipped_scenarios():
         sc, _ = load_scenario(name)
         parts.append(f"| `{name}` | {' '.join(sc.description.split())} |")
-    return "\n".join(parts) + "\n"
+    return "\n".join([*parts, "", *_standard_stories()]) + "\n"
+
+
+#: What the truth and the carrier's scans show for each standard story (tests/stories.py checks it).
+STORY_TOLD = {
+    "lost": "`fate: lost`, `lost_at` inside a hub it arrived at; the carrier's last word is `lost`, "
+    "a week after the arrival scan",
+    "misdelivered": "`fate: misdelivered`, `delivered_to` another door in the recipient's city; the "
+    "carrier says `delivered`",
+    "weather_delay": "a `weather` delay of {delay} at the middle hub of its route, a `DELAYED` scan "
+    "giving weather (a new ETA); then delivered",
+    "failed_attempts_return": "three `DELIVERY_ATTEMPTED` scans (`attempts: 3`), then `returning` "
+    "and `fate: returned`; never delivered",
+    "customs_hold": "`CUSTOMS_HOLD` at the first hub across the border, `CUSTOMS_CLEARED` {delay} "
+    "later (a `customs_hold` delay); then delivered",
+    "damaged": "an `EXCEPTION` scan giving `damaged` at the middle hub; `fate: damaged`",
+    "address_return": "an `EXCEPTION` giving `address_issue` at the delivery station, never "
+    "corrected: `returning`, then `fate: returned`",
+}
+
+
+def _standard_stories() -> list[str]:
+    from sim.scenario import STANDARD_STORIES, load_scenario
+
+    lines = [
+        "## The standard pinned stories",
+        "",
+        "A scenario with a `standard_cases:` section ([StandardCases](#standardcases)) carries these "
+        "pinned cases, under the same names in every scenario, so one scenario serves a whole QA "
+        'file (`sandbox.cases["lost-after-hub"]`). They ride the lane the section names (the '
+        "customs story rides `cross_border`; without it there is none), ship in the first hours "
+        "and follow the scenario's own `cases:`. Like every pinned case, each has its own number "
+        "block and random streams, takes no one's room in a hub or on a truck, and its tracking "
+        "number is listed by `GET /_sandbox/cases` before it ships, in `serve` and `replay` alike. "
+        "`three-failed-then-returned` fails every attempt `incidents.max_attempts` allows: three by "
+        "default and in every shipped scenario.",
+        "",
+        "| case | story | ships after | what the truth and the carrier show |",
+        "|---|---|---|---|",
+    ]
+    for st in STANDARD_STORIES:
+        told = STORY_TOLD[st.story].format(delay=format_duration(st.delay))
+        lines.append(f"| `{st.name}` | `{st.story}` | {format_duration(st.ship_at)} | {told} |")
+    lines += [
+        "",
+        "Shipped scenarios that carry them, and on which lanes:",
+        "",
+        "| scenario | carrier, service: lane | customs story |",
+        "|---|---|---|",
+    ]
+    for name in shipped_scenarios():
+        std = load_scenario(name)[0].standard_cases
+        if std is None:
+            continue
+        lane = f"{std.carrier}, {std.service.value}: {std.origin} → {std.destination}"
+        cb = std.cross_border
+        customs = f"{cb.carrier}, {cb.service.value}: {cb.origin} → {cb.destination}" if cb else "none"
+        lines.append(f"| `{name}` | {lane} | {customs} |")
+    lines += [
+        "",
+        "No customs story where the world has no customs border: `peak_season`, `same_day_two_day`, "
+        "`hub_outage`, `weather_delay` and `returns` are US only, and `germany`'s one border "
+        "(Germany → Slovenia) is inside the EU customs union. `lost_parcels`, `misdelivery`, "
+        "`failed_attempts` and `address_errors` do not carry them: each raises one incident's rate "
+        "to study it and pins that one story under its own name (`lost-at-hub`, …); "
+        "`international_customs` carries them with its DHL Leipzig → Almaty hold as the customs story.",
+    ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,54 +1,47 @@
-"""Capacity: hub sort lines and delivery stations' daily courier stops, sized from the load the
-scenario's demand is expected to put through each facility on a normal day.
+"""Capacity: hub sort waves, line-haul vehicles and delivery stations' daily courier stops, sized
+from the load the scenario's demand is expected to put through each on a normal day.
 
-Both are computed queues rather than SimPy resources: a parcel learns on arrival when its turn
-comes, which costs the scheduler nothing.
+All are computed rather than simulated: a parcel learns on arrival when its sort ends, a trailer
+knows its room as it loads, which costs the scheduler nothing.
 """
 
 from __future__ import annotations
 
-import heapq
+import itertools
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sim import timing
+from sim import timing, waves
 from sim.network import Facility
 from sim.planning import Planner
 from sim.population import Destinations
 from sim.scenario import Scenario
+from sim.waves import WaveSorter
 
-SORT_LANES = 8  # parallel sort lines per hub
 STATION_HEADROOM = 1.6  # couriers' daily stop capacity over a station's expected normal load
 MIN_HUB_LOAD = 50.0  # parcels a day a hub is sized for at least
 MIN_STATION_STOPS = 5
+# A vehicle on a lane is sized to carry half of the lane's normal day, times the scenario's capacity
+# headroom: the evening departures carry most of a day's pickups, so a peak fills them first. A lane
+# with one departure a day (a spoke's flight to the air hub) carries the whole day on it.
+VEHICLE_DAY_SHARE = 0.5
+MIN_VEHICLE_LOAD = 10
 
 
-class SortLanes:
-    """A hub's sort lines: ``lanes`` in parallel, first come first served, each parcel holding one
-    for its induction time. The same queue SimPy's ``Resource`` gives, computed rather than
-    simulated: a parcel learns on arrival when its turn ends (two scheduler events fewer a hub).
-    Bookings must come in arrival order, as they do from a simulation clock."""
-
-    __slots__ = ("_free",)
-
-    def __init__(self, lanes: int) -> None:
-        self._free = [0.0] * lanes  # a heap of the instants each lane comes free
-
-    def book(self, arrival: float, service: float) -> float:
-        """Take the first lane free at or after ``arrival`` for ``service`` seconds; when done."""
-        done = max(arrival, self._free[0]) + service
-        heapq.heapreplace(self._free, done)
-        return done
+Loads = dict[str, float]
 
 
 def expected_loads(
     scenario: Scenario, plan: Planner, destinations: Destinations
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Expected parcels per normal day through each hub and into each delivery station, from the
-    demand mix and the planned routes (partner legs land on the partner). A station's load is per
-    working day: a carrier that picks up five days a week delivers a week's parcels in those five."""
+) -> tuple[Loads, Loads, dict[tuple[str, str], float]]:
+    """Expected parcels per normal day through each hub, into each delivery station and along each
+    lane, from the demand mix and the planned routes (partner legs land on the partner). A station's
+    load is per working day: a carrier that picks up five days a week delivers a week's parcels in
+    those five."""
     hubs: dict[str, float] = defaultdict(float)
     stations: dict[str, float] = defaultdict(float)
+    lanes: dict[tuple[str, str], float] = defaultdict(float)
     demand = scenario.demand.parcels_per_day
     facilities = plan.net.facilities
     for carrier, cfg in scenario.carriers.items():
@@ -67,40 +60,51 @@ def expected_loads(
                     for fid in path:
                         if facilities[fid].kind == "sort_hub":
                             hubs[fid] += load
+                    for a, b in itertools.pairwise(path):
+                        lanes[(a, b)] += load
                     stations[path[-1]] += load * 7 / len(plan.pickup_days[carrier])
-    return hubs, stations
+    return hubs, stations, lanes
 
 
 class Capacity:
-    """Every hub's sort lines and every delivery station's stops per day, and what is booked."""
+    """Every hub's sort waves, every lane's vehicle size, and every delivery station's stops per day
+    and what is booked."""
 
     def __init__(
         self,
         facilities: dict[str, Facility],
-        hub_load: dict[str, float],
-        station_load: dict[str, float],
+        hub_load: Loads,
+        station_load: Loads,
         headroom: float,
         sort_per_hour: float | None = None,
+        lane_load: dict[tuple[str, str], float] | None = None,
+        closed: dict[str, list[tuple[float, float]]] | None = None,
     ) -> None:
-        self.sorters: dict[str, SortLanes] = {}
-        self.sort_scale: dict[str, float] = {}  # lane-seconds per parcel
+        self.sorters: dict[str, WaveSorter] = {}
         self.station_stops: dict[str, int] = {}
         self.booked: dict[tuple[str, date], int] = {}  # (station, day) -> stops booked
+        self.headroom = headroom
+        self._lane_load = lane_load or {}
+        closed = closed or {}
         for f in facilities.values():
             if f.kind == "sort_hub":
                 per_day = max(MIN_HUB_LOAD, hub_load.get(f.id, 0.0))
-                # Pickup waves bring a third of a day's volume at once: clear one in about 3 h.
-                per_hour = sort_per_hour or headroom * per_day / 9
-                self.sorters[f.id] = SortLanes(SORT_LANES)
-                self.sort_scale[f.id] = SORT_LANES * 3600 / per_hour
+                per_hour = sort_per_hour or waves.full_rate_per_hour(per_day, headroom)
+                self.sorters[f.id] = WaveSorter(f.tz, per_hour, closed=closed.get(f.id))
             elif f.kind == "delivery_station":
                 stops = int(STATION_HEADROOM * station_load.get(f.id, 0.0))
                 self.station_stops[f.id] = max(MIN_STATION_STOPS, stops)
 
     def book_sort(self, hub_id: str, arrival: float, work: float) -> float:
-        """Queue a parcel arriving at ``arrival`` for ``work`` nominal parcels' worth of a lane;
-        the instant its lane is done with it."""
-        return self.sorters[hub_id].book(arrival, self.sort_scale[hub_id] * work)
+        """Queue a parcel unloaded at ``arrival`` for ``work`` nominal parcels' worth of the hub's
+        sort; the instant the sort is done with it (in this wave, or a later one)."""
+        return self.sorters[hub_id].book(arrival, work)
+
+    def vehicle_load(self, src: str, dst: str, departures: int = 2) -> int:
+        """How many parcels one departure on the lane (``departures`` a day) carries."""
+        daily = self._lane_load.get((src, dst), 0.0)
+        share = max(VEHICLE_DAY_SHARE, 1.0 / max(1, departures))
+        return max(MIN_VEHICLE_LOAD, math.ceil(share * self.headroom * daily))
 
     def book_delivery_day(self, station_id: str, day: date, open_days: frozenset[int]) -> date:
         """A stop on the station's couriers' routes on ``day`` or, when that day is full, on the

@@ -15,6 +15,7 @@ from sim.scenario import HubOutage, LinehaulBreakdown, WeatherDisruption
 from sim.streams import Rng
 
 Closure = tuple[float, float, ExceptionReason, float]  # start, end, cause, severity
+_NONE: frozenset[str] = frozenset()
 
 
 class Closures:
@@ -44,6 +45,12 @@ class Closures:
                 )
             elif isinstance(d, LinehaulBreakdown):
                 self.lanes.setdefault(tuple(d.lane), []).append((start, end))
+        self._outages = [
+            (fid, s, e)
+            for fid, spans in self.facilities.items()
+            for s, e, c, _ in spans
+            if c is ExceptionReason.HUB_OUTAGE
+        ]
 
     def closed_until(self, facility_id: str, at: float, rng: Rng) -> tuple[float, ExceptionReason] | None:
         """When the facility reopens and why it is closed, if it is closed at ``at`` for this
@@ -55,11 +62,30 @@ class Closures:
 
     def down_hubs(self, at: float) -> frozenset[str]:
         """Facilities in a hub outage at ``at`` (routing avoids them; weather does not reroute)."""
-        return frozenset(
-            fid
-            for fid, spans in self.facilities.items()
-            if any(s <= at < e and c is ExceptionReason.HUB_OUTAGE for s, e, c, _ in spans)
-        )
+        if not self._outages:  # asked at every hop: most worlds have no outage at all
+            return _NONE
+        return frozenset(fid for fid, s, e in self._outages if s <= at < e) or _NONE
+
+    def cause_within(self, facility_id: str, start: float, end: float) -> ExceptionReason | None:
+        """Why the facility stopped working some time in [start, end), if a full closure did."""
+        for s, e, cause, severity in self.facilities.get(facility_id, ()):
+            if severity >= 1.0 and s < end and start < e:
+                return cause
+        return None
+
+    def closing_within(
+        self, facility_id: str, start: float, end: float
+    ) -> tuple[float, float, ExceptionReason] | None:
+        """A full closure (an outage, a storm of severity 1) that begins in (start, end]: its span
+        and cause, the first if several; None otherwise."""
+        for s, e, cause, severity in self.facilities.get(facility_id, ()):
+            if severity >= 1.0 and start < s <= end:
+                return s, e, cause
+        return None
+
+    def full_closures(self, facility_id: str) -> list[tuple[float, float]]:
+        """Spans during which the facility does no work at all (outages, storms of severity 1)."""
+        return [(s, e) for s, e, _, sev in self.facilities.get(facility_id, ()) if sev >= 1.0]
 
     def lane_stops(self, src: str, dst: str) -> list[tuple[float, float]]:
         """The spans during which the lane ``src`` → ``dst`` runs no trailer."""

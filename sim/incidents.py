@@ -138,15 +138,25 @@ def delivery_place(rng: Rng) -> str:
     return DELIVERY_PLACES[-1][1]
 
 
+def _lag_bands() -> tuple[tuple[float, float, float, float, float], ...]:
+    """Each update-lag bucket as (upper bound of u, lower bound of u, lo, hi - lo, share)."""
+    out, acc = [], 0.0
+    for p, lo, hi in UPDATE_LAG_BUCKETS:
+        out.append((acc + p, acc, lo, hi - lo, p))
+        acc += p
+    return tuple(out)
+
+
+_LAG_BANDS = _lag_bands()  # once: a lag is drawn for every scan
+
+
 def visibility_lag(rng: Rng, first: bool) -> float:
     """Scan-upload lag in seconds. One draw: its bucket, then where inside the bucket it falls."""
     u = rng.random()
     if first:
         lo, hi = FIRST_VISIBLE_LAG_S
         return lo + (hi - lo) * u
-    acc = 0.0
-    for p, lo, hi in UPDATE_LAG_BUCKETS:
-        if u < acc + p:
-            return lo + (hi - lo) * (u - acc) / p
-        acc += p
+    for upper, acc, lo, span, p in _LAG_BANDS:
+        if u < upper:
+            return lo + span * (u - acc) / p
     return UPDATE_LAG_BUCKETS[-1][2]

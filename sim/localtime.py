@@ -12,15 +12,44 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+_UNKNOWN: tuple[str, str] = ("", "")  # a marker: not looked up yet
+
+_HOURS: dict[tuple[ZoneInfo, int], tuple[str, str] | None] = {}
 _MINUTES: dict[tuple[ZoneInfo, int], tuple[str, str]] = {}
 _DATES: dict[tuple[ZoneInfo, int], date] = {}
+_SECONDS = tuple(f"{s:02d}" for s in range(60))
+_MM_SS = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+
+
+def _hour_parts(tz: ZoneInfo, hour: int) -> tuple[str, str] | None:
+    """("YYYY-MM-DDTHH:", "+hh:mm") for a UTC hour the zone spends at one whole-hour offset, else None."""
+    start = datetime.fromtimestamp(hour * 3600, tz)
+    offset = start.utcoffset()
+    if (
+        offset is None
+        or offset.total_seconds() % 3600
+        or datetime.fromtimestamp(hour * 3600 + 3599, tz).utcoffset() != offset
+    ):
+        return None
+    text = start.isoformat()
+    return text[:14], text[19:]
 
 
 def iso(epoch: float, tz: ZoneInfo) -> str:
-    """``datetime.fromtimestamp(int(epoch), tz).isoformat()``, several times faster: everything but
-    the seconds is cached per minute (zone transitions fall on whole minutes)."""
+    """``datetime.fromtimestamp(int(epoch), tz).isoformat()``, many times faster: everything but the
+    minutes and seconds is cached per hour when the zone spends the hour at one whole-hour offset
+    (every zone of the model, but for its DST changes), else per minute (zones change on those)."""
     e = int(epoch)
-    minute, sec = divmod(e, 60)
+    hour = e // 3600
+    key = (tz, hour)
+    parts = _HOURS.get(key, _UNKNOWN)
+    if parts is _UNKNOWN:
+        if len(_HOURS) > 200_000:
+            _HOURS.clear()
+        parts = _HOURS[key] = _hour_parts(tz, hour)
+    if parts is not None:
+        return parts[0] + _MM_SS[e - hour * 3600] + parts[1]  # (a format spec costs 3× this)
+    minute = e // 60
     key = (tz, minute)
     cached = _MINUTES.get(key)
     if cached is None:
@@ -28,7 +57,7 @@ def iso(epoch: float, tz: ZoneInfo) -> str:
             _MINUTES.clear()
         text = datetime.fromtimestamp(minute * 60, tz).isoformat()
         cached = _MINUTES[key] = (text[:17], text[19:])  # "YYYY-MM-DDTHH:MM:", "+hh:mm"
-    return f"{cached[0]}{sec:02d}{cached[1]}"
+    return cached[0] + _SECONDS[e - minute * 60] + cached[1]
 
 
 @lru_cache(maxsize=65536)
@@ -48,9 +77,22 @@ def local_date(epoch: float, tz: ZoneInfo) -> date:
     return day
 
 
+@lru_cache(maxsize=65536)
+def _plain_day(tz: ZoneInfo, day: date) -> float | None:
+    """Local midnight of ``day`` if the zone's offset holds all day (no DST change), else None."""
+    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    nxt = day + timedelta(days=1)
+    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
+    return start.timestamp() if end.timestamp() - start.timestamp() == 86400 else None
+
+
 def local_clock(tz: ZoneInfo, day: date, seconds: float) -> float:
     """Epoch of the wall-clock time ``seconds`` after local midnight of ``day`` (DST-aware: on a
     23-hour day 08:30 is still 08:30; whole days past 24 h roll the date)."""
+    if 0 <= seconds < 86400:
+        midnight = _plain_day(tz, day)
+        if midnight is not None:  # the common day: wall clock and elapsed time agree
+            return midnight + int(seconds)
     hours, rem = divmod(int(seconds), 3600)
     minutes, secs = divmod(rem, 60)
     extra_days, hours = divmod(hours, 24)

@@ -1,9 +1,14 @@
 """The facility network: fulfilment centres, carrier sort hubs, delivery stations and pickup points
-at real places, joined by scheduled lanes; fastest-route routing that can avoid hubs that are down.
+at real places, joined by scheduled lanes the way carriers run them; fastest-route routing that can
+avoid hubs that are down.
 
-One directed graph per carrier and mode: ``ground`` (trucks only) and ``express`` (trucks, plus air
-between hubs at least ``AIR_MIN_KM`` apart). Edge weight = the lane's expected door-to-door time
-(travel + half the headway + a nominal sort), so Dijkstra finds the fastest plan.
+Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is
+a backup, used only when the first is down); each hub trucks to its few nearest hubs in the country;
+express services fly between the hubs and the carrier's air hub (no hub flies to every other); a
+border is crossed by truck between hubs near it, or by air between gateways (air hubs and listed
+exchange offices). One directed graph per carrier and mode: ``ground`` (trucks, and flights across
+an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected door-to-door
+time (travel + half the headway + a nominal sort), so Dijkstra finds the fastest plan.
 """
 
 from __future__ import annotations
@@ -14,22 +19,49 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 
-from sim import places, timing
+from sim import places, travel
 from sim.events import Location
+from sim.lanes import (
+    AMAZON_PICKUP_TIMES,
+    EXCHANGE_DEPARTURES,
+    HUB_DEPARTURES,
+    HUB_TO_FC_DEPARTURES,
+    HUB_TO_STATION_DEPARTURES,
+    INTERCONTINENTAL_DEPARTURES,
+    PICKUP_TIMES,
+    STATION_TO_HUB_DEPARTURES,
+    Lane,
+    air_lane,
+    bank_departure,
+    km_between,
+    road_lane,
+)
 from sim.places import Place
 from sim.scenario import Scenario
 
-# --- schedules, local seconds-of-day -------------------------------------------------------
-H = 3600.0
-HUB_TRUCK_DEPARTURES = (2 * H, 6 * H, 10 * H, 14 * H, 18 * H, 22 * H)
-HUB_AIR_DEPARTURES = (21.5 * H, 23.5 * H)
-HUB_TO_STATION_DEPARTURES = (1 * H, 3 * H, 4.5 * H, 6 * H, 12 * H)
-STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
-HUB_TO_FC_DEPARTURES = (10 * H, 16 * H)
-PICKUP_TIMES = (11 * H, 17 * H, 20 * H)
-AMAZON_PICKUP_TIMES = (9 * H, 13 * H, 17 * H, 21 * H)
-SAME_DAY_DEPARTURES = (9 * H, 11 * H, 13 * H)
-NEIGHBOUR_HUBS = 2  # stations and FCs connect to their two nearest hubs (so one can be down)
+# --- the shape of the network ----------------------------------------------------------------
+NEIGHBOUR_HUBS = 3  # a hub trucks to its three nearest hubs in the country (and they to it)
+LOCAL_STATION_KM = 60.0  # a shipper this close to a station hands its local parcels to it
+CROSS_BORDER_TRUCK_KM = 700.0  # hubs this close across a border truck to each other
+# Air hubs (place keys): UPS Worldport (Louisville) and Köln/Bonn; FedEx Memphis World Hub and
+# Indianapolis; DHL's Americas hub at CVG (Hebron KY) and Leipzig/Halle; Amazon Air Hub KCVG; USPS
+# flies Priority Mail on FedEx's network out of Memphis (USPS–FedEx air transportation contract).
+AIR_HUBS: dict[str, tuple[str, ...]] = {
+    "ups": ("SDF", "CGN"),
+    "fedex": ("MEM", "IND"),
+    "dhl": ("HEB", "LEJ"),
+    "amazon": ("HEB",),
+    "usps": ("MEM",),
+}
+# Where mail crosses a border besides air hubs: USPS International Service Centers (New York JFK —
+# here its Newark plant — Chicago, Los Angeles, San Francisco); Canada Post's offices of exchange
+# (Toronto, Montréal, Vancouver); Kazpost's international exchange in Almaty. A carrier with neither
+# in a country crosses at any of its hubs there.
+GATEWAYS: dict[str, tuple[str, ...]] = {
+    "usps": ("EWR", "CHI", "LAX", "SFO"),
+    "canadapost": ("YYZ", "YUL", "YVR"),
+    "kazpost": ("ALA",),
+}
 
 KIND_NAMES = {
     "fulfilment_centre": "Fulfillment Center",
@@ -79,21 +111,6 @@ class Facility:
     tz: ZoneInfo
 
 
-@dataclass(slots=True, frozen=True)
-class Lane:
-    src: str
-    dst: str
-    mode: str  # "truck" | "air"
-    distance_km: float
-    duration_s: float
-    departures: tuple[float, ...]
-
-    @property
-    def expected_s(self) -> float:
-        headway = 24 * H / len(self.departures)
-        return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S
-
-
 def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str | None = None) -> Facility:
     default = CARRIER_FACILITY_NAMES.get((carrier or "", kind), KIND_NAMES[kind])
     label = name or f"{default} {place.city}"
@@ -105,7 +122,7 @@ def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str 
 
 def _nearest(place: Place, candidates: list[Facility], n: int) -> list[Facility]:
     return sorted(
-        candidates, key=lambda f: (timing.haversine_km(place.lat, place.lon, f.place.lat, f.place.lon), f.id)
+        candidates, key=lambda f: (travel.haversine_km(place.lat, place.lon, f.place.lat, f.place.lon), f.id)
     )[:n]
 
 
@@ -126,6 +143,23 @@ class Network:
 
     def hubs(self, carrier: str) -> list[Facility]:
         return [f for f in self.facilities.values() if f.kind == "sort_hub" and f.carrier == carrier]
+
+    def gateways(self, carrier: str, country: str) -> list[Facility]:
+        """Where ``carrier``'s parcels cross into or out of ``country``: its air hubs and listed
+        exchange offices there, else every hub it has there."""
+        hubs = [h for h in self.hubs(carrier) if h.place.country == country]
+        named = set(AIR_HUBS.get(carrier, ())) | set(GATEWAYS.get(carrier, ()))
+        return [h for h in hubs if h.place.key in named] or hubs
+
+    def exchange_lane(self, src: str, dst: str) -> Lane:
+        """The lane a parcel rides between two carriers' facilities (a hand-over either way): a van
+        to the partner's office in the same city before its morning sort, a truck to a plant
+        nearby, a flight to one further than ``AIR_MIN_KM``."""
+        a, b = self.facilities[src], self.facilities[dst]
+        if km_between(a, b) >= travel.AIR_MIN_KM:
+            return air_lane(a, b, INTERCONTINENTAL_DEPARTURES)
+        local = a.kind == "delivery_station" or b.kind == "delivery_station"
+        return road_lane(a, b, EXCHANGE_DEPARTURES if local else HUB_DEPARTURES)
 
     def serves(self, carrier: str, place_key: str) -> bool:
         return (carrier, place_key) in self.stations
@@ -161,6 +195,128 @@ class Network:
 
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
     g.add_edge(lane.src, lane.dst, lane=lane, weight=lane.expected_s)
+
+
+def _hub_pairs(hubs: list[Facility]) -> list[tuple[Facility, Facility]]:
+    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest, and
+    the closest pair between any parts left unconnected, so every hub reaches every other."""
+    dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
+    pairs: set[tuple[str, str]] = set()
+    for a in hubs:
+        others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
+        for _, b_id in others[:NEIGHBOUR_HUBS]:
+            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
+    part = {h.id: h.id for h in hubs}
+
+    def root(x: str) -> str:
+        while part[x] != x:
+            x = part[x]
+        return x
+
+    for a_id, b_id in sorted(pairs):
+        part[root(a_id)] = root(b_id)
+    while len({root(h.id) for h in hubs}) > 1:
+        _, a_id, b_id = min((d, a, b) for (a, b), d in dist.items() if root(a) != root(b))
+        pairs.add(tuple(sorted((a_id, b_id))))  # type: ignore[arg-type]
+        part[root(a_id)] = root(b_id)
+    by_id = {h.id: h for h in hubs}
+    return [(by_id[a], by_id[b]) for a, b in sorted(pairs)]
+
+
+def _air_gateway_pairs(
+    net: Network, carrier: str, a_country: str, b_country: str
+) -> list[tuple[Facility, Facility]]:
+    """Which of two countries' gateways fly to each other: air hub to air hub; a country without an
+    air hub flies only to the carrier's air hub nearest each of its gateways (Almaty to Leipzig,
+    never to Cincinnati), and two such countries to each other only through it; a carrier with no
+    air hub at all, gateway to gateway."""
+    airs = [h for h in net.hubs(carrier) if h.place.key in AIR_HUBS.get(carrier, ())]
+
+    def nearest_air(g: Facility) -> Facility | None:
+        return min(airs, key=lambda h: (km_between(h, g), h.id)) if airs else None
+
+    a_air = [h for h in airs if h.place.country == a_country]
+    b_air = [h for h in airs if h.place.country == b_country]
+    if airs and not a_air and not b_air:
+        return []  # both fly through an air hub elsewhere
+    pairs = []
+    for ga in a_air or net.gateways(carrier, a_country):
+        for gb in b_air or net.gateways(carrier, b_country):
+            if (a_air and not b_air and nearest_air(gb) is not ga) or (
+                b_air and not a_air and nearest_air(ga) is not gb
+            ):
+                continue
+            pairs.append((ga, gb))
+    return pairs
+
+
+def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[nx.DiGraph, nx.DiGraph]:
+    """The ground and express graphs of one carrier's network."""
+    ground, express = nx.DiGraph(), nx.DiGraph()
+    reference = net.scenario.start
+
+    def both(lane: Lane) -> None:
+        _add_lane(ground, lane)
+        _add_lane(express, lane)
+
+    by_country: dict[str, list[Facility]] = {}
+    for h in hubs:
+        by_country.setdefault(h.place.country, []).append(h)
+    for _, hs in sorted(by_country.items()):
+        for a, b in _hub_pairs(hs):
+            both(road_lane(a, b, HUB_DEPARTURES))
+            both(road_lane(b, a, HUB_DEPARTURES))
+        # express flies spoke → air hub → spoke overnight, never spoke to spoke
+        for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
+            for h in hs:
+                if h.id != air.id and km_between(h, air) >= travel.AIR_MIN_KM:
+                    inbound = air_lane(h, air, (0.0,))
+                    dep = bank_departure(h, air, inbound.duration_s, reference)
+                    _add_lane(express, air_lane(h, air, (dep,)))
+                    _add_lane(express, air_lane(air, h, INTERCONTINENTAL_DEPARTURES))
+    countries = sorted(by_country)
+    for a_country in countries:
+        for b_country in countries:
+            if a_country >= b_country:
+                continue
+            trucked = False
+            for b in by_country[b_country]:
+                a = min(by_country[a_country], key=lambda h: (km_between(h, b), h.id))
+                if km_between(a, b) <= CROSS_BORDER_TRUCK_KM:
+                    trucked = True
+                    both(road_lane(a, b, HUB_DEPARTURES))
+                    both(road_lane(b, a, HUB_DEPARTURES))
+            for ga, gb in _air_gateway_pairs(net, carrier, a_country, b_country):
+                if km_between(ga, gb) >= travel.AIR_MIN_KM:
+                    for lane in (
+                        air_lane(ga, gb, INTERCONTINENTAL_DEPARTURES),
+                        air_lane(gb, ga, INTERCONTINENTAL_DEPARTURES),
+                    ):
+                        # across an ocean even ground parcels (and returns) fly
+                        (_add_lane(express, lane) if trucked else both(lane))
+    spokes = [
+        f
+        for f in net.facilities.values()
+        if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"
+    ]
+    for s in spokes:
+        for rank, h in enumerate(_nearest(s.place, by_country.get(s.place.country, []), 2)):
+            backup = rank > 0
+            if s.kind == "fulfilment_centre":
+                pickups = AMAZON_PICKUP_TIMES if carrier == "amazon" else PICKUP_TIMES
+                both(road_lane(s, h, pickups, backup))
+                both(road_lane(h, s, HUB_TO_FC_DEPARTURES, backup))
+            else:
+                both(road_lane(h, s, HUB_TO_STATION_DEPARTURES, backup))
+                both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
+    # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
+    # (the station's pickup driver brings them in; they leave with its couriers).
+    for fc in net.fcs:
+        for ds in spokes:
+            if ds.kind == "delivery_station" and km_between(fc, ds) <= LOCAL_STATION_KM:
+                pickups = AMAZON_PICKUP_TIMES if carrier == "amazon" else PICKUP_TIMES
+                both(road_lane(fc, ds, pickups))
+    return ground, express
 
 
 def build_network(scenario: Scenario) -> Network:
@@ -207,45 +363,9 @@ def build_network(scenario: Scenario) -> Network:
                 and (carrier, f.place.key) not in net.stations
             ):
                 net.stations[(carrier, f.place.key)] = f.id
-
-        for mode in ("ground", "express"):
-            g = nx.DiGraph()
-            for a in hubs:
-                for b in hubs:
-                    if a.id == b.id:
-                        continue
-                    km = timing.haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
-                    lane = Lane(a.id, b.id, "truck", km, timing.truck_seconds(km), HUB_TRUCK_DEPARTURES)
-                    if mode == "express" and km >= timing.AIR_MIN_KM:
-                        air = Lane(a.id, b.id, "air", km, timing.air_seconds(km), HUB_AIR_DEPARTURES)
-                        lane = air if air.expected_s < lane.expected_s else lane
-                    _add_lane(g, lane)
-            spokes = [
-                f
-                for f in net.facilities.values()
-                if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"
-            ]
-            for s in spokes:
-                same_country = [h for h in hubs if h.place.country == s.place.country]
-                for h in _nearest(s.place, same_country, NEIGHBOUR_HUBS):
-                    km = timing.haversine_km(s.place.lat, s.place.lon, h.place.lat, h.place.lon)
-                    t = timing.truck_seconds(km)
-                    if s.kind == "fulfilment_centre":
-                        pickups = AMAZON_PICKUP_TIMES if carrier == "amazon" else PICKUP_TIMES
-                        _add_lane(g, Lane(s.id, h.id, "truck", km, t, pickups))
-                        _add_lane(g, Lane(h.id, s.id, "truck", km, t, HUB_TO_FC_DEPARTURES))
-                    else:
-                        _add_lane(g, Lane(h.id, s.id, "truck", km, t, HUB_TO_STATION_DEPARTURES))
-                        _add_lane(g, Lane(s.id, h.id, "truck", km, t, STATION_TO_HUB_DEPARTURES))
-            if carrier == "amazon":
-                # Same-day: from a fulfilment centre straight to the delivery station of its metro.
-                for fc in net.fcs:
-                    ds_id = net.stations.get((carrier, fc.place.key))
-                    if ds_id:
-                        _add_lane(
-                            g, Lane(fc.id, ds_id, "truck", 20.0, timing.LOCAL_TRUCK_S, SAME_DAY_DEPARTURES)
-                        )
-            net.graphs[(carrier, mode)] = g
+        ground, express = _carrier_graphs(net, carrier, hubs)
+        net.graphs[(carrier, "ground")] = ground
+        net.graphs[(carrier, "express")] = express
     _add_listed_lanes(net, scenario)
     from sim.same_day import add_shuttles  # same-day's own lanes (imports this module)
 
@@ -263,11 +383,14 @@ def _add_listed_lanes(net: Network, scenario: Scenario) -> None:
         carrier = a.carrier or b.carrier
         if carrier is None or (a.carrier and b.carrier and a.carrier != b.carrier):
             raise ValueError(f"network.lanes.{i}: a lane runs within one carrier's network")
-        km = timing.haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
-        duration = spec.duration or (
-            timing.air_seconds(km) if spec.mode == "air" else timing.truck_seconds(km)
+        made = (
+            air_lane(a, b, spec.departure_seconds())
+            if spec.mode == "air"
+            else road_lane(a, b, spec.departure_seconds())
         )
-        lane = Lane(a.id, b.id, spec.mode, km, duration, spec.departure_seconds())
+        lane = made
+        if spec.duration:  # a listed duration wins; the vehicle then moves evenly along the lane
+            lane = Lane(a.id, b.id, spec.mode, made.distance_km, spec.duration, made.departures)
         modes = ("express",) if spec.mode == "air" else ("ground", "express")
         for mode in modes:
             _add_lane(net.graphs[(carrier, mode)], lane)

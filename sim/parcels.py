@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import simpy
 
-from sim import incidents
 from sim.addresses import Address, neighbour_line
 from sim.events import (
     EstimatedDelivery,
@@ -26,7 +25,7 @@ from sim.events import (
     ScanEvent,
     Service,
 )
-from sim.incidents import ParcelFate
+from sim.incidents import ParcelFate, visibility_lag
 from sim.localtime import iso
 from sim.network import Facility
 from sim.places import Place
@@ -63,6 +62,10 @@ class Story:
     no_incidents: bool = False
 
 
+#: What an ordinary parcel is told: nothing (never changed; a pinned case gets a Story of its own).
+NO_STORY = Story()
+
+
 @dataclass(slots=True)
 class Parcel:
     tracking_number: str
@@ -85,8 +88,15 @@ class Parcel:
     pinned: bool = False
     case: PinnedCase | None = None
     pickup_point: Facility | None = None  # where a customer return was dropped off
-    story: Story = field(default_factory=Story)
+    story: Story = field(default_factory=lambda: NO_STORY)  # shared: only a pinned case's is its own
     hubs_done: int = 0
+    # line-haul (sim.processes.linehaul): the route index it is at, which way it goes, the country
+    # it last left (customs at a border), and the event its journey waits on while vehicles carry it
+    at: int = 0
+    forward: bool = True
+    prev_country: str | None = None
+    planned_dep: float | None = None  # the first departure it was ready for on its current lane
+    waiter: simpy.Event | None = None
 
 
 # --- truth ----------------------------------------------------------------------------------
@@ -155,14 +165,52 @@ class Ledger:
     """What the world has written: scan events since the engine last took them, truths of parcels
     whose story ended, and the parcels still in flight by every tracking number they carry."""
 
-    __slots__ = ("_env", "_start", "events", "finished", "in_flight")
+    __slots__ = ("_env", "_low", "_minutes", "_n", "_start", "finished", "in_flight")
 
     def __init__(self, env: simpy.Environment, start_epoch: float) -> None:
         self._env = env
         self._start = start_epoch
-        self.events: list[ScanEvent] = []
         self.finished: list[ParcelTruth] = []
         self.in_flight: dict[str, Parcel] = {}
+        # written but not yet handed out, by the minute of their upload: (upload, order written, scan)
+        self._minutes: dict[int, list[tuple[float, int, ScanEvent]]] = {}
+        self._low = int(start_epoch) // 60  # no scan waits in a minute before this one
+        self._n = 0
+
+    @property
+    def events(self) -> list[ScanEvent]:
+        """The scans written and not yet handed out, in the order written."""
+        return [
+            e for _, _, e in sorted((item for b in self._minutes.values() for item in b), key=lambda x: x[1])
+        ]
+
+    @property
+    def waiting(self) -> int:
+        """Scans written and not yet handed out."""
+        return sum(len(b) for b in self._minutes.values())
+
+    def release(self, until: float) -> list[ScanEvent]:
+        """The scans uploaded by ``until``, in the order of their upload (ties: the order written):
+        a scan's upload is when it occurs, or when it was written if it was stamped a little
+        before (a courier's stop). Scans written ahead (a vehicle's unload, customs) wait until
+        they occur, so the log stays complete up to the clock. Scans wait by the minute of their
+        upload: a release sorts only the minutes it passes."""
+        minutes = self._minutes
+        out: list[ScanEvent] = []
+        last = int(until) // 60
+        for m in range(self._low, last + 1):
+            bucket = minutes.pop(m, None)
+            if bucket is None:
+                continue
+            bucket.sort()
+            if m == last:  # the minute under way: what has occurred goes, the rest waits
+                keep = [item for item in bucket if item[0] > until]
+                if keep:
+                    minutes[m] = keep
+                    bucket = [item for item in bucket if item[0] <= until]
+            out.extend(item[2] for item in bucket)
+        self._low = max(self._low, last)
+        return out
 
     def emit(
         self,
@@ -175,39 +223,56 @@ class Ledger:
         stream: Stream | None = None,
         at: float | None = None,
     ) -> None:
-        """A scan now, or at ``at`` a little before now: a batch process (a courier route) stamps
-        each parcel's scan at its own instant. Such a scan is uploaded from now on, never before:
-        a tracker cannot see what the world has not yet done, and a replay agrees with it."""
+        """Record a scan at ``at`` (default now). A batch process stamps each parcel's own instant:
+        a courier route a little before now (its stops), a trailer's unload ahead of now. A scan is
+        uploaded — released to trackers, and given its ``visible_at`` — from the later of the two,
+        never before the world has done it: the log is complete up to the engine's clock."""
         s = stream or p.stream
-        s.seq += 1
-        now = self._start + self._env._now
-        upload = now
+        s.seq = seq = s.seq + 1
+        upload = self._start + self._env._now
+        now = upload
         if at is not None:
             now = at
+            if at > upload:
+                upload = at
         # a tracker never sees a later scan before an earlier one of the same number
-        visible = max(upload + incidents.visibility_lag(p.rng, s.seq == 1), s.last_visible)
+        visible = upload + visibility_lag(p.rng, seq == 1)
+        if visible < s.last_visible:
+            visible = s.last_visible
         s.last_visible = visible
-        self.events.append(
-            ScanEvent(
-                event_id=event_id(s.tracking_number, s.seq),
-                seq=s.seq,
-                tracking_number=s.tracking_number,
-                carrier=s.carrier,
-                service=s.service,
-                code=code,
-                reason=reason,
-                occurred_at=iso(now, tz),
-                visible_at=iso(visible, tz),
-                location=loc,
-                estimated_delivery=p.eta,
-                details=details or {},
-            )
+        self._n = n = self._n + 1
+        m = int(upload) // 60
+        bucket = self._minutes.get(m)
+        if bucket is None:
+            bucket = self._minutes[m] = []
+        tn = s.tracking_number
+        # positional: the dataclass's field order (a keyword call costs a quarter more, per scan)
+        event = ScanEvent(
+            event_id(tn, seq),
+            seq,
+            tn,
+            s.carrier,
+            s.service,
+            code,
+            reason,
+            iso(now, tz),
+            iso(visible, tz),
+            loc,
+            p.eta,
+            details or {},
         )
+        bucket.append((upload, n, event))
 
     def at_facility(
-        self, p: Parcel, code: EventCode, f: Facility, reason: ExceptionReason | None = None, **details: Any
+        self,
+        p: Parcel,
+        code: EventCode,
+        f: Facility,
+        reason: ExceptionReason | None = None,
+        at: float | None = None,
+        **details: Any,
     ) -> None:
-        self.emit(p, code, f.location, f.tz, reason, details or None)
+        self.emit(p, code, f.location, f.tz, reason, details or None, at=at)
 
     def conclude(
         self,

@@ -82,6 +82,7 @@ class Pickups:
         self._seed = seed
         self._windows: dict[tuple[str, str], tuple[float, ...]] = {}
         self._trucks: dict[tuple[str, str, date, int, bool], Truck] = {}
+        self._scanned: dict[tuple[str, str, bool, float], set[int]] = {}
 
     def windows(self, carrier: str, fc_id: str, same_day: bool = False) -> tuple[float, ...]:
         if same_day:
@@ -144,3 +145,14 @@ class Pickups:
         """(pickup scan, truck departure) for a parcel labelled at ``ready``."""
         t = self.next_truck(carrier, fc_id, tz, ready, open_days, same_day)
         return scan_time(t, rng.random()), t.departs
+
+    def scanned(self, carrier: str, fc_id: str, same_day: bool, t: Truck, now: float) -> set[int]:
+        """The seconds truck ``t`` has scanned parcels at so far, whichever lanes they leave on
+        (one truck, one scanner: never two parcels in a second). Trucks gone a day are forgotten."""
+        key = (carrier, fc_id, same_day, t.arrives)
+        taken = self._scanned.get(key)
+        if taken is None:
+            if len(self._scanned) > 4096:
+                self._scanned = {k: v for k, v in self._scanned.items() if k[3] >= now - 86400.0}
+            taken = self._scanned[key] = set()
+        return taken

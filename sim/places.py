@@ -122,3 +122,14 @@ def places_in(countries: list[str] | tuple[str, ...]) -> list[Place]:
 
 def get(key: str) -> Place:
     return PLACES[key]
+
+
+@cache
+def _zones_by_city() -> dict[tuple[str, str], str]:
+    return {(p.country, p.city): p.tz for p in PLACES.values()}
+
+
+def zone_of(city: str | None, country: str | None) -> ZoneInfo | None:
+    """The time zone of a known city (an address's local day for carriers that write dates)."""
+    name = _zones_by_city().get((country or "", city or ""))
+    return zone(name) if name else None

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sim import timing
+from sim import loading, timing, waves
 from sim.events import Service
+from sim.lanes import Lane
 from sim.localtime import local_date
-from sim.network import HUB_TO_STATION_DEPARTURES, Facility, Lane, Network
+from sim.network import Facility, Network
 from sim.places import Place
 
 H = 3600.0
@@ -66,6 +67,7 @@ class Planner:
         self.station_cutoff = station_cutoff
         self.pickup_departure = pickup_departure
         self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
+        self._plans: dict[tuple[str, bool, tuple[str, ...], float], date] = {}
 
     def fcs(self, carrier: str) -> list[Facility]:
         """The fulfilment centres a carrier collects from: those in countries where it has hubs."""
@@ -85,10 +87,7 @@ class Planner:
         g = net.graph(net.facilities[src].carrier or carrier, express)
         if g.has_edge(src, dst):
             return g.edges[src, dst]["lane"]
-        # a hand-over lane between two carriers' facilities: a local shuttle
-        a, b = net.facilities[src], net.facilities[dst]
-        km = timing.haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
-        return Lane(src, dst, "truck", km, timing.truck_seconds(km), HUB_TO_STATION_DEPARTURES)
+        return net.exchange_lane(src, dst)  # a hand-over between two carriers' networks
 
     def route(
         self,
@@ -98,12 +97,14 @@ class Planner:
         dest: Place,
         partner: str | None,
     ) -> tuple[list[str], int | None] | None:
-        """The facility path and the index of the hand-over hub (None: no hand-over).
+        """The facility path and the index of its first partner facility, where the parcel is
+        handed over (None: no hand-over).
 
-        With a partner, the last mile is the partner's: into the partner's station when the
-        carrier reaches the destination city itself (SurePost style), else from the carrier's
-        gateway hub nearest the destination through the partner's own network (cross-border
-        postal hand-over)."""
+        With a partner, the last mile is the partner's and the hand-over is near the recipient:
+        at the partner's office in the destination city when the carrier reaches that city itself
+        (SurePost style: the carrier's van drops it at the post office), else at the partner's
+        office of exchange nearest the recipient, reached from the carrier's own gateway nearest
+        that office (a cross-border postal item)."""
         net = self.net
         express = service in FAST_SERVICES
         ds_id = net.stations.get((carrier, dest.key))
@@ -115,52 +116,94 @@ class Planner:
             if len(route) < 2:
                 return None
             if partner_ds and len(route) >= 3:
-                route[-1] = partner_ds
-                return route, len(route) - 2
+                return [*route, partner_ds], len(route)
             return route, None
         if partner_ds is None:
             return None
-        hubs = net.hubs(carrier)
-        gateway = min(
-            hubs, key=lambda h: (timing.haversine_km(h.place.lat, h.place.lon, dest.lat, dest.lon), h.id)
-        )
+        assert partner is not None
+        entries = net.gateways(partner, dest.country)
+        if not entries:
+            return None
+        entry = min(entries, key=lambda h: (_km(h.place, dest), h.id))
+        own = [
+            h for c in sorted({h.place.country for h in net.hubs(carrier)}) for h in net.gateways(carrier, c)
+        ]
+        if not own:
+            return None
+        gateway = min(own, key=lambda h: (_km(h.place, entry.place), h.id))
         first = list(net.route(carrier, express, fc.id, gateway.id) or [])
-        partner_hubs = net.hubs(partner)  # type: ignore[arg-type]
-        if len(first) < 2 or not partner_hubs:
+        second = list(net.route(partner, express, entry.id, partner_ds) or [])
+        if len(first) < 2 or len(second) < 2:
             return None
-        entry = min(
-            partner_hubs,
-            key=lambda h: (
-                timing.haversine_km(h.place.lat, h.place.lon, gateway.place.lat, gateway.place.lon),
-                h.id,
-            ),
+        return first + second, len(first)
+
+    def return_route(
+        self, carrier: str, partner: str | None, route: list[str], handover: int | None, start: str, fc: str
+    ) -> list[str] | None:
+        """The way back to the shipper from ``start`` for a parcel that came along ``route``: on
+        the partner's network to where it took the parcel over, across to the carrier's facility
+        it came from, then the carrier's ground network home (a cross-border return flies back)."""
+        net = self.net
+        if partner is not None and handover is not None and net.facilities[start].carrier == partner:
+            taken_over, came_from = route[handover], route[handover - 1]
+            partner_part = list(net.route(partner, False, start, taken_over) or [])
+            home = list(net.route(carrier, False, came_from, fc) or [])
+            if partner_part and home:
+                return partner_part + home
+            return None
+        back = net.route(net.facilities[start].carrier or carrier, False, start, fc) or net.route(
+            carrier, False, start, fc
         )
-        second = list(net.route(partner, express, entry.id, partner_ds) or [])  # type: ignore[arg-type]
-        if len(second) < 2:
-            return None
-        return first + second, len(first) - 1
+        return list(back) if back else None
 
     def delivery_day(self, carrier: str, express: bool, route: list[str], index: int, ready: float) -> date:
         """The day a parcel at ``route[index]``, ready to leave at ``ready``, would be delivered if
         every leg made its planned departure: pickups from a fulfilment centre on the carrier's
-        pickup days, a nominal sort at hubs, a customs allowance at borders."""
+        pickup days, a nominal sort in the hubs' waves, each leg's timetable with slack for its
+        vehicle's lateness, a customs allowance at borders."""
+        if index >= len(route) - 1:
+            return self._at_station(carrier, route[-1], ready)
+        departs = self._depart(carrier, express, route, index, ready, first=True)
+        # from its first departure on, a plan depends on nothing else: thousands of parcels share it
+        key = (carrier, express, tuple(route[index:]), departs)
+        day = self._plans.get(key)
+        if day is None:
+            if len(self._plans) > 200_000:
+                self._plans.clear()
+            day = self._plans[key] = self._from_departure(carrier, express, key[2], departs)
+        return day
+
+    def _depart(
+        self, carrier: str, express: bool, route: list[str] | tuple[str, ...], j: int, t: float, first: bool
+    ) -> float:
+        """When the plan leaves ``route[j]`` having got there (or been ready there) at ``t``."""
+        f = self.net.facilities[route[j]]
+        lane = self.lane(carrier, express, route[j], route[j + 1])
+        if f.kind == "fulfilment_centre":
+            if self.pickup_departure is not None:  # the shipper's pickup truck (sim.pickups)
+                return self.pickup_departure(carrier, f, t, self.pickup_days[carrier])
+            return timing.pickup_time(t, f.tz, lane.departures, self.pickup_days[carrier])
+        if f.kind == "sort_hub":
+            t = waves.planned_sort(t, f.tz)
+        elif not first:  # through a station on the way (a hand-over, a return)
+            t += loading.STATION_HANDLING_S[1]
+        return timing.next_departure(t, f.tz, lane.departures)
+
+    def _from_departure(self, carrier: str, express: bool, route: tuple[str, ...], departs: float) -> date:
         net = self.net
-        t = ready
-        for j in range(index, len(route) - 1):
-            f = net.facilities[route[j]]
-            lane = self.lane(carrier, express, route[j], route[j + 1])
-            if f.kind == "fulfilment_centre" and self.pickup_departure is not None and j == 0:
-                t = self.pickup_departure(carrier, f, t, self.pickup_days[carrier])
-            elif f.kind == "fulfilment_centre":
-                t = timing.pickup_time(t, f.tz, lane.departures, self.pickup_days[carrier])
-            else:
-                sort = timing.NOMINAL_SORT_S if f.kind == "sort_hub" else 0.0
-                t = timing.next_departure(t + sort, f.tz, lane.departures)
-            t += lane.duration_s
-            nxt = net.facilities[route[j + 1]]
+        t = departs
+        for j in range(len(route) - 1):
+            if j:
+                t = self._depart(carrier, express, route, j, t, first=False)
+            f, nxt = net.facilities[route[j]], net.facilities[route[j + 1]]
+            t += self.lane(carrier, express, route[j], route[j + 1]).duration_s + loading.PLAN_SLACK_S
             if nxt.place.country != f.place.country:
                 t += CUSTOMS_PLANNING_S
-        ds = net.facilities[route[-1]]
+        return self._at_station(carrier, route[-1], t)
+
+    def _at_station(self, carrier: str, ds_id: str, t: float) -> date:
+        """The day a parcel at its delivery station at ``t`` goes out: the station's cut-off."""
+        ds = self.net.facilities[ds_id]
         days = self.delivery_days[ds.carrier or carrier]
         if self.station_cutoff is not None:
             return timing.delivery_day(t, ds.tz, days, self.station_cutoff(ds.id))
@@ -186,3 +229,7 @@ class Planner:
             self.delivery_days[partner or carrier],
             international,
         )
+
+
+def _km(a: Place, b: Place) -> float:
+    return timing.haversine_km(a.lat, a.lon, b.lat, b.lon)

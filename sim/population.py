@@ -3,6 +3,8 @@ household a parcel is addressed to (``sim.addresses``)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from sim import addresses
 from sim.addresses import ADDRESSES_PER_CITY, Address
 from sim.events import Service
@@ -57,10 +59,7 @@ class Destinations:
         options, cum = self.options(carrier, service, origin_country)
         if not options:
             return None
-        for m, c in zip(options, cum, strict=True):
-            if u < c:
-                return m
-        return options[-1]
+        return options[min(bisect_right(cum, u), len(options) - 1)]  # the first c with u < c
 
     def near(self, carrier: str, fc: Facility, u: float) -> Place | None:
         """A city within ``SAME_DAY_RADIUS_KM`` of ``fc`` that ``carrier`` serves (population

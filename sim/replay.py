@@ -128,6 +128,9 @@ class RecordedWorld:
         self._finished_upto = 0
         self._created = 0
 
+    def close(self) -> None:
+        self._events.close()
+
     @property
     def now(self) -> datetime:
         return self._now
@@ -175,3 +178,13 @@ class RecordedWorld:
 
     def truth(self, tracking_number: str) -> ParcelTruth | None:
         return self._by_number.get(tracking_number)
+
+    def cases(self) -> list[dict[str, str | None]]:
+        """The scenario's pinned cases with their tracking numbers, known from the start as a live
+        world knows them: the recording's truth names each case's parcel. A case whose parcel the
+        recording never reached has none."""
+        numbers = {t.case: t.tracking_number for t in self._truths.values() if t.case}
+        return [
+            {"name": c.name, "tracking_number": numbers.get(c.name), "carrier": c.carrier, "story": c.story}
+            for c in self.scenario.cases
+        ]

@@ -13,8 +13,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sim import courier_routes, timing
+from sim.lanes import road_lane
 from sim.localtime import local_date
-from sim.network import Lane, Network
+from sim.network import Network
 from sim.pickups import SAME_DAY_SHUTTLES
 from sim.population import SAME_DAY_RADIUS_KM
 
@@ -57,6 +58,6 @@ def add_shuttles(net: Network) -> None:
                 km = timing.haversine_km(fc.place.lat, fc.place.lon, metro.lat, metro.lon)
                 if km > SAME_DAY_RADIUS_KM:
                     continue
-                lane = Lane(fc.id, ds_id, "truck", km, timing.truck_seconds(km), SAME_DAY_SHUTTLES)
+                lane = road_lane(fc, net.facilities[ds_id], SAME_DAY_SHUTTLES)
                 for mode in ("ground", "express"):
                     net.graphs[(carrier, mode)].add_edge(fc.id, ds_id, lane=lane, weight=lane.expected_s)

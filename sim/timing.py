@@ -1,4 +1,4 @@
-"""Pure timing functions: line-haul durations, departure schedules and cut-offs, local business days.
+"""Pure timing functions: departure schedules and cut-offs, pickups, local business days.
 
 Times are absolute epoch seconds (floats); local calendars come from each facility's IANA zone
 (``sim.localtime``). Nothing here touches SimPy, so every rule is testable on its own.
@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sim.localtime import local_clock, local_date, local_midnight
+from sim.localtime import local_clock, local_date
 
-# --- parameters (docs/realism.md §5; singlestore-logistics-sim defaults where noted) ---
+# --- parameters (docs/realism.md §5); how long legs take is sim.travel's ---
 EARTH_RADIUS_KM = 6371.0
-ROAD_FACTOR = 1.2  # road distance over great-circle distance
-TRUCK_KMH = 80.0  # team-driven line-haul average, stops included
-AIR_KMH = 750.0  # singlestore-logistics-sim default air speed
-AIR_MIN_KM = 1000.0  # air used only for segments >= 1000 km (fast services)
-AIR_HANDLING_S = 2.0 * 3600  # taxi, unload, truck to the sort floor
-LOCAL_TRUCK_S = 45 * 60  # hub <-> station shuttle floor
 LOADING_CUTOFF_S = 30 * 60  # a parcel must be sorted this long before its trailer leaves
 NOMINAL_SORT_S = 60 * 60  # planning assumption for a hub sort (queue + sort)
 STATION_CUTOFF_S = 8 * 3600  # default sort cut-off of a delivery station (each has its own: sim.stations)
@@ -36,31 +31,34 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def truck_seconds(distance_km: float) -> float:
-    return max(LOCAL_TRUCK_S, distance_km * ROAD_FACTOR / TRUCK_KMH * 3600)
-
-
-def air_seconds(distance_km: float) -> float:
-    return distance_km / AIR_KMH * 3600 + AIR_HANDLING_S
-
-
 def next_departure(
     ready: float, tz: ZoneInfo, departures: tuple[float, ...], cutoff: float = LOADING_CUTOFF_S
 ) -> float:
     """The first scheduled departure (local seconds-of-day list) a parcel ready at ``ready`` makes.
 
-    A parcel that misses the cut-off waits for the next departure, the next day if need be.
+    A parcel that misses the cut-off waits for the next departure, the next day if need be. A
+    departure is a local wall-clock time, so on a DST day the 06:00 trailer still leaves at 06:00.
     """
+    key = (ready, cutoff, departures, tz)
+    if key == _last_departure[0]:  # a hub's sort asks, then the lane it boards asks the same
+        return _last_departure[1]
     day = local_date(ready, tz)
     earliest = ready + cutoff
     for offset in range(0, 9):
-        d = day + timedelta(days=offset)
-        midnight = local_midnight(tz, d)
-        for dep in departures:
-            t = midnight + dep
+        for t in departures_on(tz, day + timedelta(days=offset), departures):
             if t >= earliest:
+                _last_departure[:] = [key, t]
                 return t
     raise ValueError("no departure within 8 days; a lane needs at least one departure time")
+
+
+_last_departure: list = [None, 0.0]
+
+
+@lru_cache(maxsize=65536)
+def departures_on(tz: ZoneInfo, day: date, departures: tuple[float, ...]) -> tuple[float, ...]:
+    """A schedule's departures on local ``day``, as instants."""
+    return tuple(local_clock(tz, day, dep) for dep in departures)
 
 
 def is_open_day(day: date, open_days: frozenset[int]) -> bool:

@@ -4,10 +4,11 @@ the making of new parcels. The processes (``sim.processes``) move parcels throug
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim import courier_routes, incidents, same_day, timing
+from sim import courier_routes, incidents, packages, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
@@ -24,6 +25,9 @@ from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
 from sim.streams import Rng, named_random
 from sim.tracking_numbers import TrackingNumberFactory
+
+if TYPE_CHECKING:
+    from sim.processes.linehaul import Fleet
 
 H = 3600.0
 RETURN_DROP_OFF_ALLOWANCE_S = 2 * 86400.0  # returns are promised from the label, allowing a drop-off
@@ -56,15 +60,19 @@ class World:
             pickup_departure=lambda c, fc, t, days: self.pickups.next_truck(c, fc.id, fc.tz, t, days).departs,
         )
         self.destinations = Destinations(scenario, net)
-        hub_load, station_load = expected_loads(scenario, self.plan, self.destinations)
+        self.closures = Closures(scenario.disruptions, net.facilities)
+        hub_load, station_load, lane_load = expected_loads(scenario, self.plan, self.destinations)
         self.capacity = Capacity(
             net.facilities,
             hub_load,
             station_load,
             scenario.network.capacity_headroom,
             scenario.network.hub_sort_per_hour,
+            lane_load,
+            {fid: self.closures.full_closures(fid) for fid in net.facilities},
         )
-        self.closures = Closures(scenario.disruptions, net.facilities)
+        self._origins: dict[str, dict[str, Any]] = {}
+        self.fleet: Fleet | None = None  # the line-haul vehicles (sim.processes.linehaul), made on first use
         self._check_destinations()
 
     def _check_destinations(self) -> None:
@@ -95,31 +103,33 @@ class World:
     def wait_until(self, epoch: float) -> simpy.Timeout:
         return self.env.timeout(max(0.0, epoch - self.now))
 
-    def pickup(self, p: Parcel, fc: Facility) -> float:
-        """The instant a parcel labelled now is scanned onto its carrier's truck at ``fc``."""
-        days = self.plan.pickup_days[p.carrier]
-        shuttle = p.service is Service.SAME_DAY and len(p.route) == 2
-        scan, _ = self.pickups.scan(p.carrier, fc.id, fc.tz, self.now, days, p.rng, shuttle)
-        return scan
-
     # --- promises and delays ----------------------------------------------------------------
     def set_eta(self, p: Parcel, day: date) -> None:
         p.eta_day = day
         p.eta = EstimatedDelivery(day.isoformat())
 
     def note_delay(
-        self, p: Parcel, cause: ExceptionReason, seconds: float, f: Facility, index: int, ready: float
+        self,
+        p: Parcel,
+        cause: ExceptionReason,
+        seconds: float,
+        f: Facility,
+        index: int,
+        ready: float,
+        at: float | None = None,
     ) -> None:
-        """Record a delay in the truth; if it moves the expected day, show the new ETA."""
+        """Record a delay in the truth (now, or at ``at``); if it moves the expected day, show the
+        new ETA."""
         if seconds <= 0:
             return
-        p.truth.delays.append(Delay(cause, round(seconds / 60), iso(self.now, f.tz), f.id))
+        when = self.now if at is None else at
+        p.truth.delays.append(Delay(cause, round(seconds / 60), iso(when, f.tz), f.id))
         if index >= len(p.route) - 1:
             return
         expected = self.plan.delivery_day(p.carrier, p.express, p.route, index, ready)
         if expected > p.eta_day:
             self.set_eta(p, expected)
-            self.ledger.at_facility(p, EventCode.DELAYED, f, cause)
+            self.ledger.at_facility(p, EventCode.DELAYED, f, cause, at=at)
 
     # --- new parcels ------------------------------------------------------------------------
     def new_parcel(
@@ -158,10 +168,11 @@ class World:
             service=service.value,
             created_at=created,
             promised_by=created,
-            origin=facility_address(fc),
+            origin=self._origin(fc),
             destination=home_address(dest, address),
             international=international,
             case=case.name if case else None,
+            package=packages.draw(self.seed, tn),
         )
         p = Parcel(
             tn,
@@ -196,6 +207,13 @@ class World:
         self.created += 1
         return p
 
+    def _origin(self, fc: Facility) -> dict[str, Any]:
+        """A warehouse as the truth's origin: one (read-only) record a warehouse, shared by its parcels."""
+        origin = self._origins.get(fc.id)
+        if origin is None:
+            origin = self._origins[fc.id] = facility_address(fc)
+        return origin
+
     def new_return(self, carrier: str, service: Service, customer: Place, fc: Facility, rng: Rng) -> Parcel:
         """A customer's return to the merchant: dropped at a pickup point, carried to the FC."""
         net = self.net
@@ -217,6 +235,7 @@ class World:
             destination={**fc.location.to_dict(), "name": fc.name},
             international=customer.country != fc.place.country,
             customer_return=True,
+            package=packages.draw(self.seed, tn),
         )
         p = Parcel(
             tn,

@@ -2,8 +2,10 @@
 answer checked. Used by ``tests/test_fuzz_api.py`` (short in ``make test``, long in ``make fuzz``).
 
 Per request: no 5xx, no traceback text, an answer within ``HANG_S``; and where the document
-defines them, a documented status code and content type (schemathesis's conformance checks).
-Failures are collected, not raised one by one, so one run reports all it found.
+defines them, a documented status code, content type and a body its schema accepts (schemathesis's
+``status_code_conformance``, ``content_type_conformance`` and ``response_schema_conformance``; a
+schema violation the carrier really shows is let through by ``allowed``, the caller's reviewed
+allow-list). Failures are collected, not raised one by one, so one run reports all it found.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
+from schemathesis.openapi.checks import JsonSchemaError
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 #: An answer slower than this is a hang.
 HANG_S = 5.0
@@ -58,15 +65,63 @@ class Tally:
         }
 
 
-def _conformance(case: Any, response: Any) -> list[str]:
-    """The conformance checks' failures for this answer (status code and content type)."""
+#: Whether a body's schema violation is a recorded deviation: (operation label, status, violation).
+Allowed = Callable[[str, int, "Violation"], bool]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One place where a body breaks its documented schema: the JSON path into the body
+    (``data/tracker``) and the schema keyword that failed (``required``, ``type``, …)."""
+
+    where: str
+    keyword: str
+    message: str
+    instance: Any = field(default=None, compare=False, repr=False)
+
+
+def violation(failure: JsonSchemaError) -> Violation:
+    keyword = str(failure.schema_path[-1]) if failure.schema_path else ""
+    where = "/".join(str(p) for p in failure.instance_path)
+    return Violation(where, keyword, failure._raw_message.splitlines()[0][:160], failure.instance)
+
+
+def _conformance(case: Any, response: Any, allowed: Allowed) -> list[str]:
+    """The conformance checks' failures for this answer (status code, content type, body schema),
+    less the body violations ``allowed`` accepts."""
+    checks = [status_code_conformance, content_type_conformance, response_schema_conformance]
     try:
-        case.validate_response(response, checks=[status_code_conformance, content_type_conformance])
+        case.validate_response(response, checks=checks)
     except FailureGroup as group:
-        return [_describe(f, response) for f in group.exceptions]
+        failures = list(group.exceptions)
     except Failure as failure:
-        return [_describe(failure, response)]
-    return []
+        failures = [failure]
+    else:
+        return []
+    out = []
+    for failure in failures:
+        if isinstance(failure, JsonSchemaError):
+            found = violation(failure)
+            if not allowed(case.operation.label, response.status_code, found):
+                where = f"/{found.where} ({found.keyword})"
+                out.append(f"{failure.title}: {response.status_code} at {where}: {found.message}")
+        else:
+            out.append(_describe(failure, response))
+    return out
+
+
+def violations(case: Any, response: Any) -> list[Violation]:
+    """Every place the answer's body breaks the schema documented for its status (none when the
+    status is undocumented): what an allow-list entry must still be needed for."""
+    try:
+        case.validate_response(response, checks=[response_schema_conformance])
+    except FailureGroup as group:
+        failures = list(group.exceptions)
+    except Failure as failure:
+        failures = [failure]
+    else:
+        return []
+    return [violation(f) for f in failures if isinstance(f, JsonSchemaError)]
 
 
 def _describe(failure: Failure, response: Any) -> str:
@@ -91,10 +146,12 @@ def fuzz_operations(
     after_call: Callable[[Any, Any], None] = lambda case, response: None,
     check_conformance: bool = True,
     known: Callable[[str, int], bool] = lambda label, status: False,
+    allowed: Allowed = lambda label, status, found: False,
     derandomize: bool = True,
 ) -> None:
     """Fuzz every operation of ``schema`` (from ``load``) against ``base_url``. ``known(label,
-    status)`` says an undocumented answer is a recorded deviation (the carrier's FIDELITY.md)."""
+    status)`` says an undocumented answer is a recorded deviation, ``allowed`` a body's schema
+    violation (both from the carrier's FIDELITY.md)."""
     prefix = urlsplit(base_url).path.rstrip("/")
     session = requests.Session()
     for result in schema.get_all_operations():
@@ -108,7 +165,15 @@ def fuzz_operations(
                 generation_mode=mode, headers=headers or None, path_parameters=fixed_path or None
             )
             send = _sender(
-                operation.label, base_url, prefix, session, tally, after_call, check_conformance, known
+                operation.label,
+                base_url,
+                prefix,
+                session,
+                tally,
+                after_call,
+                check_conformance,
+                known,
+                allowed,
             )
             run = settings(
                 max_examples=examples,
@@ -133,6 +198,7 @@ def _sender(
     after_call: Callable[[Any, Any], None],
     check_conformance: bool,
     known: Callable[[str, int], bool],
+    allowed: Allowed,
 ) -> Callable[[Any], None]:
     """The body of one hypothesis test: send a case, check the answer, count."""
 
@@ -166,7 +232,7 @@ def _sender(
         # answers there is not this API.
         inside = urlsplit(response.request.url).path.startswith(prefix + "/")
         if check_conformance and inside and not known(label, response.status_code):
-            for failure in _conformance(case, response):
+            for failure in _conformance(case, response, allowed):
                 tally.nonconforming[f"{label}: {failure}"] += 1
                 tally.note(f"nonconforming: {case.method} {response.request.url} -> {text[:120]}")
         after_call(case, response)

@@ -27,7 +27,7 @@ REALISM_SEEDS: dict[str, int] = {
     "germany": 13,
     "hub_outage": 3,
     "weather_delay": 19,
-    "international_customs": 23,
+    "international_customs": 31,  # 23 is its golden seed
     "returns": 29,
 }
 

@@ -36,6 +36,7 @@ SPEC_FILES: dict[str, str] = {
     "amazon": "amazon/shippingV2.json",
     "hermes_de": "hermes_de/openapi-shipment.yaml",
     "hermes_de_auth": "hermes_de/openapi-auth.yaml",
+    "ship24": "ship24/ship24-tracking-api.yaml",
 }
 
 

@@ -1,73 +1,49 @@
-"""Capacity: the computed sort-lane queue is SimPy's FIFO c-server queue, sized from the expected
-load; delivery stations fill their days and spill to the next working day."""
+"""Capacity: hubs sort at a rate scaled from the expected load (the wave queue itself is
+``tests/test_waves.py``'s), vehicles are sized from their lane's load, delivery stations fill their
+days and spill to the next working day."""
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 
 import pytest
-import simpy
 
-from sim.capacity import SORT_LANES, Capacity, SortLanes, expected_loads
+from sim.capacity import MIN_HUB_LOAD, MIN_VEHICLE_LOAD, Capacity, expected_loads
 from sim.engine import Engine
 from tests.conftest import small_scenario
-from tests.tinyworld import MON_TO_FRI, MONDAY, facility
+from tests.tinyworld import MON_TO_FRI, MONDAY, at, facility
 
 pytestmark = pytest.mark.unit
 
 
-def simpy_fifo(arrivals: list[float], services: list[float], lanes: int) -> list[float]:
-    """The same jobs through a SimPy ``Resource``: when each one's service ends."""
-    env = simpy.Environment()
-    res = simpy.Resource(env, capacity=lanes)
-    done = [0.0] * len(arrivals)
-
-    def job(i: int):
-        yield env.timeout(arrivals[i])
-        with res.request() as req:
-            yield req
-            yield env.timeout(services[i])
-        done[i] = env.now
-
-    for i in range(len(arrivals)):
-        env.process(job(i))
-    env.run()
-    return done
-
-
-def workload(seed: int, n: int) -> tuple[list[float], list[float]]:
-    """Bursty arrivals (waves of simultaneous parcels, then gaps) and uneven service times."""
-    rng = random.Random(seed)
-    arrivals, t = [], 0.0
-    while len(arrivals) < n:
-        t += rng.choice([0.0, 0.0, 0.0, rng.expovariate(1 / 30), rng.expovariate(1 / 600)])
-        arrivals.append(t)
-    return arrivals[:n], [rng.uniform(10, 200) for _ in range(n)]
-
-
-@pytest.mark.parametrize(("seed", "lanes"), [(1, 1), (2, 3), (3, SORT_LANES)])
-def test_sort_lanes_finish_when_simpy_resource_would(seed: int, lanes: int) -> None:
-    arrivals, services = workload(seed, 2000)
-    sorter = SortLanes(lanes)
-    computed = [sorter.book(a, s) for a, s in zip(arrivals, services, strict=True)]
-    assert computed == pytest.approx(simpy_fifo(arrivals, services, lanes), rel=1e-12)
-    waits = [c - a - s for c, a, s in zip(computed, arrivals, services, strict=True)]
-    assert max(waits) > 0, "the workload must make parcels queue"
-
-
-def test_a_hub_sorts_its_planned_hourly_throughput() -> None:
+def test_a_hub_sorts_at_its_scaled_rate_inside_its_waves() -> None:
     hub = facility("h1", "sort_hub", "ups", "PHL")
-    cap = Capacity({"h1": hub}, {"h1": 900.0}, {}, headroom=1.5)  # 1.5 × 900 / 9 = 150 an hour
-    done = [cap.book_sort("h1", 0.0, 1.0) for _ in range(1600)]
-    assert max(done) == pytest.approx(1600 / 150 * 3600)  # 1,600 parcels at 150 an hour
-    fixed = Capacity({"h1": hub}, {"h1": 900.0}, {}, headroom=1.5, sort_per_hour=600.0)
-    assert max(fixed.book_sort("h1", 0.0, 1.0) for _ in range(600)) == pytest.approx(3600)
+    cap = Capacity({"h1": hub}, {"h1": 900.0}, {}, headroom=2.0)
+    # Worldport's peak hour is ~21 % of its day: 900 a day sorts at 187.2 an hour at full rate
+    assert cap.sorters["h1"].per_hour == pytest.approx(900 * 416_000 / 2_000_000)
+    twilight = at(MONDAY, 16, 30)
+    done = [cap.book_sort("h1", twilight, 1.0) for _ in range(100)]
+    assert done[-1] == pytest.approx(twilight + 100 * 3600 / cap.sorters["h1"].per_hour)
+    fixed = Capacity({"h1": hub}, {"h1": 900.0}, {}, headroom=2.0, sort_per_hour=600.0)
+    assert fixed.sorters["h1"].per_hour == 600.0
+    # an idle hub is still sized for MIN_HUB_LOAD parcels a day
+    idle = Capacity({"h1": hub}, {}, {}, headroom=2.0)
+    assert idle.sorters["h1"].per_hour == pytest.approx(MIN_HUB_LOAD * 416_000 / 2_000_000)
 
 
-def test_an_idle_hub_still_gets_a_minimum_size() -> None:
+def test_a_closed_hub_sorts_nothing_until_it_reopens() -> None:
     hub = facility("h1", "sort_hub", "ups", "PHL")
-    assert Capacity({"h1": hub}, {}, {}, headroom=1.8).sort_scale["h1"] == SORT_LANES * 3600 / (1.8 * 50 / 9)
+    outage = (at(MONDAY, 17), at(MONDAY, 23))
+    cap = Capacity({"h1": hub}, {"h1": 900.0}, {}, headroom=2.0, closed={"h1": [outage]})
+    assert cap.book_sort("h1", at(MONDAY, 17, 30), 1.0) > outage[1]
+
+
+def test_a_vehicle_carries_half_its_lanes_day_times_the_headroom() -> None:
+    a, b = facility("a", "sort_hub", "ups", "PHL"), facility("b", "sort_hub", "ups", "BOS")
+    cap = Capacity({"a": a, "b": b}, {}, {}, headroom=2.0, lane_load={("a", "b"): 301.0})
+    assert cap.vehicle_load("a", "b") == 301
+    assert cap.vehicle_load("b", "a") == MIN_VEHICLE_LOAD  # a lane nothing is planned on
+    assert cap.vehicle_load("a", "b", departures=1) == 602  # one a day: it takes the whole day
 
 
 def test_a_full_station_day_spills_to_the_next_working_day() -> None:
@@ -88,7 +64,7 @@ def test_a_full_station_day_spills_to_the_next_working_day() -> None:
 def test_expected_loads_carry_the_whole_demand_to_stations() -> None:
     scenario = small_scenario()
     world = Engine(scenario).world
-    hubs, stations = expected_loads(scenario, world.plan, world.destinations)
+    hubs, stations, lanes = expected_loads(scenario, world.plan, world.destinations)
     # every parcel ends at one station; a station's load is per pickup day (7 / pickup days)
     per_week = sum(
         scenario.demand.parcels_per_day
@@ -100,4 +76,7 @@ def test_expected_loads_carry_the_whole_demand_to_stations() -> None:
     )
     assert sum(stations.values()) == pytest.approx(per_week, rel=0.01)
     assert all(world.net.facilities[h].kind == "sort_hub" for h in hubs)
-    assert sum(hubs.values()) >= scenario.demand.parcels_per_day  # every routed parcel meets a hub
+    # every parcel leaves a fulfilment centre once a day on some lane
+    from_fcs = sum(load for (src, _), load in lanes.items() if src.startswith("fc-"))
+    assert from_fcs == pytest.approx(scenario.demand.parcels_per_day, rel=0.01)
+    assert sum(hubs.values()) > 0.9 * scenario.demand.parcels_per_day  # all but local parcels meet a hub

@@ -127,6 +127,8 @@ def test_a_failed_write_is_one_line(
         (["run", "baseline", "--seed", "inf"], "seed must be an integer"),
         (["cases", "baseline", "--seed", "18446744073709551616"], "seed must be an integer"),
         (["serve", "baseline", "--clock", "sundial"], "invalid choice"),
+        (["serve", "baseline", "--workers", "0"], "workers must be an integer from 1 to 64"),
+        (["serve", "baseline", "--role", "boss"], "invalid choice"),
         (["frobnicate"], "invalid choice"),
         ([], "required"),
     ],

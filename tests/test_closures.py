@@ -76,3 +76,12 @@ def test_a_breakdown_stops_one_lane_one_way() -> None:
     assert c.lane_stops("h1", "ds") == [(at(MONDAY, 6), at(MONDAY, 12))]
     assert c.lane_stops("ds", "h1") == []
     assert c.closed_until("h1", at(MONDAY, 7), ParcelRng(1)) is None  # the hub itself works
+
+
+def test_a_closure_that_begins_during_an_unload_is_found_with_its_span() -> None:
+    c = Closures([outage(), weather(severity=0.5)], tiny_network().facilities)
+    span = (at(MONDAY, 6), at(MONDAY, 6) + 24 * H, ExceptionReason.HUB_OUTAGE)
+    assert c.closing_within("h2", at(MONDAY, 5, 50), at(MONDAY, 6, 10)) == span
+    assert c.closing_within("h2", at(MONDAY, 5, 0), at(MONDAY, 5, 59)) is None  # not yet
+    assert c.closing_within("h2", at(MONDAY, 6), at(MONDAY, 7)) is None  # already closed: the gate's
+    assert c.closing_within("h1", at(MONDAY, 5, 50), at(MONDAY, 6, 10)) is None  # a partial storm

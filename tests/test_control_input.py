@@ -74,10 +74,13 @@ def now(control: TestClient) -> str:
     ],
 )
 def test_bad_clock_moves_are_400_and_leave_the_clock(control: TestClient, body: bytes, starts: str) -> None:
-    before = control.get("/_sandbox/clock").json()
+    def clock() -> dict[str, object]:  # the clock itself, not the engine's progress behind it
+        return {k: v for k, v in control.get("/_sandbox/clock").json().items() if k != "engine"}
+
+    before = clock()
     r = control.post("/_sandbox/clock", content=body, headers=JSON)
     assert_problem(r, 400, startswith=starts)
-    assert control.get("/_sandbox/clock").json() == before
+    assert clock() == before
 
 
 def test_an_endless_world_moves_up_to_its_cap_and_no_further() -> None:
@@ -140,7 +143,7 @@ def test_the_clock_refuses_what_would_overflow_it() -> None:
         ({"fate": ""}, "fate: unknown value '' (allowed: delivered, misdelivered, lost,"),
         (
             {"carrier": "tnt"},
-            "carrier: unknown value 'tnt' (allowed: ups, fedex, dhl, usps, amazon, hermes, dpd)",
+            "carrier: unknown value 'tnt' (allowed: ups, fedex, dhl, usps, amazon, hermes, dpd, ship24)",
         ),
         ({"case": "nope"}, "case: unknown value 'nope' (allowed: "),
         ({"cursor": "²"}, "cursor: not a cursor this sandbox issued"),

@@ -3,6 +3,7 @@ included, and wall clocks stay on the wall."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -81,3 +82,17 @@ def test_local_clock_past_24_hours_rolls_the_date() -> None:
 def test_a_time_that_does_not_exist_lands_after_the_gap() -> None:
     # 02:30 on the spring-forward day is skipped; zoneinfo reads it with the old offset (fold=0)
     assert iso(local_clock(NY, date(2026, 3, 8), 2.5 * 3600), NY) == "2026-03-08T03:30:00-04:00"
+
+
+def test_local_clock_agrees_with_datetime_on_every_day_of_a_year() -> None:
+    """The shortcut for days without a DST change gives what building the datetime gives."""
+    rng = random.Random(5)
+    for name in ("America/New_York", "Europe/Berlin", "America/Phoenix", "Asia/Almaty"):
+        tz = zone(name)
+        for n in range(366):
+            day = date(2026, 1, 1) + timedelta(days=n)
+            for seconds in (0.0, 8.5 * 3600, rng.uniform(0, 86400), 86399.9):
+                h, rem = divmod(int(seconds), 3600)
+                m, s = divmod(rem, 60)
+                want = datetime(day.year, day.month, day.day, h, m, s, tzinfo=tz).timestamp()
+                assert local_clock(tz, day, seconds) == want, (name, day, seconds)

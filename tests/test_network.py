@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+
+import networkx as nx
 import pytest
 
-from sim import timing
-from sim.network import Lane
-from tests.tinyworld import H, tiny_network
+from sim import timing, travel
+from sim.lanes import EXCHANGE_DEPARTURES, Lane
+from sim.network import (
+    AIR_HUBS,
+    CROSS_BORDER_TRUCK_KM,
+    NEIGHBOUR_HUBS,
+    Network,
+    _hub_pairs,
+    build_network,
+)
+from sim.scenario import load_scenario
+from tests.tinyworld import MONDAY, H, at, facility, tiny_network
 
 pytestmark = pytest.mark.unit
 
@@ -44,3 +56,153 @@ def test_a_down_destination_is_unreachable_but_a_down_origin_can_still_dispatch(
 
 def test_unknown_source_has_no_routes() -> None:
     assert tiny_network().route("ups", False, "nowhere", "ds") is None
+
+
+# --- the hub-and-spoke network the scenarios get ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline_net() -> Network:
+    return build_network(load_scenario("baseline")[0])
+
+
+@pytest.fixture(scope="module")
+def world_net() -> Network:
+    return build_network(load_scenario("international_customs")[0])
+
+
+def hub_lanes(net: Network, carrier: str, mode: str = "ground") -> dict[str, set[str]]:
+    g = net.graphs[(carrier, mode)]
+    out: dict[str, set[str]] = {}
+    for a, b in g.edges():
+        if net.facilities[a].kind == "sort_hub" and net.facilities[b].kind == "sort_hub":
+            out.setdefault(a, set()).add(b)
+    return out
+
+
+def test_hubs_truck_to_a_few_neighbours_not_to_every_hub(baseline_net: Network) -> None:
+    for carrier in ("ups", "fedex", "usps", "dhl", "amazon"):
+        lanes = hub_lanes(baseline_net, carrier)
+        us_hubs = [h for h in baseline_net.hubs(carrier) if h.place.country == "US"]
+        degrees = [len(v) for k, v in lanes.items() if baseline_net.facilities[k].place.country == "US"]
+        assert max(degrees) < len(us_hubs) - 1, f"{carrier}: some hub trucks to every other"
+        assert sum(degrees) / len(degrees) <= 2 * NEIGHBOUR_HUBS
+        # and yet every hub reaches every other
+        g = baseline_net.graphs[(carrier, "ground")]
+        for h in us_hubs:
+            assert all(nx.has_path(g, h.id, o.id) for o in us_hubs)
+
+
+def test_express_flies_only_to_and_from_the_air_hub(baseline_net: Network) -> None:
+    for carrier, keys in AIR_HUBS.items():
+        air = [
+            (a, b)
+            for a, b, d in baseline_net.graphs[(carrier, "express")].edges(data=True)
+            if d["lane"].mode == "air"
+        ]
+        ends = {baseline_net.facilities[x].place.key for pair in air for x in pair}
+        assert air, carrier
+        assert all(
+            baseline_net.facilities[a].place.key in keys or baseline_net.facilities[b].place.key in keys
+            for a, b in air
+        ), f"{carrier} flies spoke to spoke"
+        assert ends - set(keys)  # the spokes
+    assert not any(
+        d["lane"].mode == "air" for *_, d in baseline_net.graphs[("ups", "ground")].edges(data=True)
+    )
+
+
+def test_a_station_hangs_off_its_nearest_hub_with_the_next_as_backup(baseline_net: Network) -> None:
+    g = baseline_net.graphs[("ups", "ground")]
+    ds = "ups-ds-CHI"
+    feeds = sorted((d["lane"].backup, a) for a, _, d in g.in_edges(ds, data=True))
+    assert len(feeds) == 2 and feeds[0] == (False, "ups-hub-HDG") and feeds[1][0] is True
+    route = baseline_net.route("ups", False, "fc-IND", ds)
+    assert route is not None and route[-2] == "ups-hub-HDG"
+    detour = baseline_net.route("ups", False, "fc-IND", ds, frozenset({"ups-hub-HDG"}))
+    assert detour is not None and detour[-2] == feeds[1][1]
+
+
+def test_a_shippers_local_parcels_go_straight_to_the_local_station(baseline_net: Network) -> None:
+    # Phoenix: USPS has no hub there; its parcels for Phoenix do not go through Los Angeles
+    assert baseline_net.route("usps", False, "fc-PHX", "usps-ds-PHX") == ("fc-PHX", "usps-ds-PHX")
+
+
+def test_no_direct_flight_from_los_angeles_to_almaty(world_net: Network) -> None:
+    g = world_net.graphs[("dhl", "express")]
+    assert not g.has_edge("dhl-hub-LAX", "dhl-hub-ALA")
+    route = world_net.route("dhl", True, "fc-ONT", "dhl-ds-ALA")
+    assert route is not None
+    assert "dhl-hub-HEB" in route and "dhl-hub-LEJ" in route  # via the Americas and Leipzig hubs
+    assert not g.has_edge("dhl-hub-HEB", "dhl-hub-ALA")  # Almaty is flown from Leipzig only
+    flights = [
+        (a, b)
+        for a, b in itertools.pairwise(route)
+        if world_net.graph("dhl", True).edges[a, b]["lane"].mode == "air"
+    ]
+    assert all(
+        world_net.facilities[x].place.key in ("HEB", "LEJ", "ALA") or x == "dhl-hub-LAX"
+        for f in flights
+        for x in f
+    )
+
+
+def test_borders_are_crossed_near_them_or_flown_between_gateways(world_net: Network) -> None:
+    g = world_net.graphs[("ups", "ground")]
+    crossings = [
+        (a, b, d["lane"].mode)
+        for a, b, d in g.edges(data=True)
+        if world_net.facilities[a].place.country != world_net.facilities[b].place.country
+    ]
+    assert crossings
+    for a, b, mode in crossings:
+        fa, fb = world_net.facilities[a], world_net.facilities[b]
+        if mode == "truck":
+            assert (
+                travel.haversine_km(fa.place.lat, fa.place.lon, fb.place.lat, fb.place.lon)
+                <= CROSS_BORDER_TRUCK_KM
+            )
+        else:
+            assert fa in world_net.gateways("ups", fa.place.country)
+            assert fb in world_net.gateways("ups", fb.place.country)
+
+
+def test_the_hubs_of_a_country_are_always_joined_up() -> None:
+    # two clusters 3,000 km apart: nearest neighbours alone would leave them apart
+    hubs = [
+        facility(f"h{k}", "sort_hub", "ups", k) for k in ("NYC", "PHL", "BOS", "BWI", "LAX", "SAN", "SFO")
+    ]
+    pairs = _hub_pairs(hubs)
+    g = nx.Graph([(a.id, b.id) for a, b in pairs])
+    assert nx.is_connected(g)
+    assert len(pairs) < len(hubs) * (len(hubs) - 1) / 2
+
+
+def test_spoke_flights_land_for_the_air_hubs_night_sort(baseline_net: Network) -> None:
+    lane = baseline_net.lane("ups", True, "ups-hub-SEA", "ups-hub-SDF")
+    assert lane.mode == "air"
+    sea, sdf = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-SDF"]
+    dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
+    landing = dep + lane.duration_s
+    assert abs(landing - at(MONDAY, 23, 30, tz=sdf.tz)) < 60
+
+
+def test_a_hand_over_is_a_van_in_town_or_a_flight_far_away(world_net: Network) -> None:
+    van = world_net.exchange_lane("dhl-ds-ALA", "kazpost-ds-ALA")
+    assert van.mode == "truck" and van.departures == EXCHANGE_DEPARTURES
+    far = world_net.exchange_lane("dhl-hub-LEJ", "kazpost-hub-ALA")
+    assert far.mode == "air"
+
+
+def test_a_truck_half_way_across_the_country_scans_on_the_local_clock_of_where_it_is() -> None:
+    from sim.lanes import road_lane, road_location
+    from sim.travel import nearest_place
+
+    a, b = facility("a", "sort_hub", "ups", "EWR"), facility("b", "sort_hub", "ups", "LAX")
+    lane = road_lane(a, b, (22 * H,))
+    assert lane.timeline is not None
+    loc, tz = road_location(lane, a, b, lane.timeline.halfway_stop())
+    assert loc.kind == "vehicle" and loc.name == f"In transit near {loc.city}"
+    assert min(a.place.lon, b.place.lon) < loc.lon < max(a.place.lon, b.place.lon)
+    assert tz == nearest_place(loc.lat, loc.lon).zone
+    assert str(tz) not in (str(a.tz), str(b.tz))  # neither coast's clock

@@ -115,3 +115,29 @@ def test_the_installed_wheel_ships_and_runs_the_scenarios(installed: Path, tmp_p
     assert (tmp_path / "out" / "scenario.yaml").read_text(encoding="utf-8") == (
         ROOT / "scenarios" / "baseline.yaml"
     ).read_text(encoding="utf-8")
+
+    # the run report's world outlines ship in the wheel: the map draws offline from an install
+    report = _cli(installed, "report", str(tmp_path / "out"), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "window.PlotlyGeoAssets.topojson.world_110m = {" in page
+
+
+@pytest.mark.slow
+@pytest.mark.live
+def test_the_installed_wheel_ships_the_ui_assets(installed: Path, tmp_path: Path) -> None:
+    """/_sandbox/ui is served from the package: every file the page loads is in the wheel."""
+    from mock_carriers.ui.pages import ASSETS, PAGE
+
+    script = (
+        "import importlib.resources as r, sys; d = r.files('mock_carriers.ui') / 'static'; "
+        "print(*[n for n in sys.argv[1:] if not (d / n).is_file()])"
+    )
+    missing = subprocess.run(
+        [str(installed / "python"), "-c", script, PAGE, *ASSETS],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout.split()
+    assert missing == []

@@ -56,6 +56,31 @@ def test_scans_number_from_one_and_become_visible_after_a_lag() -> None:
     assert second.visible_at == first.visible_at
 
 
+def test_a_batch_writes_scans_ahead_or_a_little_behind_and_uploads_them_once_done() -> None:
+    env = simpy.Environment(initial_time=100.0)
+    ledger = Ledger(env, 1_000_000.0)
+    p = parcel(Scripted(0.5, 0.0, 0.0))
+    ledger.at_facility(p, EventCode.ARRIVED_AT_FACILITY, p.fc, at=1_000_160.0)  # an unload, a minute on
+    ahead = ledger.events[0]
+    assert ahead.occurred_at == "1970-01-12T08:49:20-05:00"
+    assert ahead.visible_at == "1970-01-12T09:09:20-05:00"  # uploaded once it has happened (+20 min)
+    assert ledger.release(1_000_100.0) == []  # not yet happened: it waits
+    # a courier's stop stamped 40 s ago: it occurred then, but is uploaded from now (no lag drawn: 0)
+    ledger.at_facility(p, EventCode.DEPARTED_FACILITY, p.fc, at=1_000_060.0)
+    behind = ledger.events[1]
+    assert behind.occurred_at == "1970-01-12T08:47:40-05:00"
+    assert behind.visible_at == ahead.visible_at  # never before the scan written before it
+    assert ledger.release(1_000_100.0) == [behind]  # handed out at once, though the minute had passed
+    assert ledger.release(1_000_160.0) == [ahead]
+    assert ledger.waiting == 0
+    # a parcel's first scan stamped behind: its lag counts from the upload, not from the stop
+    q = parcel(Scripted(0.5))
+    ledger.at_facility(q, EventCode.PICKED_UP, q.fc, at=1_000_040.0)
+    first = ledger.events[0]
+    assert first.occurred_at == "1970-01-12T08:47:20-05:00"
+    assert first.visible_at == "1970-01-12T09:08:20-05:00"  # now (08:48:20) + 20 min
+
+
 def test_a_terminal_scan_after_a_hand_over_shows_under_both_numbers() -> None:
     env = simpy.Environment()
     ledger = Ledger(env, 0.0)

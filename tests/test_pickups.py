@@ -74,3 +74,12 @@ def test_same_day_shuttles_are_fixed_and_shared() -> None:
     assert p.windows("amazon", "fc-EWR", same_day=True) == pickups.SAME_DAY_SHUTTLES
     t = p.next_truck("amazon", "fc-EWR", NY, at(2, 10), frozenset(range(7)), same_day=True)
     assert abs(t.arrives - at(2, 11)) <= pickups.DAY_JITTER_S
+
+
+def test_a_truck_remembers_the_seconds_it_scanned_at_whatever_the_lane() -> None:
+    p = pickups.Pickups(seed=1)
+    t = p.next_truck("ups", "fc-EWR", NY, at(2, 8), MON_TO_FRI)
+    taken = p.scanned("ups", "fc-EWR", False, t, t.arrives)
+    taken.add(7)
+    assert p.scanned("ups", "fc-EWR", False, t, t.arrives) == {7}
+    assert p.scanned("ups", "fc-EWR", True, t, t.arrives) == set()  # the same-day shuttle is another truck

@@ -27,10 +27,8 @@ def test_counting_sees_every_event_and_charges_timeouts_to_process_steps() -> No
     assert timeouts["demand.demand"] == parcels  # demand waits once for each parcel it makes
     assert set(timeouts) <= {
         "demand.demand",
-        "linehaul.travel",
-        "linehaul.depart",
-        "hub.sort",
-        "hub.customs",
+        "linehaul.call",  # a vehicle's departure
+        "linehaul.drive",  # its arrival
         "last_mile.station_day",
         "last_mile.route",
         "last_mile.pickup_point",

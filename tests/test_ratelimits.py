@@ -404,3 +404,71 @@ def test_a_client_honouring_retry_after_completes_its_work(module_app: FastAPI, 
     assert done == numbers
     assert throttled > 0 and elapsed < 15
     assert sandbox.faults.metrics.value("parcel_sandbox_rate_limited_total", carrier="usps") == throttled
+
+
+# --------------------------------------------------------------------------------------------
+# Ship24: each endpoint its own bucket (docs.ship24.com/rate-limiter), bulk create's own bodies
+
+SHIP24 = {"Authorization": "Bearer apik_limits"}
+SHIP24_BULK = "/ship24/public/v1/trackers/bulk"
+SHIP24_COURIERS = "/ship24/public/v1/couriers"
+SHIP24_LIST = "/ship24/public/v1/trackers?page=1&limit=1"
+
+
+@pytest.mark.unit
+def test_ship24_preset_limits_each_endpoint_apart() -> None:
+    resolved = RateLimit(preset="default").resolved("ship24")
+    assert (resolved.per_second, resolved.burst) == (10, 10)
+    assert resolved.endpoints == {
+        "POST /trackers/bulk": 3,
+        "POST /trackers/{trackerId}/webhook-events/resend": 1,
+        "GET /couriers": 1,
+    }
+    with pytest.raises(ValueError, match="unknown endpoint"):
+        FaultsConfig.model_validate(
+            {"rate_limits": {"ship24": {"per_second": 1, "endpoints": {"GET /x": 1}}}}
+        )
+    with pytest.raises(ValueError, match="limits its API as a whole"):
+        FaultsConfig.model_validate({"rate_limits": {"dhl": {"per_second": 1, "endpoints": {"GET /x": 1}}}})
+
+
+@pytest.mark.unit
+def test_ship24_bulk_has_its_own_bucket_and_body(client: TestClient, wall: FakeWall) -> None:
+    limits(client, "", {"ship24": "default"})
+    bulk = [{"trackingNumber": "S24DEMO456393"}]
+    statuses = [client.post(SHIP24_BULK, json=bulk, headers=SHIP24).status_code for _ in range(4)]
+    assert statuses[:3] == [201, 201, 201]  # idempotent trackers: 201 "success", existing
+    r = client.post(SHIP24_BULK, json=bulk, headers=SHIP24)
+    assert r.status_code == 429 and r.headers["retry-after"] == "1"
+    assert r.json() == {
+        "status": "error",
+        "error": {
+            "code": "too_many_requests",
+            "message": "Too many requests hit the API too quickly. We recommend an exponential back-off "
+            "of your requests.",
+        },
+    }
+    validate_response("ship24", "/public/v1/trackers/bulk", "post", 400, r.json())  # the bulk body
+    # The other endpoints keep their own buckets: ten list calls still pass, the eleventh not.
+    listed = [client.get(SHIP24_LIST, headers=SHIP24).status_code for _ in range(11)]
+    assert listed == [200] * 10 + [429]
+    assert client.get(SHIP24_LIST, headers=SHIP24).json()["errors"][0]["code"] == "too_many_requests"
+    # Couriers: one a second.
+    assert [client.get(SHIP24_COURIERS, headers=SHIP24).status_code for _ in range(2)] == [200, 429]
+    wall.now += 1.0
+    assert client.post(SHIP24_BULK, json=bulk, headers=SHIP24).status_code == 201
+
+
+@pytest.mark.unit
+def test_ship24_bulk_quota_is_the_specs_403(client: TestClient) -> None:
+    limits(client, "", {"ship24": {"preset": "default", "daily": 1}})
+    bulk = [{"trackingNumber": "S24DEMO456393"}]
+    assert client.post(SHIP24_BULK, json=bulk, headers=SHIP24).status_code == 201
+    r = client.post(SHIP24_BULK, json=bulk, headers=SHIP24)
+    assert r.status_code == 403
+    assert r.json() == {
+        "status": "error",
+        "error": {"code": "quota_limit_reached", "message": "No more quota left. Please update your plan."},
+    }
+    validate_response("ship24", "/public/v1/trackers/bulk", "post", 403, r.json())
+    assert client.get(SHIP24_COURIERS, headers=SHIP24).json()["errors"][0]["code"] == "quota_limit_reached"

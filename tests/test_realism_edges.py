@@ -48,11 +48,6 @@ def test_first_and_last_mile_scans_are_not_on_whole_minutes(realism_run: Run) ->
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="departures on the quarter hour and station arrivals are line-haul's (i11-mid); "
-    "passes once trailers leave on their own schedules",
-    strict=False,
-)
 def test_scans_with_zero_seconds_are_rare(realism_run: Run) -> None:
     assert clock_faces(realism_run("baseline"))["scans_zero_seconds"] <= 0.05
 

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.unit
 
 
 def test_the_registry_and_the_simulation_name_the_same_carriers_in_the_same_order() -> None:
-    assert registry.KEYS == CARRIERS
+    assert registry.WORLD_KEYS == CARRIERS
+    # After the carriers: the faces over the whole world (an aggregator), which ship no parcels.
+    assert registry.KEYS == (*CARRIERS, "ship24")
 
 
 @pytest.mark.parametrize("key", registry.KEYS)
@@ -46,7 +48,8 @@ def test_every_carrier_package_exposes_a_complete_spec(key: str) -> None:
         limit = FaultsConfig.model_validate({"rate_limits": {key: preset}}).rate_limits[key]
         assert limit.resolved(key).limits_anything
     for fmt in spec.webhook_formats:
-        assert key in fmt.carriers and fmt.name in names()
+        speaks_for = CARRIERS if key not in CARRIERS else (key,)  # an aggregator speaks for all
+        assert set(speaks_for) <= set(fmt.carriers) and fmt.name in names()
     assert overview_row(spec).startswith(f"| {spec.doc.name} | `/{key}` |")
 
 
@@ -80,8 +83,39 @@ def test_a_new_carrier_is_mounted_under_its_key_and_listed(acme: TestClient) -> 
     r = acme.get("/acme/v1/track/NOPE")
     assert r.status_code == 404 and r.json() == {"acme_error": "not_found", "message": "no parcel NOPE"}
     assert acme.get("/_sandbox/health").json()["carriers"][-1] == "acme"
-    assert acme.get("/_sandbox/parcels", params={"carrier": "acme"}).json() == {"items": [], "next": None}
+    page = acme.get("/_sandbox/parcels", params={"carrier": "acme"}).json()
+    assert page["items"] == [] and page["next"] is None
     assert acme.get("/acme/_docs/openapi.json").json()["info"]["title"] == "ACME (test carrier)"
+
+
+def test_a_new_carriers_hot_route_and_server_header_need_nothing_in_the_core(acme: TestClient) -> None:
+    """The lane takes the carrier's declared hot route; its gateway's ``Server`` header is on
+    every answer — the lane's, the routes', the injected faults' — and uvicorn's never is."""
+    from tests.acme_carrier import SERVER
+
+    lane = acme.app.fast_lane  # type: ignore[attr-defined]
+    answered: list[str] = []
+    serve = lane.serve
+
+    async def counted(scope, receive, send):  # type: ignore[no-untyped-def]
+        left = await serve(scope, receive, send)
+        if left is None:
+            answered.append(scope["path"])
+        return left
+
+    lane.serve = counted
+    on_lane = acme.get("/acme/v1/track/NOPE")
+    assert answered == ["/acme/v1/track/NOPE"]
+    assert on_lane.status_code == 404 and on_lane.json()["message"] == "no parcel NOPE"
+    assert on_lane.headers.get_list("server") == [SERVER]
+    off_lane = acme.get("/acme/v1/elsewhere")
+    assert answered == ["/acme/v1/track/NOPE"] and off_lane.status_code == 404
+    assert off_lane.headers.get_list("server") == [SERVER]
+    acme.put("/_sandbox/faults", json={"http": {"acme": {"track": {"errors": {"503": 1}}}}})
+    faulted = acme.get("/acme/v1/track/NOPE")
+    assert faulted.status_code == 503 and faulted.headers.get_list("server") == [SERVER]
+    assert answered == ["/acme/v1/track/NOPE"]  # a fault configured: the lane stands aside
+    assert "server" not in acme.get("/ups/api/track/v1/details/1Z").headers  # others send none
 
 
 def test_a_new_carrier_meets_injected_faults_in_its_own_body(acme: TestClient) -> None:

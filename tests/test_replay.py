@@ -114,7 +114,8 @@ def test_replay_command_serves_a_run_directory(recorded: Path) -> None:
                 proc.stderr.read() if proc.stderr else ""
             )
             time.sleep(0.2)
-        httpx.post(f"{base}/_sandbox/clock", json={"advance": "5d"})
+        moved = httpx.post(f"{base}/_sandbox/clock", json={"advance": "5d"}, timeout=120)
+        assert moved.status_code == 200 and moved.json()["now"] == moved.json()["target"]
         items = httpx.get(f"{base}/_sandbox/parcels", params={"carrier": "ups", "status": "DELIVERED"}).json()
         assert items["items"]
         cases = httpx.get(f"{base}/_sandbox/cases").json()

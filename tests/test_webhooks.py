@@ -12,6 +12,7 @@ import hmac
 import json
 import threading
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -225,8 +226,13 @@ def test_failing_receiver_still_gets_every_event_exactly_once_after_dedup(
     for a in log:
         by_delivery[a["delivery_id"]].add(a["event_id"])
     assert all(len(events) == 1 for events in by_delivery.values())  # stable id per event
-    retried = [a for a in log if a["attempt"] > 1]
-    assert retried and all(a["outcome"] == "delivered" for a in retried)
+    # Every delivery that was retried ended delivered (the world becomes visible as the engine's
+    # frontier moves, so one delivery may meet two of the six 500s).
+    last: dict[str, dict[str, Any]] = {}
+    for a in sorted(log, key=lambda a: (a["delivery_id"], a["attempt"])):
+        last[a["delivery_id"]] = a
+    retried = [d for d, a in last.items() if a["attempt"] > 1]
+    assert retried and all(last[d]["outcome"] == "delivered" for d in retried)
 
 
 @pytest.mark.live
@@ -326,6 +332,8 @@ def test_injected_duplicates_resend_acknowledged_deliveries(receiver: tuple[Rece
         wait_for(lambda: drained(http, base, sid), what="deliveries")
         delivered = counts(http, base, sid)["delivered"]
         wait_for(lambda: len(rec.snapshot()) == 2 * delivered, what="duplicates")
+        # the receiver sees a duplicate before the dispatcher logs its outcome
+        wait_for(lambda: len(attempts(http, base, sid)) == 2 * delivered, what="duplicates logged")
         log = attempts(http, base, sid)
     assert sorted(a["outcome"] for a in log) == ["delivered"] * delivered + ["duplicate"] * delivered
     per_id: dict[str, int] = defaultdict(int)
@@ -348,7 +356,9 @@ def test_undelivered_events_survive_a_restart_with_db(tmp_path: Path) -> None:
         wait_for(lambda: counts(http, base, sid)["attempts"] >= len(expected), what="refused attempts")
         pending = counts(http, base, sid)["pending"]
         errors = {a["error"] for a in attempts(http, base, sid)}
+        stopped_at = http.get(f"{base}/_sandbox/clock").json()["now"]
     first.state.sandbox.webhooks.close()
+    first.state.sandbox.close()  # one process per --db file: the first life's engine stops here
     assert pending == len(expected) > 0
     assert all(e and e.startswith("ConnectError") for e in errors)
 
@@ -358,21 +368,18 @@ def test_undelivered_events_survive_a_restart_with_db(tmp_path: Path) -> None:
         served(webhook_app(db=db)) as base,
         httpx.Client(timeout=30) as http,
     ):
-        start = http.get(f"{base}/_sandbox/clock").json()["now"]
+        # The world resumes where it was (docs/serving.md), its pending deliveries with it.
+        assert http.get(f"{base}/_sandbox/clock").json()["now"] == stopped_at
         wait_for(lambda: len(rec.acknowledged()) >= len(expected), what="restored deliveries")
         assert {c.json["event"]["event_id"] for c in rec.acknowledged().values()} == expected
-        assert http.get(f"{base}/_sandbox/clock").json()["now"] == start  # restored, not regenerated
-        # The restarted world replays the same events: acknowledged ones are not sent again.
-        advance(http, base, "2d")
-        sent = len(rec.snapshot())
-        time.sleep(0.5)
-        assert len(rec.snapshot()) == sent
-        assert counts(http, base, sid) == {
-            "pending": 0,
-            "delivered": len(expected),
-            "failed": 0,
-            "attempts": counts(http, base, sid)["attempts"],
-        }
+        # Moving on delivers what becomes visible next, and nothing acknowledged again.
+        advance(http, base, "1d")
+        later = {e["event_id"] for e in visible_events(http, base, "dhl")}
+        assert later > expected
+        wait_for(lambda: len(rec.acknowledged()) >= len(later), what="the next day's deliveries")
+        assert {c.json["event"]["event_id"] for c in rec.acknowledged().values()} == later
+        wait_for(lambda: counts(http, base, sid)["pending"] == 0, what="drained")
+        assert counts(http, base, sid)["delivered"] == len(later)
     assert len(rec.acknowledged()) == len([c for c in rec.snapshot() if c.ok])  # no id acked twice
 
 
@@ -385,13 +392,41 @@ def test_reset_drops_pending_deliveries_and_replays_with_new_ids(receiver: tuple
         advance(http, base, "2d")
         wait_for(lambda: counts(http, base, sid)["pending"] > 0, what="pending deliveries")
         before = {c.delivery_id for c in rec.snapshot()}
-        assert http.post(f"{base}/_sandbox/reset").status_code == 200
+        assert http.post(f"{base}/_sandbox/reset", timeout=60).status_code == 200
         assert counts(http, base, sid)["pending"] == 0
         rec.fail = lambda n: False
         advance(http, base, "2d")
         wait_for(lambda: drained(http, base, sid), what="deliveries after the reset")
     after = set(rec.acknowledged())
     assert after and not after & before
+
+
+@pytest.mark.live
+def test_the_hub_never_asks_the_sandbox_while_holding_its_lock(receiver: tuple[Receiver, str]) -> None:
+    """Lock order is sandbox, then hub: a reset holds the sandbox's lock while it calls the hub's
+    on_reset. The hub asking the sandbox (now(), which may start a new generation's engine under
+    the sandbox's lock) while holding its own lock deadlocked resets under retrying deliveries."""
+    rec, url = receiver
+    rec.fail = lambda n: True
+    app = webhook_app()
+    sandbox = app.state.sandbox
+    hub = sandbox.webhooks
+    inside: list[str] = []
+    real_now = sandbox.now
+
+    def checked_now() -> Any:
+        if hub._lock._is_owned():  # an RLock held by this thread
+            inside.append("".join(traceback.format_stack(limit=4)))
+        return real_now()
+
+    sandbox.now = checked_now
+    with served(app) as base, httpx.Client(timeout=30) as http:
+        sid = subscribe(http, base, url=url, carriers=["dhl"], retry={"max_attempts": 100})["id"]
+        advance(http, base, "2d")
+        wait_for(lambda: counts(http, base, sid)["pending"] > 0, what="pending deliveries")
+        wait_for(lambda: len(rec.snapshot()) >= 3, what="failed attempts")
+        assert http.post(f"{base}/_sandbox/reset", timeout=60).status_code == 200
+    assert not inside, inside[0]
 
 
 # --- the control plane ------------------------------------------------------------------------------
@@ -454,7 +489,10 @@ def test_other_hosts_are_refused(control: TestClient, url: str, message: str) ->
         ({"format": "ups", "carriers": ["dhl"]}, "format 'ups' carries ups events only, not 'dhl'"),
         ({"carriers": ["royalmail"]}, "unknown carrier 'royalmail'; use one of "),
         ({"carriers": []}, "carriers must name at least one carrier"),
-        ({"scope": "subscribed"}, "scope 'subscribed' (UPS Track Alert numbers) needs format 'ups'"),
+        (
+            {"scope": "subscribed"},
+            "scope 'subscribed' (UPS Track Alert or Ship24 trackers numbers) needs format 'ups' or 'ship24'",
+        ),
     ],
 )
 def test_bad_subscriptions_are_refused(control: TestClient, body: dict[str, Any], message: str) -> None:
@@ -466,7 +504,9 @@ def test_bad_subscriptions_are_refused(control: TestClient, body: dict[str, Any]
 @pytest.mark.unit
 def test_malformed_subscription_body_gets_the_control_plane_error(control: TestClient) -> None:
     r = control.post("/_sandbox/webhooks", json={"url": "http://127.0.0.1:9/hook", "format": "xml"})
-    assert_problem(r, 400, "secret: Field required; format: Input should be 'sandbox', 'ups' or 'fedex'")
+    assert_problem(
+        r, 400, "secret: Field required; format: Input should be 'sandbox', 'ups', 'fedex' or 'ship24'"
+    )
 
 
 @pytest.mark.unit

@@ -146,7 +146,8 @@ def test_baseline_lands_in_published_bands(baseline: tuple) -> None:
     assert s["parcels"] > 10_000
     assert 0.90 <= s["on_time_rate"] <= 0.985, s["on_time_rate"]
     assert 0.90 <= s["first_attempt_rate"] <= 0.98, s["first_attempt_rate"]
-    assert 6 <= s["events_per_simple_domestic_parcel"]["mean"] <= 12
+    # 6–14 since the hub-and-spoke network (0–5 hubs a parcel): the reason is in baseline.yaml's header
+    assert 6 <= s["events_per_simple_domestic_parcel"]["mean"] <= 14
     assert 0.0002 <= s["lost_rate"] <= 0.01, s["lost_rate"]
     assert s["fates"]["misdelivered"] > 0
 
@@ -161,7 +162,7 @@ def test_summary_is_recomputable_from_logs(baseline_run: Path) -> None:
 
 
 def test_same_seed_is_byte_identical_other_seed_differs(tmp_path: Path) -> None:
-    scenario = small_scenario(duration="2d", demand={"parcels_per_day": 300})
+    scenario = small_scenario(duration="2d", drain="6d", demand={"parcels_per_day": 150})
     run_to_dir(scenario, tmp_path / "a")
     run_to_dir(scenario, tmp_path / "b")
     run_to_dir(scenario, tmp_path / "c", seed=scenario.seed + 1)
@@ -187,8 +188,9 @@ def test_incremental_advance_equals_batch(tmp_path: Path) -> None:
 
 
 def test_raising_the_loss_rate_raises_lost_parcels(tmp_path: Path) -> None:
-    low = run_to_dir(small_scenario(incidents={"loss": 0.002}), tmp_path / "low")
-    high = run_to_dir(small_scenario(incidents={"loss": 0.03}), tmp_path / "high")
+    size = {"duration": "2d", "drain": "8d", "demand": {"parcels_per_day": 400}}
+    low = run_to_dir(small_scenario(incidents={"loss": 0.002}, **size), tmp_path / "low")
+    high = run_to_dir(small_scenario(incidents={"loss": 0.03}, **size), tmp_path / "high")
     assert high["fates"]["lost"] > 3 * max(1, low["fates"]["lost"])
 
 
@@ -221,8 +223,10 @@ def test_a_hub_outage_delays_parcels_routed_through_it(tmp_path: Path) -> None:
     hub = "ups-hub-HDG"
     outage = {"kind": "hub_outage", "facility": hub, "start": "2026-11-02T12:00:00-06:00", "duration": "36h"}
     plain_dir, down_dir = tmp_path / "plain", tmp_path / "down"
-    run_to_dir(small_scenario(), plain_dir)
-    run_to_dir(small_scenario(disruptions=[outage]), down_dir)
+    # Hodgkins hubs the Chicago area only (hub and spoke): enough demand to put parcels through it
+    size = {"duration": "2d", "drain": "8d", "demand": {"parcels_per_day": 1000}}
+    run_to_dir(small_scenario(**size), plain_dir)
+    run_to_dir(small_scenario(disruptions=[outage], **size), down_dir)
     through = {
         e["tracking_number"]
         for e in read_jsonl(plain_dir / "events.jsonl")

@@ -14,7 +14,8 @@ import networkx as nx
 
 from sim import places
 from sim.events import Location
-from sim.network import Facility, Lane, Network
+from sim.lanes import Lane
+from sim.network import Facility, Network
 from sim.scenario import Scenario
 from tests.conftest import small_scenario
 

@@ -10,7 +10,7 @@ published rate limits, and the webhook payloads and push API it has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -19,6 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp
 
 from mock_carriers.http.auth_headers import bearer
+from mock_carriers.http.fastlane import HotRoute
 from mock_carriers.world.context import CarrierContext
 from sim.events import ParcelTruth, ScanEvent
 
@@ -69,6 +70,7 @@ class PushHub(Protocol):
     def ensure_subscription(self, url: str, secret: str, format: str, scope: str) -> str | None: ...
     def push_state(self, namespace: str) -> PushState: ...
     def ensure_started(self) -> None: ...
+    def resend(self, format: str, events: Sequence[ScanEvent], tag: str) -> int: ...
 
 
 #: (event, the parcel's events up to and including it, the parcel's truth, delivery id) -> the body.
@@ -95,6 +97,14 @@ class WebhookFormat:
     subscribed: SubscribedFilter | None = None
     #: The push API's name, for messages and docs ("UPS Track Alert").
     push_api: str = ""
+    #: An aggregator's delay: the instant (epoch seconds) it has the event, at or after the
+    #: carrier showed it; its bodies are due then, not at ``visible_at``.
+    due_at: Callable[[ScanEvent], float] | None = None
+    #: Like ``render``, with the push state first: a body that names what the push API holds (the
+    #: aggregator's tracker of the number). Used instead of ``render`` when set.
+    render_with_state: (
+        Callable[[PushState, ScanEvent, list[ScanEvent], ParcelTruth | None, str], dict[str, Any]] | None
+    ) = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +115,16 @@ class CarrierDoc:
     auth: str
     tracking: str
     unknown_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How long the carrier keeps showing a parcel: ``days`` after it finished (or after its label
+    was created, ``since="created"``), as the carrier documents it (cited in its FIDELITY.md)."""
+
+    days: float
+    since: Literal["finished", "created"] = "finished"
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,3 +147,15 @@ class CarrierSpec:
     #: Whether the carrier's 429 carries ``Retry-After`` unless the fault configuration says.
     retry_after: bool = False
     webhook_formats: tuple[WebhookFormat, ...] = ()
+    #: The tracking reads the fast lane answers (``mock_carriers.http.fastlane``), built from the
+    #: same context as the sub-application; each handler answers exactly what the route would.
+    hot_routes: Callable[[CarrierContext], Sequence[HotRoute]] | None = None
+    #: The ``Server`` header the carrier's gateway sends on every answer (evidence in its
+    #: FIDELITY.md), None for none: the sandbox's own server never names itself.
+    server: str | None = None
+    #: How long a finished parcel stays trackable (None: for as long as the sandbox runs).
+    retention: Retention | None = None
+    #: Carriers that rate-limit each endpoint apart: endpoint name -> (method, path pattern below
+    #: the mount, ``{name}`` matching one segment). A request to one counts in its own per-second
+    #: bucket (``RateLimit.endpoints``); empty: one bucket for the whole API.
+    endpoints: Mapping[str, tuple[str, str]] = field(default_factory=dict)

@@ -13,9 +13,11 @@ from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_carriers.control.faults import build_faults_router
+from mock_carriers.control.truth import build_truth_router
 from mock_carriers.control.webhooks import build_webhooks_router
 from mock_carriers.control.world import build_control_router
 from mock_carriers.http.problems import problem, problem_responses
+from mock_carriers.ui import add_ui
 from mock_carriers.webhooks.hub import WebhookHub
 from mock_carriers.world.sandbox import Sandbox
 
@@ -26,8 +28,10 @@ def add_control_plane(app: FastAPI, sandbox: Sandbox, hub: WebhookHub, *, token:
     """``token``: whether a control token guards the plane (``ControlGuard`` enforces it; here it is
     documented in the OpenAPI doc, Swagger UI's "Authorize")."""
     auth = [Depends(HTTPBearer(auto_error=False, description="The control token."))] if token else []
-    for router in (build_control_router(sandbox), build_faults_router(sandbox), build_webhooks_router(hub)):
+    routers = (build_control_router(sandbox), build_truth_router(sandbox), build_faults_router(sandbox))
+    for router in (*routers, build_webhooks_router(hub)):
         app.include_router(router, dependencies=auth, responses=problem_responses(401, 403, 413, 415, 431))
+    app.state.tally = add_ui(app, sandbox, hub, auth)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

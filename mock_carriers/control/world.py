@@ -7,28 +7,59 @@ sandbox issued. Errors are problem details (``mock_carriers.http.problems``)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
 from mock_carriers.carriers import registry
+from mock_carriers.control.truth_models import TruthRecord, record
 from mock_carriers.http.problems import CURSOR_PROBLEM, parse_cursor, problem, problem_responses
 from mock_carriers.world.clock import MAX_SPEED, MIN_SPEED, ClockError, check_speed, utc_or_none
 from mock_carriers.world.sandbox import Sandbox
 from sim.events import EventCode, Fate
 from sim.scenario import parse_duration
 
+EngineStateName = Literal["starting", "resimulating", "running", "caught-up", "paused", "finished", "failed"]
+
+
+class EngineReport(BaseModel):
+    state: EngineStateName = Field(
+        description="running: simulating toward the target + look-ahead; caught-up: there and idle; "
+        "paused: the store's memory cap stops the look-ahead; finished: the world ended; resimulating: "
+        "a resumed --db world is re-run silently up to its saved frontier; failed: see error."
+    )
+    frontier: str = Field(description="Every event visible up to this instant is known (ISO-8601, UTC).")
+    behind_seconds: float = Field(
+        description="Sandbox seconds from the frontier to the target (0 when there)."
+    )
+    generation: int = Field(description="The world's generation: +1 on every reset.")
+    resimulated_to: str | None = None
+    error: str | None = None
+
 
 class ClockState(BaseModel):
-    now: str = Field(description="The sandbox instant (ISO-8601, UTC).")
+    now: str = Field(
+        description="The effective sandbox instant every API shows (ISO-8601, UTC): the target, or the "
+        "engine's frontier while the engine is still on its way there."
+    )
     mode: Literal["manual", "realtime", "instant"]
     speed: float = Field(description="Sandbox seconds per wall second in realtime mode.")
+    target: str = Field(description="Where the clock has been moved to (ISO-8601, UTC).")
+    engine: EngineReport
 
+
+#: How long ``POST /_sandbox/clock`` waits for the engine by default, and at most (seconds).
+MOVE_TIMEOUT_S = 60.0
+MAX_MOVE_TIMEOUT_S = 600.0
+#: How often a waiting clock move looks at the frontier (it only awaits: nothing else waits).
+POLL_S = 0.02
 
 #: JSON seeds: non-negative and within 63 bits, as a scenario's.
 MAX_SEED = 2**63 - 1
@@ -98,13 +129,29 @@ class ParcelItem(BaseModel):
     carrier: str
     service: str
     status: str | None = Field(description="The latest visible canonical EventCode, or null.")
-    fate: str | None
+    fate: str | None = Field(
+        description="The fate as of now, as GET /_sandbox/truth says it: the final fate once "
+        "``final``; before, ``lost`` once the loss happened, else ``in_network`` (docs/truth.md)."
+    )
+    final: bool = Field(description="Whether ``fate`` is the parcel's final fate (its story is over).")
     case: str | None
 
 
 class ParcelPage(BaseModel):
     items: list[ParcelItem]
     next: str | None = Field(description="Cursor for the next page, or null at the end.")
+    as_of: str = Field(description="The sandbox instant the page describes (ISO-8601, UTC).")
+
+
+class ParcelDetail(BaseModel):
+    tracking_number: str
+    carrier: str
+    service: str
+    status: str | None = Field(description="The latest visible canonical EventCode, or null.")
+    events: list[dict[str, Any]] = Field(description="The scans visible now, oldest first (ScanEvent).")
+    truth: TruthRecord | None = Field(
+        description="The ground truth as of now, exactly as GET /_sandbox/truth/{tracking_number}."
+    )
 
 
 class CaseItem(BaseModel):
@@ -132,28 +179,56 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
     fates = tuple(fate.value for fate in Fate)
 
     def clock_state() -> ClockState:
-        now = sandbox.sync()
-        return ClockState(now=now.isoformat(), mode=sandbox.clock.mode, speed=sandbox.clock.speed)
+        now = sandbox.now()
+        report = sandbox.engine_report()
+        return ClockState(
+            now=now.isoformat(),
+            mode=sandbox.clock.mode,
+            speed=sandbox.clock.speed,
+            target=report.pop("target"),
+            engine=EngineReport(**report),
+        )
 
     @router.get("/health")
     def health() -> dict[str, Any]:
-        now = sandbox.sync()
+        state = clock_state()
         return {
-            "status": "ok",
+            "status": "ok" if state.engine.state != "failed" else "failed",
             "scenario": sandbox.scenario.name,
             "seed": sandbox.seed,
             "carriers": list(registry.KEYS),
-            "now": now.isoformat(),
+            "now": state.now,
+            "target": state.target,
+            "frontier": state.engine.frontier,
+            "engine": state.engine.model_dump(exclude_none=True),
             "parcels_in_memory": len(sandbox.store),
-            "parcels_created": sandbox.engine.parcels_created,
+            "parcels_created": sandbox.parcels_created,
         }
 
     @router.get("/clock", response_model=ClockState)
     def get_clock() -> ClockState:
         return clock_state()
 
-    @router.post("/clock", response_model=ClockState)
-    def set_clock(change: ClockChange) -> ClockState | Response:
+    @router.post(
+        "/clock",
+        response_model=ClockState,
+        responses={202: {"model": ClockState, "description": "Moved; the engine is still on its way."}},
+    )
+    async def set_clock(
+        change: ClockChange,
+        wait: bool = Query(
+            True, description="Wait (without blocking anything else) until the engine reaches the target."
+        ),
+        timeout: float = Query(
+            MOVE_TIMEOUT_S,
+            ge=0,
+            le=MAX_MOVE_TIMEOUT_S,
+            description="Seconds to wait at most; then 202 with the engine's progress.",
+        ),
+    ) -> ClockState | Response:
+        """Move the clock. The target changes at once; the answer is 200 once the world has reached
+        it, or 202 with the engine's progress (``?wait=false``, or after ``timeout`` seconds) — poll
+        ``GET /_sandbox/clock`` until ``now`` equals ``target``. Other requests never wait."""
         if change.advance is not None and change.to is not None:
             return problem(400, "advance and to: give one of them, not both")
         # Check everything before changing anything: a refused request leaves the clock as it was.
@@ -184,13 +259,24 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         except ClockError as exc:
             field = "advance" if seconds is not None else "to" if change.to is not None else "mode"
             return problem(400, f"{field}: {exc}")
-        return clock_state()
+        if wait:
+            deadline = time.monotonic() + timeout
+            while not sandbox.caught_up() and time.monotonic() < deadline:
+                if sandbox.engine_report()["state"] == "failed":
+                    break
+                await asyncio.sleep(POLL_S)
+        state = clock_state()
+        if sandbox.caught_up():
+            return state
+        return JSONResponse(state.model_dump(), status_code=202)
 
     @router.get("/parcels", response_model=ParcelPage)
     def list_parcels(
         carrier: str | None = Query(None, description=f"One of {', '.join(registry.KEYS)}."),
         status: str | None = Query(None, description="Latest visible EventCode, e.g. OUT_FOR_DELIVERY."),
-        fate: str | None = Query(None, description="Truth: delivered, misdelivered, lost, returned, …"),
+        fate: str | None = Query(
+            None, description="The fate as of now (as the truth API): delivered, lost, in_network, …"
+        ),
         case: str | None = Query(None, description="A pinned case's name (GET /_sandbox/cases)."),
         limit: int = Query(100, ge=1, le=1000),
         cursor: str | None = Query(None, description="The 'next' of the previous page."),
@@ -207,7 +293,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
         after = parse_cursor(cursor)
         if after is None:
             return problem(400, CURSOR_PROBLEM)
-        now = sandbox.sync()
+        now = sandbox.now()
         rows = sandbox.store.list(now.timestamp(), carrier, status, fate, case, after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
@@ -218,36 +304,49 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
                 service=r.service,
                 status=r.status,
                 fate=r.fate,
+                final=r.final,
                 case=r.case,
             )
             for r in rows
         ]
-        return ParcelPage(items=items, next=str(rows[-1].ord) if more and rows else None)
+        return ParcelPage(
+            items=items, next=str(rows[-1].ord) if more and rows else None, as_of=now.isoformat()
+        )
 
-    @router.get("/parcels/{tracking_number}")
-    def get_parcel(tracking_number: str) -> dict[str, Any]:
-        now = sandbox.sync()
+    @router.get("/parcels/{tracking_number}", response_model=ParcelDetail)
+    def get_parcel(tracking_number: str) -> ParcelDetail:
+        """One parcel: the scans visible now, and its truth as of now (docs/truth.md) — never the
+        engine's look-ahead, so a live world and its replay answer the same."""
+        now = sandbox.now()
         rec = sandbox.record(tracking_number)
-        if rec is None:
+        if rec is None or not rec.exists(now.timestamp()):
             raise HTTPException(404, f"no parcel {tracking_number[:80]!r}")
         visible = rec.visible_events(now.timestamp())
-        return {
-            "tracking_number": rec.tracking_number,
-            "carrier": rec.carrier,
-            "service": rec.service,
-            "status": visible[-1].code.value if visible else None,
-            "events": [e.to_dict() for e in visible],
-            "truth": rec.truth.to_dict() if rec.truth else None,
-        }
+        return ParcelDetail(
+            tracking_number=rec.tracking_number,
+            carrier=rec.carrier,
+            service=rec.service,
+            status=visible[-1].code.value if visible else None,
+            events=[e.to_dict() for e in visible],
+            truth=record(rec, now),
+        )
 
     @router.get("/cases", response_model=list[CaseItem])
     def list_cases() -> list[CaseItem]:
-        sandbox.sync()
         known = {c["name"]: c["tracking_number"] for c in sandbox.case_numbers()}
+        at = sandbox.now().timestamp()
+
+        def reached(name: str) -> str | None:
+            # A replayed world's cases are found as the engine reaches them, which may be ahead
+            # of the clock: named only once the clock has reached the label too.
+            tn = sandbox.cases.get(name)
+            rec = sandbox.record(tn) if tn else None
+            return tn if rec is not None and rec.exists(at) else None
+
         return [
             CaseItem(
                 name=c.name,
-                tracking_number=known.get(c.name) or sandbox.cases.get(c.name),
+                tracking_number=known.get(c.name) or reached(c.name),
                 carrier=c.carrier,
                 story=c.story,
             )

@@ -140,6 +140,11 @@ class RateLimit(StrictModel):
         default_factory=lambda: ["track", "other"], description="Route classes counted and limited."
     )
     retry_after: bool | None = Field(None, description="Send Retry-After on 429 (default: as the carrier).")
+    endpoints: dict[str, Annotated[float, Field(ge=0.001, le=1_000_000)]] = Field(
+        default_factory=dict,
+        description="For carriers that limit each endpoint apart (Ship24): endpoint -> requests per "
+        "second of its own bucket; an endpoint not listed gets per_second.",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> RateLimit:
@@ -252,6 +257,11 @@ class FaultsConfig(StrictModel):
             if limit.preset is not None and limit.preset not in presets:
                 known = ", ".join(presets) or "none: it publishes no limits"
                 raise ValueError(f"{carrier}: unknown preset {limit.preset!r} (known: {known})")
+            names = registry.spec(carrier).endpoints
+            for endpoint in limit.endpoints:
+                if endpoint not in names:
+                    known = ", ".join(names) or "none: it limits its API as a whole"
+                    raise ValueError(f"{carrier}: unknown endpoint {endpoint!r} (known: {known})")
         return v
 
 

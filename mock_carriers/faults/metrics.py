@@ -16,6 +16,10 @@ _HELP: dict[str, str] = {
 }
 
 
+def label_key(**labels: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(labels.items()))
+
+
 class Metrics:
     """Counters with labels, rendered in the Prometheus text exposition format (0.0.4)."""
 
@@ -25,6 +29,12 @@ class Metrics:
 
     def inc(self, name: str, by: float = 1.0, **labels: str) -> None:
         key = tuple(sorted(labels.items()))
+        with self._lock:
+            series = self._counters.setdefault(name, {})
+            series[key] = series.get(key, 0.0) + by
+
+    def inc_labelled(self, name: str, key: tuple[tuple[str, str], ...], by: float = 1.0) -> None:
+        """``inc`` with the labels given as the sorted ``(name, value)`` pairs ``label_key`` makes."""
         with self._lock:
             series = self._counters.setdefault(name, {})
             series[key] = series.get(key, 0.0) + by

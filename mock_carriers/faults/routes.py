@@ -4,6 +4,9 @@ belong to none and are never faulted."""
 
 from __future__ import annotations
 
+import functools
+import re
+
 from starlette.types import Scope
 
 from mock_carriers.carriers import registry
@@ -27,3 +30,23 @@ def route_of(carrier: str, path: str) -> str | None:
     if path.startswith(_DOCS_PREFIXES):
         return None
     return registry.spec(carrier).routes.route_of(path)
+
+
+@functools.cache
+def _endpoint_patterns(carrier: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    out = []
+    for name, (method, path) in registry.spec(carrier).endpoints.items():
+        regex = "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", path)
+        )
+        out.append((name, method.upper(), re.compile(regex)))
+    return tuple(out)
+
+
+def endpoint_of(carrier: str, method: str, path: str) -> str | None:
+    """Which of the carrier's separately limited endpoints a request is (``CarrierSpec.endpoints``),
+    None when the carrier limits its API as a whole or the path is none of them."""
+    for name, verb, pattern in _endpoint_patterns(carrier):
+        if verb == method.upper() and pattern.fullmatch(path):
+            return name
+    return None

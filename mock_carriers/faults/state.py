@@ -31,9 +31,10 @@ from mock_carriers.faults.decisions import (
     sample_latency,
     seeded_stream,
 )
-from mock_carriers.faults.metrics import Metrics
+from mock_carriers.faults.metrics import Metrics, label_key
 from mock_carriers.faults.middleware import FaultMiddleware
 from mock_carriers.faults.ratelimit import Denial, RateLimiter
+from mock_carriers.faults.routes import endpoint_of, local_path, route_of
 from mock_carriers.world.store import Record
 from sim.errors import UsageError
 from sim.events import ScanEvent
@@ -58,11 +59,18 @@ class Faults:
         self.limiter = RateLimiter(wall)
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, str], Streams] = {}
+        #: Counts configurations applied: part of every view's version (scan faults alter views).
+        self.generation = 0
+        self._lane_keys: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         initial = scenario_faults(sandbox.scenario) if config is None else config
         problems = fault_limits.check(initial)
         if problems:
             raise UsageError(f"scenario {sandbox.scenario.name!r}: " + "; ".join(problems))
         self._initial = initial
+        #: Tells the other workers of a shared world about a new configuration (``faults.shared``).
+        self.publish: Callable[[FaultsConfig], None] | None = None
+        #: Bumped by every configuration change: part of a parcel view's cache key.
+        self.generation = 0
         self._apply(initial)
         sandbox.view_filters.append(self.filter_view)
         sandbox.on_reset.append(self.reset)
@@ -76,6 +84,12 @@ class Faults:
     def set_config(self, config: FaultsConfig) -> None:
         """Replace the configuration; the random streams and the limiter start afresh, so a test
         that sets faults and then sends requests meets the same faults whatever came before."""
+        self._apply(config)
+        if self.publish is not None:
+            self.publish(config)
+
+    def apply_shared(self, config: FaultsConfig) -> None:
+        """A configuration another worker of a shared world set (``faults.shared``)."""
         self._apply(config)
 
     def reset(self) -> None:
@@ -99,10 +113,32 @@ class Faults:
             self._limits = limits
             self._scan_active = config.scan.active
             self._streams.clear()
+            self.generation += 1
         self.limiter.clear()
 
     def active_for(self, carrier: str) -> bool:
         return carrier in self._limits or any(self._rules[(carrier, r)] is not None for r in FAULT_ROUTES)
+
+    # --- the fast lane (mock_carriers.http.fastlane.LaneGate) ---------------------------------
+
+    def lane_open(self, carrier: str) -> bool:
+        """The lane may answer this carrier's requests itself: no HTTP fault, rate limit or
+        scan-data fault is configured for it (otherwise this gateway and the route answer)."""
+        if self._scan_active and (not self._config.scan.carriers or carrier in self._config.scan.carriers):
+            return False
+        return not self.active_for(carrier)
+
+    def lane_served(self, carrier: str, local_path: str) -> None:
+        """Count a request the lane answered, as ``FaultMiddleware`` counts every request."""
+        key = self._lane_keys.get((carrier, local_path))
+        if key is None:
+            route = route_of(carrier, local_path)
+            if route is None:
+                return
+            key = label_key(carrier=carrier, route=route)
+            if len(self._lane_keys) < 4096:  # paths carry numbers: keep a bounded few
+                self._lane_keys[(carrier, local_path)] = key
+        self.metrics.inc_labelled("parcel_sandbox_requests_total", key)
 
     # --- HTTP faults --------------------------------------------------------------------------
 
@@ -168,7 +204,17 @@ class Faults:
             return None
         clock = self.sandbox.clock
         speed = clock.speed if clock.mode == "realtime" else 1.0
-        return self.limiter.admit(carrier, key, limit, clock.now(), lambda s: s / speed)
+        now = self.sandbox.now()
+        endpoint = endpoint_of(carrier, scope.get("method", "GET"), local_path(scope))
+        if endpoint is not None and limit.per_second is not None:
+            # Each endpoint its own per-second bucket; the window and daily quota count the key's
+            # every request, across the API.
+            bucket, rest = _split(limit, endpoint)
+            denied = self.limiter.admit(carrier, f"{key} {endpoint}", bucket, now, lambda s: s / speed)
+            if denied is not None:
+                return denied
+            limit = rest
+        return self.limiter.admit(carrier, key, limit, now, lambda s: s / speed)
 
     # --- scan-data faults ---------------------------------------------------------------------
 
@@ -188,12 +234,30 @@ class Faults:
         return FaultMiddleware(self, carrier, app)
 
 
+def _split(limit: RateLimit, endpoint: str) -> tuple[RateLimit, RateLimit]:
+    """An endpoint's own bucket, and the limit's other parts (window, daily quota)."""
+    own = limit.endpoints.get(endpoint)
+    bucket = RateLimit(
+        per_second=own or limit.per_second, burst=None if own else limit.burst, routes=limit.routes
+    )
+    return bucket, limit.model_copy(update={"per_second": None, "burst": None})
+
+
 def _most_specific(config: FaultsConfig, carrier: str, route: str) -> HttpFaults | None:
     for c, r in ((carrier, route), (carrier, "*"), ("*", route), ("*", "*")):
         rule = config.http.get(c, {}).get(r)
         if rule is not None:
             return rule
     return None
+
+
+def _split(limit: RateLimit, endpoint: str) -> tuple[RateLimit, RateLimit]:
+    """An endpoint's own bucket, and the limit's other parts (window, daily quota)."""
+    own = limit.endpoints.get(endpoint)
+    bucket = RateLimit(
+        per_second=own or limit.per_second, burst=None if own else limit.burst, routes=limit.routes
+    )
+    return bucket, limit.model_copy(update={"per_second": None, "burst": None})
 
 
 def _most_specific(config: FaultsConfig, carrier: str, route: str) -> HttpFaults | None:

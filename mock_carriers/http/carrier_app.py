@@ -152,6 +152,27 @@ def build_carrier_app(
     return app
 
 
+class ServerHeader:
+    """Adds the carrier gateway's ``Server`` header to every answer of the app it wraps."""
+
+    def __init__(self, app: ASGIApp, value: str) -> None:
+        self.app = app
+        self.header = (b"server", value.encode("latin-1"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_server(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"server"]
+                message = {**message, "headers": [*headers, self.header]}
+            await send(message)
+
+        await self.app(scope, receive, with_server)
+
+
 def mount_carrier(app: FastAPI, prefix: str, carrier_app: ASGIApp) -> None:
     """Mount a carrier at ``prefix``. Starlette's mount pattern is ``^/<key>/(?P<path>.*)$``: without
     DOTALL a path holding a decoded newline (``%0A``) would miss the carrier and get the app's 404."""

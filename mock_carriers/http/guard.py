@@ -13,7 +13,8 @@ Three rules, in this order (docs/security.md):
    ``Origin`` and are unaffected. No route answers CORS preflights, so no page can read answers.
 3. **Token** — with a control token set (``--control-token``, ``PARCEL_SANDBOX_CONTROL_TOKEN``),
    every ``/_sandbox`` request needs ``Authorization: Bearer <token>`` or ``X-Sandbox-Token:
-   <token>``, compared in constant time.
+   <token>``, compared in constant time — except a GET of the UI's page shell (``/_sandbox/ui``
+   and its static assets, no world data), which then asks for the token.
 
 Refusals are problem bodies: 403 for rules 1 and 2, 401 (with ``WWW-Authenticate``) for rule 3.
 Carrier routes are not guarded: they are the mocked public APIs, open like the real ones.
@@ -64,6 +65,19 @@ def is_loopback(host: str) -> bool:
     return ip.is_loopback
 
 
+#: The UI's page and its static assets: no world data, and a browser cannot send a header to open
+#: them. Under a control token they answer without it (Host and Origin rules still apply); the page
+#: then asks for the token and sends it on every call that reads or moves the world.
+UI_SHELL = "/_sandbox/ui"
+
+
+def _page_shell(scope: Scope) -> bool:
+    path = scope.get("path", "")
+    return scope.get("method") in ("GET", "HEAD") and (
+        path == UI_SHELL or path.startswith(UI_SHELL + "/assets/")
+    )
+
+
 class ControlGuard:
     """ASGI middleware around the whole app; acts on ``/_sandbox`` paths only."""
 
@@ -88,7 +102,7 @@ class ControlGuard:
         if refusal is not None:
             await problem(403, refusal)(scope, receive, send)
             return
-        if self._token is not None and not self._token_ok(headers):
+        if self._token is not None and not self._token_ok(headers) and not _page_shell(scope):
             await problem(
                 401,
                 "the control plane needs its token: 'Authorization: Bearer <token>' or "

@@ -9,12 +9,17 @@ import orjson
 from fastapi.responses import JSONResponse as _StarletteJSONResponse
 
 
+def dumps(content: Any) -> bytes:
+    """A JSON body exactly as ``JSONResponse`` renders it (for bodies rendered ahead, e.g. cached)."""
+    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
 class JSONResponse(_StarletteJSONResponse):
     """Starlette's JSONResponse, byte for byte (compact, UTF-8, key order kept), rendered by orjson
     — every carrier answer goes through here, and the stdlib encoder was a tenth of a request."""
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return dumps(content)
 
 
 def loads_json(raw: bytes) -> Any:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 
 from mock_carriers.carriers import registry
-from mock_carriers.carriers.spec import WebhookFormat
+from mock_carriers.carriers.spec import PushState, WebhookFormat
 from mock_carriers.webhooks.models import WebhookError
 from sim.events import ParcelTruth, ScanEvent
 
@@ -27,9 +27,15 @@ def carrier_format(name: str) -> WebhookFormat | None:
 
 
 def carriers_of(name: str) -> tuple[str, ...]:
-    """The carriers whose events a format can speak for."""
+    """The carriers whose events a format can speak for (``sandbox``: every carrier of the world)."""
     fmt = carrier_format(name)
-    return fmt.carriers if fmt is not None else registry.KEYS
+    return fmt.carriers if fmt is not None else registry.WORLD_KEYS
+
+
+def due_later(name: str, event: ScanEvent, visible: float) -> float | None:
+    """When a format that speaks for an aggregator has ``event`` (None: at the carrier's instant)."""
+    fmt = carrier_format(name)
+    return None if fmt is None or fmt.due_at is None else max(visible, fmt.due_at(event))
 
 
 def with_push_api() -> tuple[WebhookFormat, ...]:
@@ -37,13 +43,24 @@ def with_push_api() -> tuple[WebhookFormat, ...]:
     return tuple(f for f in registry.webhook_formats().values() if f.subscribed is not None)
 
 
-def render(name: str, event: ScanEvent, history: list[ScanEvent], truth: ParcelTruth | None, did: str) -> str:
+def render(
+    name: str,
+    event: ScanEvent,
+    history: list[ScanEvent],
+    truth: ParcelTruth | None,
+    did: str,
+    state: PushState | None = None,
+) -> str:
     """The stored payload of one delivery: the event's JSON for ``sandbox``, else the carrier's
     whole body — rendered once, so its bytes never change between attempts."""
     fmt = carrier_format(name)
     if fmt is None:
         return event.to_json()
-    return json.dumps(fmt.render(event, history, truth, did), separators=(",", ":"), ensure_ascii=False)
+    if fmt.render_with_state is not None and state is not None:
+        body = fmt.render_with_state(state, event, history, truth, did)
+    else:
+        body = fmt.render(event, history, truth, did)
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
 def check_subscription(name: str, carriers: Sequence[str] | None, scope: str) -> tuple[str, ...]:

@@ -26,10 +26,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from mock_carriers.webhooks import formats
+from mock_carriers.webhooks.dispatch_side import DispatchSide
 from mock_carriers.webhooks.dispatcher import Dispatcher
 from mock_carriers.webhooks.models import (
     Delivery,
@@ -41,24 +41,33 @@ from mock_carriers.webhooks.models import (
     WebhookError,
 )
 from mock_carriers.webhooks.outbox import Outbox
-from mock_carriers.webhooks.push import PushState, PushStates
+from mock_carriers.webhooks.push import PushStates
+from mock_carriers.webhooks.push_apis import PushApis
 from mock_carriers.webhooks.queues import DeliveryQueues
+from mock_carriers.webhooks.shared import RedisOutbox, SharedHub
 from mock_carriers.webhooks.targets import TargetPolicy
+from mock_carriers.world.archive import epoch
 from mock_carriers.world.sandbox import Sandbox
 from sim.events import ParcelTruth, ScanEvent
 
 log = logging.getLogger("parcel_sandbox.webhooks")
 
 
-def _ts(iso: str) -> float:
-    return datetime.fromisoformat(iso).timestamp()
+def _delivery(did: str, sub: Subscription, event: ScanEvent, payload: str, wall: float) -> Delivery:
+    """An outbox row for one event to one subscription, due now."""
+    return Delivery(
+        did,
+        sub.id,
+        event.event_id,
+        event.tracking_number,
+        event.seq,
+        event.visible_at,
+        payload,
+        next_attempt_at=wall,
+    )
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-
-
-class WebhookHub:
+class WebhookHub(DispatchSide, PushApis, SharedHub):
     """Subscriptions, the outbox and the dispatcher of one sandbox."""
 
     def __init__(
@@ -73,9 +82,10 @@ class WebhookHub:
         self.targets = TargetPolicy(allow)
         self.wall = wall
         self._lock = threading.RLock()
-        self._outbox = Outbox(sandbox.db, self.config.attempt_log_limit)
+        self._outbox: Outbox | RedisOutbox = self._open_outbox(Outbox)
         self._queues = DeliveryQueues()
-        self._heap: list[tuple[float, int, ScanEvent]] = []
+        # (due, arrival, event, format): None for every subscription at the carrier's instant
+        self._heap: list[tuple[float, int, ScanEvent, str | None]] = []
         self._arrivals = itertools.count()
         self._epoch, self._next_n = self._outbox.meta()
         self._subs: dict[str, Subscription] = {s.id: s for s in self._outbox.subscriptions()}
@@ -87,8 +97,12 @@ class WebhookHub:
         self.dispatcher = Dispatcher(self)
         sandbox.listeners.append(self.on_events)
         sandbox.on_reset.append(self.on_reset)
+        # A world resumed from its --db file: the events it already holds wait here again; what
+        # was released before the restart is known to the outbox and is not sent twice.
+        self.on_events(sandbox.held_events())
+        self._lead_when_shared()
 
-    def close(self) -> None:
+    def close(self) -> None:  # a shared world's webhook leader stops when the world closes
         with self._lock:
             self._outbox.close()
 
@@ -114,10 +128,10 @@ class WebhookHub:
         chosen = formats.check_subscription(format, carriers, scope)
         # Sync before taking the hub's lock (the sandbox calls into the hub while holding its own):
         # events already due go to the existing subscriptions, not to this one.
-        now = self.sandbox.sync()
+        now = self.sandbox.now()
         with self._lock:
-            n = self._next_n
-            self._next_n += 1
+            n = self._outbox.take_number(self._next_n)
+            self._next_n = n + 1
             sid = "wh_" + hashlib.sha256(f"{self.sandbox.seed}:subscription:{n}".encode()).hexdigest()[:16]
             sub = Subscription(
                 id=sid,
@@ -136,12 +150,12 @@ class WebhookHub:
         return sub
 
     def list(self) -> list[Subscription]:
+        self._sync()  # a subscription made on another worker a moment ago
         with self._lock:
             return list(self._subs.values())
 
     def get(self, sid: str) -> Subscription | None:
-        with self._lock:
-            return self._subs.get(sid)
+        return next((sub for sub in self.list() if sub.id == sid), None)
 
     def delete(self, sid: str) -> bool:
         """Forget a subscription, its pending deliveries and its attempt log."""
@@ -155,48 +169,40 @@ class WebhookHub:
 
     def counts(self, sid: str) -> dict[str, int]:
         """Deliveries of one subscription: pending, delivered, failed, and attempts made."""
+        if isinstance(self._outbox, RedisOutbox):
+            return self._shared_counts(sid)
         with self._lock:
             pending = self._queues.pending_of(sid)
             done = self._counts.get(sid, {"delivered": 0, "failed": 0, "attempts": 0})
             return {"pending": pending, **done}
+
+    def totals(self) -> dict[str, int]:
+        """Deliveries over every subscription: subscriptions, pending, delivered, failed, attempts."""
+        with self._lock:
+            out = {"subscriptions": len(self._subs), "pending": len(self._queues.pending)}
+            for key in ("delivered", "failed", "attempts"):
+                out[key] = sum(c.get(key, 0) for sid, c in self._counts.items() if sid in self._subs)
+            return out
 
     def attempts(self, sid: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         """The attempt log of one subscription, oldest first; ``id`` is the paging cursor."""
         with self._lock:
             return self._outbox.attempts(sid, after, limit)
 
-    # --- carriers' push APIs (mock_carriers.carriers.spec.PushHub) --------------------------------
-
-    def has_subscription(self, format: str) -> bool:
-        with self._lock:
-            return any(s.format == format for s in self._subs.values())
-
-    def ensure_subscription(self, url: str, secret: str, format: str, scope: str) -> str | None:
-        """Reuse the subscription of ``format`` with this URL and secret, or subscribe one; or why not."""
-        with self._lock:
-            for sub in self._subs.values():
-                if sub.format == format and sub.url == url and sub.secret == secret:
-                    return None
-        try:
-            self.subscribe(url, secret, format, scope=scope)
-        except WebhookError as exc:
-            return str(exc)
-        return None
-
-    def push_state(self, namespace: str) -> PushState:
-        return self._push.of(namespace)
-
     # --- from the sandbox: new events, resets ----------------------------------------------------
 
     def on_events(self, events: list[ScanEvent]) -> None:
         """``Sandbox.listeners`` hook: hold events until visible, release the ones already due."""
-        if not events:
+        if not events or not self.leading:
             return
         try:
+            # Never ask the sandbox anything while holding the hub's lock: a reset holds the
+            # sandbox's lock while it calls on_reset (which takes ours) — lock order is sandbox, hub.
+            now_ts = self.sandbox.now().timestamp()
             with self._lock:
                 for event in events:
-                    heapq.heappush(self._heap, (_ts(event.visible_at), next(self._arrivals), event))
-                released = self._release(self.sandbox.clock.now().timestamp())
+                    heapq.heappush(self._heap, (epoch(event.visible_at), next(self._arrivals), event, None))
+                released = self._release(now_ts)
         except Exception:  # a webhook problem must never break the world's sync for every caller
             log.exception("webhook release failed")
             return
@@ -210,7 +216,7 @@ class WebhookHub:
         with self._lock:
             self._heap.clear()
             self._push.clear()
-            self._epoch += 1
+            self._epoch = self._outbox.next_epoch(self._epoch)
             start = self.sandbox.clock.now().isoformat()
             for sub in self._subs.values():
                 sub.created_at = start
@@ -230,10 +236,19 @@ class WebhookHub:
         rows: list[Delivery] = []
         wall = self.wall()
         while self._heap and self._heap[0][0] <= now_ts:
-            visible, _, event = heapq.heappop(self._heap)
+            visible, _, event, only = heapq.heappop(self._heap)
             known: tuple[list[ScanEvent], ParcelTruth | None] | None = None
+            later: set[str] = set()
             for sub in subs:
-                if event.carrier not in sub.carriers or visible < sub.created_ts:
+                if event.carrier not in sub.carriers:
+                    continue
+                due = formats.due_later(sub.format, event, visible) if only is None else None
+                if due is not None:
+                    if sub.format not in later:  # an aggregator has it later: once per format
+                        later.add(sub.format)
+                        heapq.heappush(self._heap, (due, next(self._arrivals), event, sub.format))
+                    continue
+                if (only is not None and sub.format != only) or visible < sub.created_ts:
                     continue
                 if sub.format != formats.SANDBOX and known is None:
                     known = self._history(event)
@@ -244,31 +259,50 @@ class WebhookHub:
                 if did in self._queues.pending or self._outbox.known(did):
                     continue  # regenerated after a restart: already delivered or still pending
                 try:
-                    payload = formats.render(sub.format, event, history, truth, did)
+                    state = self.push_state(sub.format)
+                    payload = formats.render(sub.format, event, history, truth, did, state)
                 except Exception:  # one event a carrier renderer chokes on must not hold up the rest
                     log.exception(
                         "webhook %s: cannot render event %s as %s", sub.id, event.event_id, sub.format
                     )
                     continue
-                row = Delivery(
-                    did,
-                    sub.id,
-                    event.event_id,
-                    event.tracking_number,
-                    event.seq,
-                    event.visible_at,
-                    payload,
-                    next_attempt_at=wall,
-                )
+                row = _delivery(did, sub, event, payload, wall)
                 if not sub.ordered and self.chance(f"{did}:out_of_order") < sub.inject.out_of_order:
                     row.held = True
                     row.next_attempt_at = wall + self.config.reorder_hold_seconds
                 rows.append(row)
+        self._queue(rows)
+        return len(rows)
+
+    def _queue(self, rows: list[Delivery]) -> None:
+        """Into the outbox and the send queues (lock held)."""
         if rows:
             self._outbox.add(rows)
             for row in rows:
                 self._queues.enqueue(row, self._subs.get(row.subscription_id))
-        return len(rows)
+
+    def resend(self, format: str, events: Sequence[ScanEvent], tag: str) -> int:
+        """A push API's "send them again": each event once more to every subscription of
+        ``format``, now, under delivery ids of their own (``tag`` tells one resend from the next).
+        Returns how many events were queued (0 without a subscription)."""
+        wall = self.wall()
+        rows: list[Delivery] = []
+        with self._lock:
+            subs = [s for s in self._subs.values() if s.format == format]
+            for sub in subs:
+                for event in events:
+                    did = self.delivery_id(sub.id, f"{event.event_id}:{tag}")
+                    if did in self._queues.pending or self._outbox.known(did):
+                        continue
+                    history, truth = self._history(event)
+                    payload = formats.render(
+                        sub.format, event, history, truth, did, self.push_state(sub.format)
+                    )
+                    rows.append(_delivery(did, sub, event, payload, wall))
+            self._queue(rows)
+        if rows:
+            self.dispatcher.poke()
+        return len(events) if subs else 0
 
     def _history(self, event: ScanEvent) -> tuple[list[ScanEvent], ParcelTruth | None]:
         """The parcel's events up to and including ``event`` (seq order), and its truth."""
@@ -285,100 +319,6 @@ class WebhookHub:
         if fmt is None or fmt.subscribed is None:
             return False
         return fmt.subscribed(self.push_state(fmt.name), event, visible, history)
-
-    # --- for the dispatcher ----------------------------------------------------------------------
-
-    def busy(self) -> bool:
-        with self._lock:
-            return bool(self._subs)
-
-    def advance(self) -> int:
-        """Sync the world to the clock and release what became visible (in a worker thread)."""
-        self.sandbox.sync()
-        with self._lock:
-            return self._release(self.sandbox.clock.now().timestamp())
-
-    def claim(self) -> list[tuple[Delivery, Subscription]]:
-        """Rows ready to send now, marked in flight."""
-        now = self.wall()
-        with self._lock:
-            room = self.config.max_in_flight - len(self._queues.in_flight)
-            return self._queues.claim(self._subs, room, now)
-
-    def next_due(self) -> float | None:
-        with self._lock:
-            return self._queues.next_due()
-
-    def cancelled(self, row: Delivery) -> None:
-        """A send was cancelled (shutdown): the row stays pending, ready for the next dispatcher."""
-        with self._lock:
-            self._queues.in_flight.discard(row.delivery_id)
-            if self._queues.pending.get(row.delivery_id) is row:
-                self._queues.schedule(row)
-
-    def forget_in_flight(self) -> None:
-        with self._lock:
-            self._queues.in_flight.clear()
-            self._queues.reschedule_all()
-
-    def record(
-        self,
-        row: Delivery,
-        sub: Subscription,
-        attempt: int,
-        status_code: int | None,
-        error: str | None,
-        duration_ms: float,
-        duplicate: bool,
-    ) -> str:
-        """Log one attempt and move the row on. Returns the outcome."""
-        ok = status_code is not None and 200 <= status_code < 300
-        now = self.wall()
-        with self._lock:
-            if not duplicate:
-                self._queues.in_flight.discard(row.delivery_id)
-            if sub.id not in self._subs:
-                return "cancelled"
-            live = not duplicate and self._queues.pending.get(row.delivery_id) is row
-            if duplicate:
-                outcome = "duplicate"
-            elif ok:
-                outcome = "delivered"
-            elif attempt >= sub.retry.max_attempts:
-                outcome = "failed"
-            else:
-                outcome = "retry"
-            if live:
-                row.attempts = attempt
-                if outcome == "retry":
-                    row.next_attempt_at = now + sub.retry.delay(
-                        attempt, f"{self.sandbox.seed}:{row.delivery_id}"
-                    )
-                    self._queues.schedule(row)
-                else:
-                    self._queues.dequeue(row)
-                    if ok:
-                        self._queues.release_held(row, now)
-                self._outbox.settle(row, outcome, attempt)
-            tally = self._counts.setdefault(sub.id, {"delivered": 0, "failed": 0, "attempts": 0})
-            tally["attempts"] += 1
-            if live and outcome in ("delivered", "failed"):
-                tally[outcome] += 1
-            attempt_row = (
-                row.delivery_id,
-                row.event_id,
-                row.tracking_number,
-                row.seq,
-                attempt,
-                status_code,
-                error,
-                outcome,
-                _iso(now),
-                self.sandbox.clock.now().isoformat(),
-                round(duration_ms, 3),
-            )
-            self._outbox.log_attempt(sub.id, tally, attempt_row)
-        return outcome
 
     # --- the dispatcher's life (the app's lifespan) ----------------------------------------------
 

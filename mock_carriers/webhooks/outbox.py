@@ -84,6 +84,14 @@ class Outbox:
         meta = dict(self.conn.execute("SELECT key, value FROM webhook_meta").fetchall())
         return int(meta.get("epoch", 0)), int(meta.get("next_n", 1))
 
+    def take_number(self, candidate: int) -> int:
+        """The next subscription number (one process: the hub's own count)."""
+        return candidate
+
+    def next_epoch(self, epoch: int) -> int:
+        """The delivery-id epoch after a reset."""
+        return epoch + 1
+
     def subscriptions(self) -> list[Subscription]:
         rows = self.conn.execute("SELECT id, n, spec FROM webhook_subscriptions ORDER BY n")
         return [Subscription.from_row(sid, n, spec) for sid, n, spec in rows]
@@ -170,6 +178,9 @@ class Outbox:
             ],
         )
         self.conn.commit()
+
+    def claimed(self, rows: list[Delivery]) -> None:
+        """Rows about to be sent (one process: a restart re-sends them from the same count)."""
 
     def settle(self, row: Delivery, outcome: str, attempt: int) -> None:
         """Move a row on after an attempt (not committed: ``log_attempt`` commits). A retry stays

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 ClockMode = Literal["manual", "realtime", "instant"]
 MODES: tuple[str, ...] = ("manual", "realtime", "instant")
@@ -77,6 +77,44 @@ class SandboxClock:
         self.horizon = horizon
         if mode == "instant":
             self._anchor = self._instant_target(start)
+        #: Called after every change (mode, speed, a move): the sandbox persists the clock.
+        self.on_change: Callable[[], None] | None = None
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def state(self, wall_time: float) -> dict[str, Any]:
+        """What a ``--db`` file keeps of the clock: mode, speed, the instant, and the wall time
+        (epoch seconds) it was read at, so a realtime clock resumes with the time it was down."""
+        with self._lock:
+            return {
+                "mode": self._mode,
+                "speed": self._speed,
+                "now": self._now_locked().isoformat(),
+                "wall": wall_time,
+            }
+
+    def restore(self, state: dict[str, Any], wall_time: float) -> None:
+        """Resume from ``state()``: the same instant (plus the wall time since, × speed, in
+        realtime mode), never past the limit, never before the current instant."""
+        try:
+            mode = state["mode"]
+            speed = check_speed(state["speed"])
+            instant = datetime.fromisoformat(state["now"])
+            down = max(0.0, wall_time - float(state["wall"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ClockError(f"the saved clock state is unreadable ({exc})") from None
+        if mode not in MODES:
+            raise ClockError(f"the saved clock mode {mode!r} is unknown")
+        with self._lock:
+            if mode == "realtime":
+                room = self._room(instant)
+                ahead = down * speed if room is None else min(room, down * speed)
+                instant = instant + timedelta(seconds=ahead)
+            self._mode = mode
+            self._speed = speed
+            self._rebase(max(instant, self._anchor))
 
     def _instant_target(self, current: datetime) -> datetime:
         if self.horizon is None:
@@ -123,7 +161,9 @@ class SandboxClock:
             if room is not None and seconds > room:
                 raise ClockError(self._beyond(current, f"advancing {seconds:g} s"))
             self._rebase(current + timedelta(seconds=seconds))
-            return self._anchor
+            moved = self._anchor
+        self._changed()
+        return moved
 
     def set(self, instant: datetime) -> datetime:
         target = utc_or_none(instant)
@@ -139,7 +179,9 @@ class SandboxClock:
             if self.limit is not None and target > self.limit:
                 raise ClockError(self._beyond(current, f"moving to {target.isoformat()}"))
             self._rebase(instant)
-            return self._anchor
+            moved = self._anchor
+        self._changed()
+        return moved
 
     def _beyond(self, current: datetime, what: str) -> str:
         assert self.limit is not None
@@ -154,6 +196,7 @@ class SandboxClock:
         with self._lock:
             self._rebase(self._now_locked())
             self._speed = speed
+        self._changed()
 
     def set_mode(self, mode: ClockMode) -> None:
         if mode not in MODES:
@@ -162,3 +205,4 @@ class SandboxClock:
             current = self._now_locked()
             self._mode = mode
             self._rebase(self._instant_target(current) if mode == "instant" else current)
+        self._changed()

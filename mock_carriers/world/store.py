@@ -1,25 +1,31 @@
 """EventStore: every tracking number's events and truth, queried "as visible at instant t".
 
-``InMemoryStore`` is the embedded default. Parcels whose story ended more than ``retention``
-ago leave memory; with a SQLite file (``--db``) they move there and stay queryable, so a
-long-running sandbox has bounded memory. The protocol is small on purpose: a Redis or
-PostgreSQL backend shared by several API workers is a new class, not a rewrite (docs/architecture.md §9).
+``InMemoryStore`` is the embedded default, filled by the engine worker's batches (the sandbox's
+pump thread) and read by requests: each holds the store's lock only for a dictionary update or
+lookup. The engine runs ahead of the clock, so the store holds parcels the clock has not reached:
+every read takes the instant it looks at, and a parcel is not there before its label is created
+(``Record.born``), nor its fate before it happens (``Record.fate_at``, ``Record.truth_at``).
+Parcels finished more than the memory window ago move to the SQLite archive
+(``archive.SqliteArchive``: the state directory, or the ``--db`` file) and stay trackable from
+there until their carrier's retention ends (``expires_at``); memory stays bounded and nothing is
+dropped early.
+
+The protocol is small on purpose: a Redis or PostgreSQL backend shared by several API workers
+is a new class, not a rewrite (docs/architecture.md §9).
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Protocol
 
-from mock_carriers.world.dbfile import open_db
-from sim.events import ParcelTruth, ScanEvent
+from mock_carriers.world.archive import Row, SqliteArchive
+from sim.events import Fate, ParcelTruth, ScanEvent
 
 
 @dataclass(slots=True)
@@ -32,6 +38,12 @@ class Record:
     visible: list[float] = field(default_factory=list)  # epoch of each event's visible_at
     truth: ParcelTruth | None = None
     finished_at: float | None = None
+    #: When the carrier stops showing it (its retention after the parcel finished), None before.
+    expires_at: float | None = None
+    #: The truth as it was before the parcel finished (shown until the clock reaches the finish).
+    prior: ParcelTruth | None = None
+    #: Epoch of its first event (the label): before it, the number does not exist yet.
+    born: float = float("-inf")
 
     def visible_events(self, now: float) -> list[ScanEvent]:
         return self.events[: bisect.bisect_right(self.visible, now)]
@@ -39,6 +51,89 @@ class Record:
     def status(self, now: float) -> str | None:
         n = bisect.bisect_right(self.visible, now)
         return self.events[n - 1].code.value if n else None
+
+    def exists(self, now: float) -> bool:
+        """Whether the number exists at ``now``: created, and not yet past its retention."""
+        return self.born <= now and (self.expires_at is None or now < self.expires_at)
+
+    def truth_at(self, now: float) -> ParcelTruth | None:
+        """The truth known at ``now``: the outcome (fate, delivery, return, loss) only once the
+        parcel has finished by ``now`` — the engine runs ahead, and its truth with it."""
+        if self.finished_at is not None and now >= self.finished_at:
+            return self.truth
+        truth = self.prior if self.finished_at is not None else self.truth
+        if truth is None or (truth.fate is Fate.IN_NETWORK and not truth.delivered_at):
+            return truth
+        return replace(
+            truth,
+            fate=Fate.IN_NETWORK,
+            delivered_at=None,
+            delivered_to=None,
+            lost_at=None,
+            returned_at=None,
+            damaged=False,
+        )
+
+    def story_end(self, truth: ParcelTruth) -> float:
+        """The instant the parcel's story ends: its last scan, delivery, return or loss, whichever
+        is latest. The world may settle a story ahead of the clock (a courier's day is planned at
+        dawn); the truth is final only once the clock has passed this instant."""
+        raw = truth.lost_at or {}
+        marks = [self.events[-1].occurred_at if self.events else None, truth.delivered_at, truth.returned_at]
+        marks.append(str(raw["at"]) if raw.get("at") else None)
+        return max((datetime.fromisoformat(m).timestamp() if m else 0.0) for m in marks)
+
+    def final(self, now: float) -> bool:
+        """Whether the parcel's fate is final at ``now``: finished, and the clock past its end."""
+        return self.finished_at is not None and self.truth is not None and self.story_end(self.truth) < now
+
+    def fate_at(self, now: float) -> str | None:
+        """The fate as of ``now`` (what ``/_sandbox/truth`` says): the final fate once final,
+        ``lost`` once the loss has happened, else ``in_network``; None without a truth. The same
+        for a live world, which learns the end as it goes, and a recording, which knew it all along."""
+        truth = self.truth
+        if truth is None:
+            return None
+        if self.final(now):
+            return truth.fate.value
+        at = (truth.lost_at or {}).get("at")
+        if at and datetime.fromisoformat(str(at)).timestamp() < now:
+            return Fate.LOST.value
+        return Fate.IN_NETWORK.value
+
+    def version(self, now: float) -> int:
+        """How many events are visible at ``now`` (part of a view's cache key)."""
+        return bisect.bisect_right(self.visible, now)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Record:
+        visible = [datetime.fromisoformat(e.visible_at).timestamp() for e in row.events]
+        born = datetime.fromisoformat(row.events[0].occurred_at).timestamp() if row.events else float("-inf")
+        return cls(
+            row.ord,
+            row.tracking_number,
+            row.carrier,
+            row.service,
+            row.events,
+            visible,
+            row.truth,
+            row.finished_at,
+            row.expires_at,
+            row.truth,
+            born,
+        )
+
+    def row(self) -> Row:
+        return Row(
+            self.ord,
+            self.tracking_number,
+            self.carrier,
+            self.service,
+            self.events,
+            self.truth,
+            self.finished_at,
+            self.expires_at,
+        )
 
 
 @dataclass(slots=True)
@@ -50,11 +145,20 @@ class ParcelSummary:
     status: str | None
     fate: str | None
     case: str | None
+    #: Whether ``fate`` is final (an archived parcel finished long before the clock: always).
+    final: bool = True
+
+
+#: (record, the instant it finished) -> the instant its carrier's retention ends, or None (never).
+ExpiryPolicy = Callable[[Record, float], float | None]
 
 
 class EventStore(Protocol):
-    def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> None: ...
-    def finish(self, truths: Iterable[ParcelTruth], at: float) -> None: ...
+    """What the sandbox asks of a store (a Redis store shared by several API workers is another
+    class with this protocol, docs/architecture.md §9)."""
+
+    def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> list[Record]: ...
+    def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]: ...
     def get(self, tracking_number: str) -> Record | None: ...
     def list(
         self,
@@ -67,131 +171,103 @@ class EventStore(Protocol):
         limit: int = 100,
     ) -> list[ParcelSummary]: ...
     def evict(self, before: float) -> int: ...
+    def purge(self, now: float) -> int: ...
     def __len__(self) -> int: ...
 
 
-class SqliteArchive:
-    """Finished parcels that left memory. One row per tracking number; events and truth as JSON.
-
-    The file must be new or parcel-sandbox's own (``mock_carriers.world.dbfile``); anything else raises
-    ``UsageError`` and is left untouched. ``world``/``label`` name the world the file belongs to;
-    ``claim`` (an explicit reset) lets another world take it over."""
-
-    def __init__(self, path: str | Path, world: str = "", label: str = "", *, claim: bool = False) -> None:
-        self.db = open_db(path, world, label or world, claim=claim)
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS parcels (ord INTEGER PRIMARY KEY, tracking_number TEXT UNIQUE,"
-            " carrier TEXT, service TEXT, status TEXT, fate TEXT, case_name TEXT, events TEXT, truth TEXT)"
-        )
-        # Rows this world wrote in an earlier process: the world starts over from its first
-        # instant and writes them again as the clock passes them (a stale row would list a
-        # parcel the restarted clock has not reached).
-        self.db.execute("DELETE FROM parcels")
-        self.db.commit()
-
-    def put(self, records: list[Record]) -> None:
-        rows = [
-            (
-                r.ord,
-                r.tracking_number,
-                r.carrier,
-                r.service,
-                r.events[-1].code.value if r.events else None,
-                r.truth.fate.value if r.truth else None,
-                r.truth.case if r.truth else None,
-                json.dumps([e.to_dict() for e in r.events], separators=(",", ":")),
-                r.truth.to_json() if r.truth else None,
-            )
-            for r in records
-        ]
-        self.db.executemany("INSERT OR REPLACE INTO parcels VALUES (?,?,?,?,?,?,?,?,?)", rows)
-        self.db.commit()
-
-    def get(self, tracking_number: str) -> Record | None:
-        row = self.db.execute(
-            "SELECT ord, tracking_number, carrier, service, events, truth FROM parcels"
-            " WHERE tracking_number = ?",
-            (tracking_number,),
-        ).fetchone()
-        if row is None:
-            return None
-        events = [ScanEvent.from_dict(d) for d in json.loads(row[4])]
-        return Record(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            events,
-            [datetime.fromisoformat(e.visible_at).timestamp() for e in events],
-            ParcelTruth.from_dict(json.loads(row[5])) if row[5] else None,
-            finished_at=0.0,
-        )
-
-    def list(
-        self,
-        carrier: str | None,
-        status: str | None,
-        fate: str | None,
-        case: str | None,
-        after: int,
-        limit: int,
-    ) -> list[ParcelSummary]:
-        sql = (
-            "SELECT ord, tracking_number, carrier, service, status, fate, case_name FROM parcels"
-            " WHERE ord > ?"
-        )
-        args: list[object] = [after]
-        for column, value in (("carrier", carrier), ("status", status), ("fate", fate), ("case_name", case)):
-            if value is not None:
-                sql += f" AND {column} = ?"
-                args.append(value)
-        sql += " ORDER BY ord LIMIT ?"
-        args.append(limit)
-        return [ParcelSummary(*row) for row in self.db.execute(sql, args)]
-
-    def clear(self) -> None:
-        self.db.execute("DELETE FROM parcels")
-        self.db.commit()
-
-    def __len__(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM parcels").fetchone()[0])
-
-
 class InMemoryStore:
-    def __init__(self, archive: SqliteArchive | None = None) -> None:
+    def __init__(
+        self,
+        archive: Callable[[], SqliteArchive] | SqliteArchive | None = None,
+        expiry: ExpiryPolicy | None = None,
+    ) -> None:
         self._records: dict[str, Record] = {}
         self._ord = 0
         self._finished: deque[tuple[float, str]] = deque()
         self._lock = threading.RLock()
-        self.archive = archive
+        # The archive is opened on first use (a sandbox that never evicts never writes a file).
+        self._archive: SqliteArchive | None = archive if isinstance(archive, SqliteArchive) else None
+        self._open_archive = archive if callable(archive) and self._archive is None else None
+        self._expiry = expiry
 
-    def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> None:
+    @property
+    def archive(self) -> SqliteArchive | None:
+        """The archive, opened now if it is due (None: this store has none)."""
+        if self._archive is None and self._open_archive is not None:
+            with self._lock:
+                if self._archive is None:
+                    self._archive = self._open_archive()
+        return self._archive
+
+    @property
+    def archive_open(self) -> SqliteArchive | None:
+        """The archive if it is open (never opens it: for reads of what may not exist)."""
+        return self._archive
+
+    def load(self, rows: Iterable[Row]) -> list[Record]:
+        """Parcels a ``--db`` file had in memory when its sandbox stopped."""
+        out = []
+        with self._lock:
+            for row in rows:
+                rec = Record.from_row(row)
+                self._records[rec.tracking_number] = rec
+                self._ord = max(self._ord, rec.ord)
+                if rec.finished_at is not None:
+                    self._finished.append((rec.finished_at, rec.tracking_number))
+                out.append(rec)
+        return out
+
+    def start_ord(self, after: int) -> None:
+        with self._lock:
+            self._ord = max(self._ord, after)
+
+    def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> list[Record]:
+        """Append events (log order); returns the records they created. A truth given for a
+        number replaces the one held (the engine's latest snapshot)."""
+        created: list[Record] = []
         with self._lock:
             for e in events:
                 rec = self._records.get(e.tracking_number)
                 if rec is None:
                     self._ord += 1
-                    rec = Record(
-                        self._ord,
-                        e.tracking_number,
-                        e.carrier,
-                        e.service,
-                        truth=truth_of.get(e.tracking_number),
-                    )
+                    rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
+                    rec.born = datetime.fromisoformat(e.occurred_at).timestamp()
                     self._records[e.tracking_number] = rec
+                    created.append(rec)
                 rec.events.append(e)
                 rec.visible.append(datetime.fromisoformat(e.visible_at).timestamp())
+            for tn, truth in truth_of.items():
+                rec = self._records.get(tn)
+                if rec is not None and truth is not None and rec.finished_at is None:
+                    rec.truth = rec.prior = truth
+        return created
 
-    def finish(self, truths: Iterable[ParcelTruth], at: float) -> None:
+    def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]:
+        done: list[Record] = []
         with self._lock:
             for t in truths:
                 numbers = [t.tracking_number] + ([t.partner["tracking_number"]] if t.partner else [])
                 for tn in numbers:
                     rec = self._records.get(tn)
                     if rec is not None:
+                        # The story ended with its last scan (``at``, the batch's frontier, when
+                        # it has none): its outcome is known from then on, not from the batch.
+                        end = (
+                            datetime.fromisoformat(rec.events[-1].occurred_at).timestamp()
+                            if rec.events
+                            else at
+                        )
                         rec.truth = t
-                        rec.finished_at = at
-                        self._finished.append((at, tn))
+                        rec.finished_at = end
+                        rec.expires_at = self._expiry(rec, end) if self._expiry else None
+                        self._finished.append((end, tn))
+                        done.append(rec)
+        return done
+
+    def records(self) -> list[Record]:
+        """The records in memory, in creation order (a snapshot)."""
+        with self._lock:
+            return list(self._records.values())
 
     def holds(self, tracking_number: str) -> bool:
         """Whether the number is in memory (cheap; never asks the archive)."""
@@ -200,8 +276,10 @@ class InMemoryStore:
     def get(self, tracking_number: str) -> Record | None:
         with self._lock:
             rec = self._records.get(tracking_number)
-        if rec is None and self.archive is not None:
-            return self.archive.get(tracking_number)
+        archive = self.archive_open
+        if rec is None and archive is not None:
+            row = archive.get(tracking_number)
+            return Record.from_row(row) if row is not None else None
         return rec
 
     def list(
@@ -215,51 +293,68 @@ class InMemoryStore:
         limit: int = 100,
     ) -> list[ParcelSummary]:
         out: list[ParcelSummary] = []
-        if self.archive is not None:
-            out = self.archive.list(carrier, status, fate, case, after, limit)
+        archive = self.archive_open
+        if archive is not None:
+            out = [
+                ParcelSummary(*row) for row in archive.list(now, carrier, status, fate, case, after, limit)
+            ]
         with self._lock:
-            for rec in self._records.values():  # insertion order == ord order
-                if rec.ord <= after:
-                    continue
-                if carrier is not None and rec.carrier != carrier:
-                    continue
-                rec_fate = rec.truth.fate.value if rec.truth else None
-                rec_case = rec.truth.case if rec.truth else None
-                if (fate is not None and rec_fate != fate) or (case is not None and rec_case != case):
-                    continue
-                rec_status = rec.status(now)
-                if status is not None and rec_status != status:
-                    continue
-                out.append(
-                    ParcelSummary(
-                        rec.ord, rec.tracking_number, rec.carrier, rec.service, rec_status, rec_fate, rec_case
-                    )
+            records = list(self._records.values())  # insertion order == ord order
+        for rec in records:
+            if rec.ord <= after or not rec.exists(now):
+                continue
+            if carrier is not None and rec.carrier != carrier:
+                continue
+            truth = rec.truth
+            rec_fate = rec.fate_at(now)
+            rec_case = truth.case if truth else None
+            if (fate is not None and rec_fate != fate) or (case is not None and rec_case != case):
+                continue
+            rec_status = rec.status(now)
+            if status is not None and rec_status != status:
+                continue
+            out.append(
+                ParcelSummary(
+                    rec.ord,
+                    rec.tracking_number,
+                    rec.carrier,
+                    rec.service,
+                    rec_status,
+                    rec_fate,
+                    rec_case,
+                    rec.final(now),
                 )
-                if self.archive is None and len(out) >= limit:
-                    break
+            )
+            if archive is None and len(out) >= limit:
+                break
         out.sort(key=lambda s: s.ord)
         return out[:limit]
 
     def evict(self, before: float) -> int:
-        """Drop parcels finished before ``before`` from memory (into the archive when there is one)."""
+        """Move parcels finished before ``before`` from memory into the archive."""
+        with self._lock:
+            due = bool(self._finished) and self._finished[0][0] < before
+        if not due:
+            return 0
+        archive = self.archive
         with self._lock:
             gone: list[Record] = []
             while self._finished and self._finished[0][0] < before:
                 _, tn = self._finished.popleft()
-                rec = self._records.pop(tn, None)
+                rec = self._records.get(tn)
                 if rec is not None:
                     gone.append(rec)
-        if gone and self.archive is not None:
-            self.archive.put(gone)
+        if archive is not None and gone:
+            archive.put([r.row() for r in gone])  # on disk first: never a moment it is nowhere
+        with self._lock:
+            for rec in gone:
+                self._records.pop(rec.tracking_number, None)
         return len(gone)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._records.clear()
-            self._finished.clear()
-            self._ord = 0
-        if self.archive is not None:
-            self.archive.clear()
+    def purge(self, now: float) -> int:
+        """Forget parcels whose carrier's retention has ended (memory and archive)."""
+        archive = self.archive_open
+        return archive.purge(now) if archive is not None else 0
 
     def __len__(self) -> int:
         return len(self._records)

@@ -1,100 +1,123 @@
-"""What happens to a parcel inside a hub: its sort (a queue for a sort lane, then the floor),
-customs at a border, and the hand-over to a partner carrier."""
+"""What happens to a parcel inside a hub: its sort (the hub's next wave with room, then the floor to
+the outbound door), customs at a border, and the hand-over to a partner carrier.
+
+Each is worked out when the parcel is unloaded and returns the instant it is ready to leave; its
+scans are written with their own instants (``Ledger.emit(at=...)``), never before the clock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
-import simpy
-
-from sim import incidents, timing
+from sim import incidents, timing, waves
 from sim.events import POSTAL_PARTNERS, EventCode, ExceptionReason
 from sim.network import Facility
 from sim.parcels import Parcel, Stream
-from sim.processes import Proc
 from sim.tracking_numbers import detect_carrier
 from sim.world import World
 
+BACKLOG_AFTER_S = 30 * 60.0  # a parcel that queued longer than this for the sort was held by a backlog
 
-def sort(
-    env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: int, forward: bool
-) -> Generator[simpy.Event, Any, float]:
-    """Queue for a sort lane (capacity-limited: backlog grows under load), then sort. Returns the
-    instant the parcel reaches the outbound door; the caller's departure wait covers the time until
-    then, so a parcel without a scan to make here costs the scheduler no extra event."""
-    arrived = world.now
-    closed = world.closures.closed_until(hub.id, arrived, p.rng)
+
+def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> float:
+    """The hub's sort: a closed hub sorts nothing until it reopens; then the first wave with room
+    (capacity-limited: a backlog carries over to later waves), then the floor to the outbound door.
+    Says why when the parcel misses the trailer its plan counted on (a closure that stopped the
+    sort, the backlog, a missed connection). Returns when it is ready."""
+    start = arrived
+    closed = (
+        world.closures.closed_until(hub.id, arrived, p.rng) if hub.id in world.closures.facilities else None
+    )
     if closed:
         end, cause = closed
-        yield world.wait_until(end)
-        world.note_delay(p, cause, end - arrived, hub, index, end)
-    work = incidents.sort_seconds(p.rng)
+        world.note_delay(p, cause, end - arrived, hub, index, end, at=end)
+        start = end
+    floor = incidents.sort_seconds(p.rng)
+    sorter = world.capacity.sorters[hub.id]
     if p.pinned:
         # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel.
-        ready = world.now + work
+        sorted_at = max(start, sorter.window(start)[0])
     else:
-        lane_done = world.capacity.book_sort(hub.id, world.now, 0.5 + p.rng.random())
-        ready = lane_done + work  # conveyor to the outbound door, not capacity-limited
+        sorted_at = world.capacity.book_sort(hub.id, start, 0.5 + p.rng.random())
+    ready = sorted_at + floor
     if index < len(p.route) - 1:
-        # Does the sort make the trailer the plan counted on? If not, say why it misses it.
         lane = world.plan.lane(p.carrier, p.express, hub.id, p.route[index + 1])
-        planned = timing.next_departure(arrived + timing.NOMINAL_SORT_S, hub.tz, lane.departures)
+        planned_ready = waves.planned_sort(arrived, hub.tz)
+        # ready no later than planned makes the planned trailer (departures only move forward)
+        planned = (
+            timing.next_departure(planned_ready, hub.tz, lane.departures) if ready > planned_ready else 0.0
+        )
         actual = timing.next_departure(ready, hub.tz, lane.departures)
-        if actual > planned:
-            queued = ready - arrived - work
-            cause = ExceptionReason.HUB_BACKLOG if queued > 30 * 60 else ExceptionReason.MISSED_CONNECTION
-            world.note_delay(p, cause, actual - planned, hub, index, ready)
-    scan = forward and p.hubs_done == 0
-    damaged = forward and p.fate.damaged_at_hub == p.hubs_done
-    if scan or damaged:
-        yield world.wait_until(ready)
-        if scan:
-            world.ledger.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub)
-        if damaged:
-            p.truth.damaged = True
-            world.ledger.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED)
+        if planned and actual > planned:
+            cause = world.closures.cause_within(hub.id, arrived, sorted_at) or (
+                ExceptionReason.HUB_BACKLOG
+                if sorted_at - start > BACKLOG_AFTER_S
+                else ExceptionReason.MISSED_CONNECTION
+            )
+            world.note_delay(p, cause, actual - planned, hub, index, ready, at=ready)
+        if not p.story.no_incidents and incidents.missed_connection(p.rng, world.rates.missed_connection):
+            # mis-sorted: it reaches the door just after its trailer's cut-off and takes the next one
+            ready = max(ready, actual - timing.LOADING_CUTOFF_S + 60.0)
+            following = timing.next_departure(ready, hub.tz, lane.departures)
+            world.note_delay(
+                p, ExceptionReason.MISSED_CONNECTION, following - actual, hub, index, ready, at=ready
+            )
+    if p.forward and p.hubs_done == 0:
+        world.ledger.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub, at=ready)
+    if p.forward and p.fate.damaged_at_hub == p.hubs_done:
+        p.truth.damaged = True
+        world.ledger.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED, at=ready)
     p.hubs_done += 1
     return ready
 
 
-def customs(env: simpy.Environment, world: World, p: Parcel, hub: Facility, index: int) -> Proc:
-    """Import clearance at the first hub across a border: usually an hour or three, sometimes a hold."""
+def customs(world: World, p: Parcel, hub: Facility, index: int, ready: float) -> float:
+    """Import clearance at the first hub across a border: usually an hour or three, sometimes a
+    hold. Returns when the parcel is released."""
     hold = p.story.customs_hold_s
     if hold is None:
         hold = 0.0 if p.story.no_incidents else incidents.customs_hold(p.rng, world.rates.customs_hold)
     if hold:
-        world.ledger.at_facility(p, EventCode.CUSTOMS_HOLD, hub, ExceptionReason.CUSTOMS_HOLD)
-        yield env.timeout(hold)
-        world.note_delay(p, ExceptionReason.CUSTOMS_HOLD, hold, hub, index, world.now)
+        world.ledger.at_facility(p, EventCode.CUSTOMS_HOLD, hub, ExceptionReason.CUSTOMS_HOLD, at=ready)
+        released = ready + hold
+        world.note_delay(p, ExceptionReason.CUSTOMS_HOLD, hold, hub, index, released, at=released)
     else:
-        yield env.timeout(incidents.customs_processing(p.rng))
-    world.ledger.at_facility(p, EventCode.CUSTOMS_CLEARED, hub)
+        released = ready + incidents.customs_processing(p.rng)
+    world.ledger.at_facility(p, EventCode.CUSTOMS_CLEARED, hub, at=released)
+    return released
 
 
-def hand_over(world: World, p: Parcel, hub: Facility) -> None:
-    """Last mile by a partner carrier under its own tracking number (SurePost / SmartPost style)."""
+def hand_over(world: World, p: Parcel, at_facility: Facility, at: float) -> None:
+    """Last mile by a partner carrier under its own tracking number (SurePost / SmartPost style),
+    taken over at the partner's facility ``at_facility`` at ``at``."""
     assert p.partner is not None
     factory = world.cases.factory(p.case) if p.case is not None else world.numbers
+    ledger = world.ledger
     if p.partner in POSTAL_PARTNERS:
         # A cross-border postal item carries a UPU S10 number issued in the country of posting.
         if detect_carrier(p.tracking_number) == "s10":
             # Already an S10 item (a post's own international service): the number travels on,
             # and the post of posting keeps showing the destination post's scans (UPU EDI).
             p.truth.partner = {"carrier": p.partner, "tracking_number": p.tracking_number}
-            world.ledger.at_facility(p, EventCode.HANDED_TO_PARTNER, hub, partner=p.truth.partner)
+            ledger.at_facility(p, EventCode.HANDED_TO_PARTNER, at_facility, at=at, partner=p.truth.partner)
             return
         tn = factory.mint("s10", p.service.value, p.fc.place.country, p.dest.country)
     else:
-        tn = factory.mint(p.partner, p.service.value, hub.place.country, p.dest.country)
+        tn = factory.mint(p.partner, p.service.value, at_facility.place.country, p.dest.country)
     partner = Stream(tn, p.partner, p.service.value)
     p.truth.partner = {"carrier": p.partner, "tracking_number": tn}
-    world.ledger.at_facility(
-        p, EventCode.HANDED_TO_PARTNER, hub, partner={"carrier": p.partner, "tracking_number": tn}
+    ledger.at_facility(
+        p,
+        EventCode.HANDED_TO_PARTNER,
+        at_facility,
+        at=at,
+        partner={"carrier": p.partner, "tracking_number": tn},
     )
     p.stream = partner
     p.streams.append(partner)
-    world.ledger.track(tn, p)
-    world.ledger.at_facility(
-        p, EventCode.LABEL_CREATED, hub, partner={"carrier": p.carrier, "tracking_number": p.tracking_number}
+    ledger.track(tn, p)
+    ledger.at_facility(
+        p,
+        EventCode.LABEL_CREATED,
+        at_facility,
+        at=at,
+        partner={"carrier": p.carrier, "tracking_number": p.tracking_number},
     )

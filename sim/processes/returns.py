@@ -53,11 +53,10 @@ def return_to_sender(
     net = world.net
     p.eta = None
     world.ledger.at_facility(p, EventCode.RETURN_TO_SENDER, here, reason)
-    carrier = here.carrier or p.carrier
-    start = net.stations.get((carrier, p.dest.key), here.id)
-    back = net.route(carrier, False, start, p.fc.id) or net.route(p.carrier, False, p.route[-1], p.fc.id)
+    start = net.stations.get((here.carrier or p.carrier, p.dest.key), here.id)
+    back = world.plan.return_route(p.carrier, p.partner, p.route, p.handover, start, p.fc.id)
     if back:
-        p.route = list(back)
+        p.route = back
         p.express = False
         yield from travel(env, world, p, forward=False)
     yield world.wait_until(dock_receipt(p.fc, world.now, p.rng))

@@ -22,6 +22,7 @@ docs/profile-sim.md):
 - ``incidents``: per-parcel probabilities of what goes wrong;
 - ``disruptions``: weather, hub outages, line-haul breakdowns;
 - ``cases``: pinned QA cases;
+- ``standard_cases``: the standard pinned stories a scenario opts into, on its own lanes;
 - ``model``: the ``Scenario`` root and the checks that span sections;
 - ``raw``: sections kept as written for the layer that reads them (``faults:``, validated by the
   served sandbox's own models with the same located errors);
@@ -86,6 +87,7 @@ from sim.scenario.network import (
     NetworkConfig,
 )
 from sim.scenario.raw import RawSection
+from sim.scenario.standard_cases import STANDARD_NAMES, STANDARD_STORIES, StandardCases, StandardStory
 from sim.scenario.types import MAX_DURATION, WEEKDAYS, Weekday
 
 __all__ = [
@@ -114,6 +116,8 @@ __all__ = [
     "MAX_WEIGHT",
     "MIN_TOKEN_LIFETIME",
     "SHIPPED_DIRS",
+    "STANDARD_NAMES",
+    "STANDARD_STORIES",
     "WEEKDAYS",
     "AfterFailedAttempt",
     "CarrierConfig",
@@ -131,6 +135,8 @@ __all__ = [
     "RegionSelector",
     "Scenario",
     "ScenarioError",
+    "StandardCases",
+    "StandardStory",
     "Story",
     "WeatherDisruption",
     "Weekday",

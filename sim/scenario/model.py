@@ -22,6 +22,7 @@ from sim.scenario.disruptions import MAX_DISRUPTIONS, Disruption
 from sim.scenario.incidents import IncidentRates
 from sim.scenario.network import CarrierConfig, NetworkConfig
 from sim.scenario.raw import RawSection, raw_section
+from sim.scenario.standard_cases import StandardCases, expand
 from sim.scenario.types import MAX_DURATION
 
 #: Longest drain after demand stops (the slowest story, three failed attempts and a return, takes
@@ -71,6 +72,12 @@ class Scenario(StrictModel):
     cases: list[PinnedCase] = Field(
         default_factory=list, max_length=MAX_CASES, description="Pinned QA cases (scripted parcels)."
     )
+    standard_cases: StandardCases | None = Field(
+        None,
+        description="Carry the standard pinned QA stories (lost after a hub, misdelivered, weather-"
+        "delayed, three failed attempts then returned, customs hold then released, damaged, address "
+        "problem) on these lanes; they follow the cases: above in /_sandbox/cases.",
+    )
     faults: raw_section("faults") = Field(  # type: ignore[valid-type]
         default_factory=lambda: RawSection("faults", {}),
         description="HTTP faults, rate limits and scan-data faults (all off).",
@@ -107,6 +114,8 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
+        if self.standard_cases is not None:
+            self._add_standard_cases(self.standard_cases)
         names = [c.name for c in self.cases]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
@@ -124,6 +133,23 @@ class Scenario(StrictModel):
                 ends = format_duration(self.duration)
                 raise ValueError(f"cases.{i}.ship_at: must be before demand ends (duration {ends})")
         return self
+
+    def _add_standard_cases(self, standard: StandardCases) -> None:
+        # The model is frozen; the standard cases join ``cases`` once, while it is being validated.
+        # A case already there as it would be made (a dumped scenario validated again) stays one.
+        cases = list(self.cases)
+        for case in expand(standard):
+            same = next((c for c in cases if c.name == case.name), None)
+            if same is None:
+                cases.append(case)
+            elif same != case:
+                raise ValueError(
+                    f"standard_cases: the standard case {case.name!r} is also in cases: (rename it, "
+                    "or leave it to standard_cases)"
+                )
+        if len(cases) > MAX_CASES:
+            raise ValueError(f"standard_cases: more than {MAX_CASES} cases with the standard ones")
+        object.__setattr__(self, "cases", cases)
 
     def demand_draws(self) -> float:
         """The most parcels demand can draw over the run (over a day if the run is shorter, and

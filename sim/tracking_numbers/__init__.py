@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from sim.tracking_numbers.check_digits import dpd_barcode, mod37_36
 from sim.tracking_numbers.factory import TrackingNumberFactory
-from sim.tracking_numbers.formats import detect_carrier, format_name, is_valid
+from sim.tracking_numbers.formats import carrier_format, detect_carrier, format_name, is_valid
 from sim.tracking_numbers.tables import (
     CARRIERS,
     NAMESPACE_LIMIT,
@@ -49,6 +49,7 @@ __all__ = [
     "UPS_SERVICE_CODES",
     "USPS_SERVICE_TYPE_CODES",
     "TrackingNumberFactory",
+    "carrier_format",
     "detect_carrier",
     "dpd_barcode",
     "format_name",

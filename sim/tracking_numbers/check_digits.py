@@ -100,6 +100,8 @@ _S10_SERIALS = 10**8  # 8-digit S10 serial per service indicator
 _S10_VARIANTS = 26  # second indicator letter, used as overflow space beyond the preferred variant
 _HERMES_SIZE = 10**13  # Hermes Germany 14-digit shipment ID: 13-digit serial (+ check)
 _DPD_SIZE = 10**12  # DPD 14-digit parcel number: "01" (a German depot) + 12-digit serial (+ check)
+_DHL_PAKET_SIZE = 10**11  # DHL Paket 20-digit: "00" + "340434" (DHL's GS1 prefix) + 11-digit serial (+ check)
+_DHL_ECOMMERCE_SIZE = 9 * 10**15  # DHL eCommerce "GM" + 16 digits, 1000000000000000..9999999999999999
 
 # Multipliers for the hot-path scrambles, looked up once here rather than per number.
 _FEDEX_EXPRESS_MULTIPLIER = _scramble_multiplier(_FEDEX_EXPRESS_SIZE)
@@ -108,6 +110,8 @@ _AMAZON_MULTIPLIER = _scramble_multiplier(_AMAZON_SIZE)
 _S10_MULTIPLIER = _scramble_multiplier(_S10_SERIALS)
 _HERMES_MULTIPLIER = _scramble_multiplier(_HERMES_SIZE)
 _DPD_MULTIPLIER = _scramble_multiplier(_DPD_SIZE)
+_DHL_PAKET_MULTIPLIER = _scramble_multiplier(_DHL_PAKET_SIZE)
+_DHL_ECOMMERCE_MULTIPLIER = _scramble_multiplier(_DHL_ECOMMERCE_SIZE)
 
 _UPS_PACKAGE_SUM = _weighted_digit_sum((1, 2, 1, 2, 1, 2, 1))  # serial positions 8..14, odds x2
 _FEDEX_EXPRESS_SUM = _weighted_digit_sum((1, 7, 3, 1, 7, 3, 1, 7, 3, 1))  # positions 1..10 of 3,1,7,...
@@ -119,6 +123,11 @@ _S10_SUM = _weighted_digit_sum((8, 6, 4, 2, 3, 5, 9, 7))
 # (weight 3) is added separately and the other 12 start with weight 1.
 _HERMES_TAIL_SUM = _weighted_digit_sum(_alternating(12, 1, 3))
 _HERMES_TAIL = 10**12
+# DHL Paket 20: mod 10 with weights 3,1,3,1... from the left over 19 digits (paketda.de's "Modulo 10,
+# Gewichtung 3131", GS1's SSCC check); the fixed "00340434" weighs 30, the 11-digit serial starts at 3.
+_DHL_PAKET_PREFIX = "00340434"
+_DHL_PAKET_PREFIX_SUM = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(_DHL_PAKET_PREFIX))
+_DHL_PAKET_SERIAL_SUM = _weighted_digit_sum(_alternating(11, 3, 1))
 _S10_CHECK_BY_REMAINDER = (5, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1)  # r=0 -> 5, r=1 -> 0, else 11 - r
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

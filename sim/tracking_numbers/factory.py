@@ -9,7 +9,14 @@ from collections.abc import Callable
 from sim.tracking_numbers.check_digits import (
     _AMAZON_MULTIPLIER,
     _AMAZON_SIZE,
+    _DHL_ECOMMERCE_MULTIPLIER,
+    _DHL_ECOMMERCE_SIZE,
     _DHL_MULTIPLIER,
+    _DHL_PAKET_MULTIPLIER,
+    _DHL_PAKET_PREFIX,
+    _DHL_PAKET_PREFIX_SUM,
+    _DHL_PAKET_SERIAL_SUM,
+    _DHL_PAKET_SIZE,
     _DHL_SIZE,
     _DPD_MULTIPLIER,
     _DPD_SIZE,
@@ -47,12 +54,15 @@ from sim.tracking_numbers.tables import (
     _FEDEX_GROUND_BARCODE_PREFIX,
     _FEDEX_GROUND_SERVICES,
     _SERVICE_SET,
+    DHL_ECOMMERCE,
+    DHL_PARCEL_DE,
     NAMESPACE_LIMIT,
     S10_COUNTRIES,
     S10_SERVICE_INDICATORS,
     SERVICES,
     UPS_SERVICE_CODES,
     USPS_SERVICE_TYPE_CODES,
+    dhl_backend,
     unknown,
 )
 
@@ -106,6 +116,8 @@ class TrackingNumberFactory:
         # Appended after the original draws, so adding Hermes left every other stream unchanged.
         self._hermes = _SerialBlock("Hermes", _HERMES_SIZE, namespace, rng)
         self._dpd = _SerialBlock("DPD", _DPD_SIZE, namespace, rng)
+        self._dhl_paket = _SerialBlock("DHL Paket", _DHL_PAKET_SIZE, namespace, rng)
+        self._dhl_ecommerce = _SerialBlock("DHL eCommerce", _DHL_ECOMMERCE_SIZE, namespace, rng)
 
         # Per-account prefixes, recomputed only when a counter rolls over into the next account.
         self._ups_account = -1
@@ -131,12 +143,15 @@ class TrackingNumberFactory:
     def mint(self, carrier: str, service: str, origin_country: str = "US", dest_country: str = "US") -> str:
         """Mint the next number for ``carrier``/``service``.
 
-        ``origin_country`` matters only for ``s10`` (the issuing postal operator's country suffix).
-        ``dest_country`` is accepted for interface symmetry: none of the minted shapes encode the
-        destination (the routing-prefixed USPS/FedEx 34-digit barcodes, which do, are not minted).
+        ``origin_country`` matters for ``s10`` (the issuing postal operator's country suffix) and,
+        with ``dest_country``, for ``dhl`` (which DHL business carries the parcel, ``dhl_backend``).
+        No minted shape encodes the destination itself (the routing-prefixed USPS/FedEx 34-digit
+        barcodes, which do, are not minted).
         """
         if carrier == "s10":
             return self.s10(origin_country, service)
+        if carrier == "dhl":
+            return self.dhl(service, origin_country, dest_country)
         minter = self._minters.get(carrier)
         if minter is None:
             raise unknown("carrier", carrier, _ALL_CARRIERS)
@@ -168,14 +183,27 @@ class TrackingNumberFactory:
         check = (21 + _FEDEX_EXPRESS_SUM(serial)) % 11 % 10  # leading 7 x weight 3 = 21
         return f"7{serial:010d}{check}"
 
-    def dhl(self, service: str) -> str:
-        """DHL Express 10-digit waybill (9-digit serial + mod-7 check) for every service.
+    def dhl(self, service: str, origin_country: str = "US", dest_country: str = "US") -> str:
+        """The number of the DHL business that carries the parcel (``dhl_backend``).
 
-        DHL's domestic economy product is DHL eCommerce (``GM…`` numbers), but the ``tracking-numbers``
-        package does not know that format, so all services use Express waybills.
+        - **DHL Paket** (Parcel DE): 20 digits, ``00`` + DHL's GS1 company prefix ``340434`` + an
+          11-digit serial + mod-10 check (weights 3,1 from the left): the shape of Parcel DE's
+          business labels (``00340434…``; paketda.de, jkeen/tracking_number_data issue 30);
+        - **DHL eCommerce** (US domestic): ``GM`` + 16 digits, no check digit (jkeen's
+          ``DHL E-Commerce``, e.g. ``GM2951173225174494``);
+        - **DHL Express**: 10-digit waybill, 9-digit serial + mod-7 check.
         """
         if service not in _SERVICE_SET:
             raise unknown("service", service, SERVICES)
+        backend = dhl_backend(service, origin_country, dest_country)
+        if backend == DHL_PARCEL_DE:
+            serial = (self._dhl_paket.take() * _DHL_PAKET_MULTIPLIER + _SCRAMBLE_K) % _DHL_PAKET_SIZE
+            check = -(_DHL_PAKET_PREFIX_SUM + _DHL_PAKET_SERIAL_SUM(serial)) % 10
+            return f"{_DHL_PAKET_PREFIX}{serial:011d}{check}"
+        if backend == DHL_ECOMMERCE:
+            serial = self._dhl_ecommerce.take() * _DHL_ECOMMERCE_MULTIPLIER + _SCRAMBLE_K
+            serial %= _DHL_ECOMMERCE_SIZE
+            return f"GM{10**15 + serial}"
         serial = 100_000_000 + (self._dhl.take() * _DHL_MULTIPLIER + _SCRAMBLE_K) % _DHL_SIZE
         return f"{serial}{serial % 7}"
 

@@ -113,6 +113,10 @@ _FORMATS: tuple[_Format, ...] = (
         _mod10(2, 1, letters=True),
     ),
     _fmt("UPS Waybill", "ups", r"[AHJKTV](?P<serial>[0-9]{9})(?P<check>[0-9])", _mod10(2, 1)),
+    # DHL Paket (Parcel DE), not in jkeen's data (its issue 30): 20 digits, "00" + DHL's GS1 prefix
+    # 34043x + serial, mod 10 weights 3,1 from the left (paketda.de "Prüfziffern-Berechnung für
+    # Paketnummern": 00340433836442636597). Before the loose "USPS 20", whose check is the same.
+    _fmt("DHL Paket (20)", "dhl", r"(?P<serial>0034043[34][0-9]{11})(?P<check>[0-9])", _mod10(1, 3)),
     # USPS before FedEx: a "420"-routed 34-digit IMpb also fits FedEx Express (34)'s loose shape.
     _fmt("USPS 20", "usps", r"(?P<serial>[0-9]{19})(?P<check>[0-9])", _mod10(1, 3)),
     _fmt("USPS IMpb N", "usps", _IMPB_N, _mod10(1, 3, reverse=True)),
@@ -158,6 +162,9 @@ _FORMATS: tuple[_Format, ...] = (
         _weighted_mod((1, 7, 3) * 4 + (1,), 11, 10),
     ),
     _fmt("DHL Express", "dhl", r"(?P<serial>[0-9]{9,10})(?P<check>[0-9])", _mod7),
+    # DHL Paket's 12-digit Identcode, mod 10 weights 4,9 from the left (paketda.de's 201298452277):
+    # after FedEx Express (12), which takes a number both checks accept.
+    _fmt("DHL Paket (12)", "dhl", r"(?P<serial>[0-9]{11})(?P<check>[0-9])", _mod10(9, 4)),
     # Before the check-less "DHL E-Commerce (14)": a 14-digit number whose Hermes check digit holds
     # is read as Hermes (none of jkeen's DHL 14-digit test numbers passes it).
     _fmt("Hermes Germany (14)", "hermes", r"(?P<serial>[0-9]{13})(?P<check>[0-9])", _mod10(1, 3)),
@@ -168,6 +175,9 @@ _FORMATS: tuple[_Format, ...] = (
     # Check-less formats last.
     _fmt("Amazon Logistics", "amazon", r"TB[ACM][0-9]{12}", None),
     _fmt("DHL Express (Piece ID)", "dhl", r"J[A-Z]{2,3}[0-9]{9,10}", None),
+    # Parcel DE's piece ids: JJD + 13 to 18 digits (paketda.de's 16-character JJD1410302937991; DHL's
+    # own JJD000390007882815); no documented check.
+    _fmt("DHL Paket (JJD)", "dhl", r"JJD[0-9]{13,18}", None),
     _fmt("DHL E-Commerce", "dhl", r"(?:GM|LX|RX|UV|CN|SG|TH|IN|HK|MY)[0-9][0-9A-Z]{9,38}", None),
     _fmt("DHL E-Commerce (14)", "dhl", r"[0-9]{14}", None),
     _fmt("Amazon International", "amazon", r"[AFC][0-9]{10}", None),
@@ -203,6 +213,16 @@ def is_valid(carrier: str, number: str) -> bool:
     if formats is None:
         raise unknown("carrier", carrier, _ALL_CARRIERS)
     return _first_match(formats, _normalize(number)) is not None
+
+
+def carrier_format(carrier: str, number: str) -> str | None:
+    """Name of ``carrier``'s first format that ``number`` satisfies (``is_valid`` naming the format):
+    a 12-digit DHL Paket Identcode is "DHL Paket (12)" here even when FedEx's check takes it too."""
+    formats = _FORMATS_BY_CARRIER.get(carrier)
+    if formats is None:
+        raise unknown("carrier", carrier, _ALL_CARRIERS)
+    fmt = _first_match(formats, _normalize(number))
+    return None if fmt is None else fmt.name
 
 
 def format_name(number: str) -> str | None:

@@ -79,3 +79,29 @@ _FEDEX_GROUND_SERVICES = frozenset({"ground", "economy"})
 
 def unknown(kind: str, value: str, allowed: Sequence[str]) -> ValueError:
     return ValueError(f"unknown {kind} {value!r}; expected one of {', '.join(allowed)}")
+
+
+# --------------------------------------------------------------------------------------------------
+# DHL: which of DHL's businesses carries a parcel (and so which number format it gets)
+# --------------------------------------------------------------------------------------------------
+
+DHL_EXPRESS = "express"
+DHL_PARCEL_DE = "parcel-de"
+DHL_ECOMMERCE = "ecommerce"
+_DHL_PAKET_SERVICES = frozenset({"ground", "economy", "international"})
+
+
+def dhl_backend(service: str, origin_country: str, dest_country: str) -> str:
+    """The DHL business of a parcel, named as DHL's Unified Tracking API names its backends.
+
+    Known when the label is printed, so a number never changes backend during its life: within
+    the US, DHL has no parcel network of its own — economy and ground are **DHL eCommerce**
+    (line-haul by DHL, last mile by USPS); from Germany, ground, economy and international parcels
+    are **DHL Paket** / Paket International (handed to the destination's post abroad); everything
+    else (international from the US, next-day) is **DHL Express**.
+    """
+    if origin_country == "US" and dest_country == "US" and service in ("ground", "economy"):
+        return DHL_ECOMMERCE
+    if origin_country == "DE" and service in _DHL_PAKET_SERVICES:
+        return DHL_PARCEL_DE
+    return DHL_EXPRESS

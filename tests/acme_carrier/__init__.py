@@ -10,6 +10,7 @@ from starlette.datastructures import Headers
 
 from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable, WebhookFormat
 from mock_carriers.http.carrier_app import ErrorKind, build_carrier_app
+from mock_carriers.http.fastlane import HotCall, HotRoute
 from mock_carriers.http.jsonio import JSONResponse
 from mock_carriers.world.context import CarrierContext
 from sim.events import ParcelTruth, ScanEvent
@@ -41,6 +42,23 @@ def create_carrier_app(ctx: CarrierContext) -> FastAPI:
     return build_carrier_app("ACME (test carrier)", router, render_error)
 
 
+def hot_routes(ctx: CarrierContext) -> list[HotRoute]:
+    """The track read on the fast lane: a number the world does not know, answered as the route
+    does (ACME has no parcels); a number it knows is left to the route."""
+
+    async def track(call: HotCall) -> Response | None:
+        number = call.param or ""
+        if ctx.lookup(number) is not None:
+            return None
+        return render_error(call.request, 404, "not_found", f"no parcel {number}")
+
+    return [HotRoute("GET", "/v1/track/{number}", track)]
+
+
+#: ACME's gateway names itself: the core adds it on every path, the lane's answers included.
+SERVER = "acme-gateway/1.0"
+
+
 def credential(headers: Headers) -> Credential:
     return Credential("key", headers.get("x-acme-key"))
 
@@ -59,6 +77,8 @@ SPEC = CarrierSpec(
     server_error=server_error,
     doc=CarrierDoc(name="ACME", auth="`x-acme-key`", tracking="`GET /v1/track/{n}`", unknown_number="404"),
     credential=credential,
+    hot_routes=hot_routes,
+    server=SERVER,
     rate_limit_presets={"default": {"per_second": 1, "burst": 1}},
     webhook_formats=(
         WebhookFormat(

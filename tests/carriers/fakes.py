@@ -13,6 +13,7 @@ from typing import Any
 
 from mock_carriers.world.context import ParcelView
 from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
+from sim import packages
 from sim.events import (
     EstimatedDelivery,
     EventCode,
@@ -221,6 +222,7 @@ def truth_for(events: list[ScanEvent]) -> ParcelTruth:
         fate=Fate.DELIVERED if delivered else Fate.IN_NETWORK,
         delivered_at=delivered.occurred_at if delivered else None,
         delivered_to={**ADDRESS.to_dict()} if delivered else None,
+        package=packages.draw(1, first.tracking_number),
     )
 
 

@@ -362,9 +362,14 @@ def test_events_are_oldest_first_in_utc_with_milliseconds(client: TestClient, to
     assert history[0] == {
         "eventCode": "ReadyForReceive",
         "location": {"stateOrRegion": "OH", "city": "Columbus", "countryCode": "US", "postalCode": "43215"},
-        "eventTime": "2026-11-02T14:15:00.000Z",
+        "eventTime": "2026-11-02T14:15:00.280Z",  # the scan's own, stable milliseconds
         "shipmentType": "FORWARD",
     }
+    # issue 14 item 8: not every time ".000Z"; the same scan keeps its milliseconds
+    assert len({t[-5:] for t in times}) > len(times) // 2
+    assert times == [
+        e["eventTime"] for e in track(client, NUMBERS["delivered"], token).json()["payload"]["eventHistory"]
+    ]
 
 
 def test_delivered_story_event_codes(client: TestClient, token: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -295,7 +296,10 @@ def test_estimated_delivery_window(client, ctx):
 def test_estimated_delivery_date_only(client, ctx):
     ctx.clock = datetime(2026, 11, 4, tzinfo=UTC)  # last visible: weather delay, new date
     shipment = ok_body(track(client, DELIVERED))["shipments"][0]
-    assert shipment["estimatedTimeOfDelivery"] == "2026-11-06T00:00:00Z"
+    # the consignee's local midnight: in US time it is still the 6th (issue 14 item 8)
+    assert shipment["estimatedTimeOfDelivery"] == "2026-11-06T00:00:00-06:00"  # Chicago, the consignee
+    eta = datetime.fromisoformat(shipment["estimatedTimeOfDelivery"])
+    assert eta.astimezone(ZoneInfo("America/Chicago")).date().isoformat() == "2026-11-06"
     assert shipment["estimatedTimeOfDeliveryRemark"] == "By End of Day"
     assert "estimatedDeliveryTimeFrame" not in shipment
 

@@ -1,7 +1,8 @@
 """Mutated SOAP requests against the DPD mock: whatever arrives, the answer is a SOAP envelope — a
 result, a client fault (400) or one of DPD's typed service faults (500 with a detail) — never a
-crash (a 500 without detail) and never a traceback. Seeded mutations, so a failure replays; 300
-requests by default, 6000 with ``PARCEL_SANDBOX_FUZZ=long`` (``make fuzz``)."""
+crash (a 500 without detail) and never a traceback; and every payload validates against DPD's
+vendored XSDs (DPD is SOAP: its schemas are the response-schema check). Seeded mutations, so a
+failure replays; 300 requests by default, 6000 with ``PARCEL_SANDBOX_FUZZ=long`` (``make fuzz``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.dpd import create_carrier_app
-from tests.carriers.client_dpd import LOGIN_PATH, PLC_PATH, SOAP_NS, DpdClient, auth_header, envelope
+from tests.carriers.client_dpd import (
+    LOGIN_PATH,
+    PLC_PATH,
+    SOAP_NS,
+    DpdClient,
+    auth_header,
+    envelope,
+    validate,
+)
 from tests.carriers.dpd_world import NUMBERS, make_ctx
 
 pytestmark = pytest.mark.fuzz
@@ -76,6 +85,7 @@ def test_mutated_requests_never_crash_the_dpd_mock() -> None:
     ]
     rng = random.Random(20261104)
     statuses: set[int] = set()
+    validated = 0
     for i in range(COUNT):
         path, seed = seeds[i % len(seeds)]
         body = _mutate(rng, seed)
@@ -93,4 +103,9 @@ def test_mutated_requests_never_crash_the_dpd_mock() -> None:
                 "soap:Client",
                 "soap:VersionMismatch",
             )
+        # Every answer's payload (a result, or a typed fault's detail) against DPD's own XSDs, less
+        # the one deviation FIDELITY.md records (client_dpd.schema: ShipmentInfo label/description).
+        validate(r)
+        validated += 1
     assert {200, 400} <= statuses
+    assert validated == COUNT

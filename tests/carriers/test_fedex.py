@@ -17,7 +17,7 @@ from mock_carriers.world.context import ParcelView
 from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.client_fedex import FedexClient
-from tests.carriers.fakes import FakeContext, story
+from tests.carriers.fakes import FakeContext, story, truth_for
 from tests.spec_validation import validate_response
 
 pytestmark = pytest.mark.unit
@@ -351,7 +351,31 @@ def test_label_only_parcel_shows_label_created(ctx: FakeContext, client: TestCli
     res = result(ok_body(track(client, token, [DELIVERED])))
     assert res["latestStatusDetail"]["derivedCode"] == "IN"
     assert res["serviceCommitMessage"]["type"] == "SHIPMENT_LABEL_CREATED"
-    assert res["shipmentDetails"] == {"possessionStatus": False}
+    assert res["shipmentDetails"]["possessionStatus"] is False
+
+
+def test_the_box_weight_dimensions_and_reference(ctx: FakeContext, client: TestClient, token: str) -> None:
+    """Issue 14 item 6: FedEx sends the box in pounds/inches and kilograms/centimetres."""
+    res = result(ok_body(track(client, token, [DELIVERED])))
+    box = truth_for(ctx.parcels[DELIVERED]).package
+    assert box is not None
+    details = res["packageDetails"]["weightAndDimensions"]
+    lb, kg = details["weight"]
+    assert lb["unit"] == "LB" and abs(float(lb["value"]) - box.weight_kg / 0.45359237) <= 0.05
+    assert kg == {"unit": "KG", "value": f"{box.weight_kg:.1f}"}
+    inches, cm = details["dimensions"]
+    assert (cm["length"], cm["width"], cm["height"], cm["units"]) == (
+        int(box.length_cm),
+        int(box.width_cm),
+        int(box.height_cm),
+        "CM",
+    )
+    assert inches["units"] == "IN" and inches["length"] >= box.length_cm / 2.54
+    assert res["shipmentDetails"]["weight"] == details["weight"]
+    identifiers = res["additionalTrackingInfo"]["packageIdentifiers"]
+    reference = {"type": "CUSTOMER_REFERENCE", "value": [box.reference], "trackingNumberUniqueId": ""}
+    assert reference in identifiers
+    assert res["specialHandlings"] and all(h["type"] for h in res["specialHandlings"])
 
 
 def test_parcel_without_visible_scans_is_not_found(ctx: FakeContext, client: TestClient, token: str) -> None:
@@ -434,7 +458,8 @@ def test_service_and_carrier_code_follow_the_service(client: TestClient, token: 
 
 def test_partner_handover_shows_usps_number(client: TestClient, token: str) -> None:
     res = result(ok_body(track(client, token, [ECONOMY_TN])))
-    assert res["additionalTrackingInfo"]["packageIdentifiers"] == [
+    identifiers = res["additionalTrackingInfo"]["packageIdentifiers"]
+    assert [i for i in identifiers if i["type"] == "PARTNER_CARRIER_NUMBER"] == [
         {"type": "PARTNER_CARRIER_NUMBER", "value": ["9400111206206406260787"], "trackingNumberUniqueId": ""}
     ]
     assert res["latestStatusDetail"]["description"] == "At USPS facility"
@@ -555,6 +580,42 @@ def test_unknown_carrier_code_is_400_invalid_input(client: TestClient, token: st
     )
     assert r.status_code == 400
     assert r.json()["errors"][0]["code"] == "INVALID.INPUT.EXCEPTION"
+
+
+@pytest.mark.parametrize(
+    ("info", "outer"),
+    [
+        ({"trackingNumberUniqueId": {}}, {}),
+        ({"trackingNumberUniqueId": 245822}, {}),
+        ({"trackingNumberUniqueId": ["x"]}, {}),
+        ({}, {"shipDateBegin": {}}),
+        ({}, {"shipDateEnd": 20200401}),
+    ],
+)
+def test_schema_string_fields_refuse_other_types(
+    client: TestClient, token: str, info: dict, outer: dict
+) -> None:
+    """Issue 14 item 5: what the schema types as a string is a 400 otherwise (was a 200)."""
+    item = {"trackingNumberInfo": {"trackingNumber": DELIVERED, **info}, **outer}
+    r = client.post(
+        TRACK,
+        headers={"authorization": f"Bearer {token}"},
+        json={"includeDetailedScans": True, "trackingInfo": [item]},
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        {"code": "INVALID.INPUT.EXCEPTION", "message": "Invalid field value in the input"}
+    ]
+    ok = {
+        "trackingNumberInfo": {"trackingNumber": DELIVERED, "trackingNumberUniqueId": ""},
+        "shipDateBegin": None,
+    }
+    r = client.post(
+        TRACK,
+        headers={"authorization": f"Bearer {token}"},
+        json={"includeDetailedScans": True, "trackingInfo": [ok]},
+    )
+    assert r.status_code == 200
 
 
 def test_malformed_json_is_400_fedex_shaped(client: TestClient, token: str) -> None:

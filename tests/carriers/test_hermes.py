@@ -596,10 +596,16 @@ def test_scanning_unit_and_receiver_address(client: TestClient, token: str) -> N
     shipment = info(client, NUMBERS["delivered"], token)
     assert shipment["receiverAddress"] == {"city": "Hamburg", "zipCode": "22083", "countryCode": "DEU"}
     assert shipment["status"][5]["scanningUnit"] == {
-        "name": "Hermes Germany",
+        "name": "Hermes Logistik-Center Langenhagen",
         "city": "Langenhagen",
         "countryCode": "DEU",
     }
+    # issue 14 item 8: each building names itself; the electronic notice and the client's warehouse
+    # are no Hermes unit, and say "Hermes Germany" as the spec's example does
+    units = [s["scanningUnit"]["name"] for s in shipment["status"]]
+    assert units[0] == units[1] == "Hermes Germany"
+    assert len(set(units)) >= 3
+    assert any(u.startswith("Hermes Verteilzentrum ") for u in units)
 
 
 def test_delivery_forecast_follows_the_latest_event(
@@ -682,7 +688,7 @@ def test_customs_story_shows_partner_number(ctx: GermanContext, client: TestClie
     assert [s["code"] for s in shipment["status"][-3:]] == ["1730", "1720", "1810"]
     assert shipment["status"][-3]["description"] == "Die Sendung wird in Langenhagen beim Zoll aufbewahrt."
     assert shipment["internationalShipmentID"] == "9400111206206406260787"
-    assert list(shipment)[:3] == ["shipmentID", "internationalShipmentID", "trackingLink"]
+    assert list(shipment)[:4] == ["shipmentID", "clientReference", "internationalShipmentID", "trackingLink"]
     ctx.clock = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)  # before the hand-over
     assert "internationalShipmentID" not in info(client, NUMBERS["customs"], token)
 
@@ -859,6 +865,7 @@ def test_current_status_is_spec_valid(ctx: GermanContext, client: TestClient, to
     found, missing = body["listOfCurrentShipmentStatus"]
     assert found == {
         "shipmentID": NUMBERS["delivered"],
+        "clientReference": found["clientReference"],
         "statusInformation": {
             "statusDate": "2026-11-02",
             "statusTime": "15:15:00",
@@ -1144,11 +1151,12 @@ def test_client_helper_renews_an_expired_token() -> None:
     assert r.json()["shipmentinfo"][0]["status"][-1]["description"] == "The shipment has been delivered."
 
 
-def test_truth_is_only_used_for_the_receiver_address(
-    ctx: GermanContext, client: TestClient, token: str
-) -> None:
+def test_truth_is_only_used_for_the_label_data(ctx: GermanContext, client: TestClient, token: str) -> None:
+    """The addressee and the client's reference (issue 14 item 6) are label data; nothing else is."""
     shipment = info(client, NUMBERS["delivered"], token)
-    assert set(shipment) == {"shipmentID", "trackingLink", "receiverAddress", "status"}
+    assert set(shipment) == {"shipmentID", "clientReference", "trackingLink", "receiverAddress", "status"}
+    box = fakes.truth_for(ctx.parcels[NUMBERS["delivered"]]).package
+    assert box is not None and shipment["clientReference"] == box.reference
     plain = FakeContext("hermes", parcels={UNKNOWN: story(UNKNOWN, "hermes")})
     view = plain.lookup(UNKNOWN)
     assert view is not None

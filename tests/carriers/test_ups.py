@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mock_carriers.carriers.ups import codes, create_carrier_app
+from mock_carriers.carriers.ups import package as ups_package
 from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason
 from tests.carriers.client_ups import UpsClient
-from tests.carriers.fakes import FakeContext, story
+from tests.carriers.fakes import FakeContext, story, truth_for
 from tests.spec_validation import SPECS_DIR, validate_response, validate_schema
 
 pytestmark = pytest.mark.unit
@@ -287,8 +288,9 @@ def test_times_are_local_with_gmt_fields(client: TestClient) -> None:
 def test_location_comes_from_the_scan_place(client: TestClient) -> None:
     activity = package(ok_body(client, NUMBERS["delivered"]))["activity"]
     arrival = next(a for a in activity if a["status"]["code"] == "AR")
+    # upper case, like packageAddress and UPS's own bodies (issue 14 item 8)
     assert arrival["location"]["address"] == {
-        "city": "Louisville",
+        "city": "LOUISVILLE",
         "stateProvince": "KY",
         "postalCode": "40209",
         "countryCode": "US",
@@ -616,3 +618,22 @@ def test_client_helper_round_trip(client: TestClient) -> None:
     assert ups.is_not_found(unknown)
     assert not ups.is_not_found(delivered)
     assert ups.scan_count(unknown.json()) == 0
+
+
+def test_the_box_weight_dimensions_and_reference(client: TestClient, ctx: FakeContext) -> None:
+    """Issue 14 item 6: a US shipper's box in pounds (two decimals) and whole inches, with the
+    shipper's reference; the same box shipped from Germany in kilograms and centimetres."""
+    number = NUMBERS["delivered"]
+    box = truth_for(ctx.parcels[number]).package
+    assert box is not None
+    pkg = package(ok_body(client, number))
+    assert pkg["weight"] == {"unitOfMeasurement": "LBS", "weight": f"{box.weight_kg / 0.45359237:.2f}"}
+    dim = pkg["dimension"]
+    assert dim["unitOfDimension"] == "IN"
+    assert int(dim["length"]) >= int(dim["width"]) >= int(dim["height"]) >= 1
+    assert int(dim["length"]) * 2.54 >= box.length_cm > (int(dim["length"]) - 1) * 2.54
+    assert pkg["referenceNumber"] == [{"number": box.reference, "type": "SHIPMENT"}]
+    metric = ups_package.fields(box, "DE")
+    assert metric["weight"] == {"unitOfMeasurement": "KGS", "weight": f"{box.weight_kg:.2f}"}
+    assert metric["dimension"]["unitOfDimension"] == "CM"
+    assert metric["dimension"]["length"] == str(int(box.length_cm))

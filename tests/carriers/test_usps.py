@@ -8,18 +8,20 @@ import random
 import re
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from mock_carriers.carriers.usps import codes, create_carrier_app, errors, numbers, render
+from mock_carriers.carriers.usps import codes, create_carrier_app, errors, numbers, render, wire
 from mock_carriers.world.context import ParcelView
 from mock_carriers.world.credentials import CredentialPolicy, TokenIssuer
 from sim.events import EventCode, ExceptionReason, Location, ParcelTruth
 from sim.tracking_numbers import TrackingNumberFactory
 from tests.carriers.client_usps import UspsClient
 from tests.carriers.fakes import ADDRESS, DEST_STATION, FakeContext, story, truth_for
+from tests.carriers.usps_spec import validate_tracking
 from tests.spec_validation import validate_response, validate_schema
 
 pytestmark = pytest.mark.unit
@@ -44,7 +46,8 @@ BAD_CHECK_DIGIT = "9400111206206406260788"
 FINAL_STATUS = {
     "delivered": ("Delivered, Front Door/Porch", "Delivered", "01"),
     "failed_then_locker": ("Delivered, Individual Picked Up at Postal Facility", "Delivered", "01"),
-    "returned": ("Delivered, To Original Sender", "Delivered", "01"),
+    # the item's status is the return, its last event USPS's "Delivered, To Original Sender" (01)
+    "returned": ("Return to Sender", "Alert", "01"),
     "customs": ("USPS Handoff to Shipping Partner", "In Transit", "42"),
     "lost": ("Delivery Status Not Updated", "Alert", "DX"),
     "damaged": ("Delivery Attempted - No Access to Delivery Location", "Delivery Attempt", "30"),
@@ -252,7 +255,7 @@ def test_each_story_renders_spec_valid_detail(client: TestClient, token: str, ki
     r = track(client, NUMBERS[kind], token, expand="DETAIL")
     assert r.status_code == 200
     body = r.json()
-    validate_response("usps", SPEC_PATH, "get", 200, body)
+    validate_tracking(body)
     status, category, code = FINAL_STATUS[kind]
     assert (body["status"], body["statusCategory"], body["trackingEvents"][0]["eventCode"]) == (
         status,
@@ -260,6 +263,8 @@ def test_each_story_renders_spec_valid_detail(client: TestClient, token: str, ki
         code,
     )
     assert body["trackingNumber"] == NUMBERS[kind]
+    if kind == "returned":
+        assert body["trackingEvents"][0]["eventType"] == "Delivered, To Original Sender"
     assert len(body["trackingEvents"]) == len(story(NUMBERS[kind], "usps", "ground", kind))
 
 
@@ -273,7 +278,7 @@ def test_delivered_story_ends_delivered(client: TestClient, token: str) -> None:
         "November 6, 2026 in CHICAGO, IL 60614."
     )
     assert "expectedDeliveryDate" not in body
-    assert body["proofOfDeliveryEnabled"] is True
+    assert body["proofOfDeliveryEnabled"] == "true"  # production's string, not a JSON boolean
 
 
 def test_events_are_newest_first(client: TestClient, token: str) -> None:
@@ -305,21 +310,20 @@ def test_event_locations_follow_usps_style(client: TestClient, token: str) -> No
         "60608",
     )
     assert by_code["A1"]["eventCity"] == "LOUISVILLE KY DISTRIBUTION CENTER"
-    assert "eventState" not in by_code["A1"]
-    for network_only in ("TL", "NT"):
-        assert {k for k in by_code[network_only] if k.startswith("event")} == {
-            "eventType",
-            "eventTimestamp",
-            "eventCode",
-        }
-    assert all(v is not None for e in events for v in e.values())
+    assert by_code["A1"]["eventState"] is None  # production's null
+    for network_only in ("TL", "NT"):  # no place at all: every location key null, as production
+        event = by_code[network_only]
+        assert [event[k] for k in ("eventCountry", "eventCity", "eventState", "eventZIP")] == [None] * 4
+    # every event carries every key, in production's order (karrio's captured body, Nov 2024)
+    assert all(tuple(e) == wire.EVENT_KEYS for e in events)
+    assert all(e["authorizedAgent"] == "false" and e["additionalProp"] is None for e in events)
 
 
 def test_summary_is_default_and_spec_valid(client: TestClient, token: str) -> None:
     r = track(client, NUMBERS["delivered"], token)
     assert r.status_code == 200
     body = r.json()
-    validate_response("usps", SPEC_PATH, "get", 200, body)
+    validate_tracking(body)
     assert body == {
         "TrackResults": {
             "RequestSeqNumber": None,
@@ -340,12 +344,12 @@ def test_expand_is_case_insensitive(client: TestClient, token: str) -> None:
 def test_clock_moves_show_more_events(ctx: FakeContext, client: TestClient, token: str) -> None:
     ctx.clock = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
     first = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
-    validate_response("usps", SPEC_PATH, "get", 200, first)
+    validate_tracking(first)
     assert [e["eventCode"] for e in first["trackingEvents"]] == ["GX"]
     assert first["statusCategory"] == "Pre-Shipment"
     ctx.clock = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
     later = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
-    validate_response("usps", SPEC_PATH, "get", 200, later)
+    validate_tracking(later)
     assert len(later["trackingEvents"]) > 1
     assert later["trackingEvents"][-1] == first["trackingEvents"][0]
 
@@ -363,7 +367,11 @@ def test_expected_delivery_comes_from_latest_event(ctx: FakeContext, client: Tes
     assert late["statusCategory"] == "Out for Delivery"
     assert late["expectedDeliveryDate"] == "2026-11-06"
     assert "predictedDeliveryWindowStartTime" not in late
-    assert late["onTime"] is False
+    assert late["onTime"] == "false"
+    # a bare date is "by the end of that day": read as UTC it is still the 6th in every US zone
+    assert late["expectedDeliveryTimeStamp"] == "2026-11-06T23:59:59Z"
+    stamp = datetime.fromisoformat(late["expectedDeliveryTimeStamp"])
+    assert stamp.astimezone(ZoneInfo("Pacific/Honolulu")).date().isoformat() == "2026-11-06"
 
 
 def test_number_with_spaces_and_lowercase_is_normalized(
@@ -387,8 +395,8 @@ def test_partner_last_mile_leg_renders_as_parcel_select() -> None:
     truth = dataclasses.replace(truth_for(full), carrier="fedex", tracking_number="612345678901")
     view = ParcelView(PARTNER_NUMBER, "usps", "economy", events, truth)
     body = render.render_detail(view, PARTNER_NUMBER)
-    validate_response("usps", SPEC_PATH, "get", 200, body)
-    assert body["mailClass"] == "PARCEL_SELECT"
+    validate_tracking(body)
+    assert body["mailClass"] == "Parcel Select<SUP>&#174;</SUP>"
     assert (body["originCity"], body["originZIP"]) == ("CHICAGO", "60608")  # the hand-over point
     assert [e["eventCode"] for e in body["trackingEvents"]] == ["01", "OF", "07", "GX"]
     assert body["serviceTypeCode"] == "055"  # read from the IMpb number
@@ -697,4 +705,17 @@ def test_truth_is_only_used_for_addresses(ctx: FakeContext, client: TestClient, 
         "IL",
         "60614",
     )
-    assert body["mailType"] == "DOMESTIC_MAIL"
+    assert body["mailType"] == "DM"
+
+
+def test_detail_follows_production_value_styles(client: TestClient, token: str) -> None:
+    """Issue 14 item 1: production's shapes where it differs from the spec (usps/FIDELITY.md)."""
+    body = track(client, NUMBERS["delivered"], token, expand="DETAIL").json()
+    flags = ("emailEnabled", "kahalaIndicator", "proofOfDeliveryEnabled", "restoreEnabled", "RRAMEnabled")
+    assert all(body[k] in ("true", "false") for k in flags)
+    assert body["mailClass"] == "USPS Ground Advantage<SUP>&#153;</SUP>" and body["mailType"] == "DM"
+    assert re.fullmatch(r"\d{9}", body["uniqueMailPieceID"]) and "uniqueMailPieceId" not in body
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00", e["eventTimestamp"]) for e in body["trackingEvents"]
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000000", body["mailPieceIntakeDate"])

@@ -91,3 +91,19 @@ def expected_statuses(
     }:
         out.add("lost_suspected")
     return out
+
+
+def shown_events(carrier: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events the carrier's wire shows. DHL Express says "no further tracking updates expected"
+    when it forwards a parcel and shows nothing after (dhl/FIDELITY.md); DHL eCommerce (US, handed
+    to USPS) and Parcel DE (from Germany) go on showing the partner's scans."""
+    if carrier != "dhl" or not events:
+        return events
+    origin = events[0]["location"]["country"]
+    for i, event in enumerate(events):
+        if event["code"] == "HANDED_TO_PARTNER":
+            partner = ((event.get("details") or {}).get("partner") or {}).get("carrier")
+            if origin == "DE" or (origin == "US" and partner == "usps"):
+                return events
+            return events[: i + 1]
+    return events

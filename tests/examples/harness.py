@@ -80,7 +80,7 @@ def move_clock(
         return datetime.fromisoformat(r.json()["now"])
     return wait_for(
         lambda: (now := clock_now(http, sandbox)) >= target and now,
-        timeout=120,
+        timeout=600,  # the simulation's own speed on a busy machine, not a serving delay
         what=f"the clock to reach {target}",
     )
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.datastructures import Headers
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, Retention, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import auth, errors
+from . import auth, errors, hot
 from .routes import build_router
 
 __all__ = ["SPEC", "create_carrier_app"]
@@ -41,6 +41,7 @@ SPEC = CarrierSpec(
     key="amazon",
     create_app=create_carrier_app,
     routes=RouteTable(token=("/auth/o2/",), track=("/shipping/v2/tracking",)),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -52,4 +53,9 @@ SPEC = CarrierSpec(
     credential=credential,
     # The getTracking usage plan: 80 requests/s, burst 100 [docs/carrier-apis.md].
     rate_limit_presets={"default": {"per_second": 80, "burst": 100}},
+    retention=Retention(
+        45,
+        "created",
+        "Amazon Shipping tutorial: tracking details up to 45 days after the shipment creation date",
+    ),
 )

@@ -10,6 +10,7 @@ and a string, and the example sends the literal ``"null"`` when there is none.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
@@ -29,6 +30,19 @@ def amazon_time(value: datetime | str) -> str:
         raise ValueError(f"naive timestamp cannot be rendered for Amazon: {value!r}")
     dt = dt.astimezone(UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def scan_millis(event: ScanEvent) -> int:
+    """The milliseconds Amazon's scanners stamp (the spec's example: ``07:09:05.513Z``). The world
+    keeps whole seconds; a hash of the number and instant gives each scan stable milliseconds, the
+    same for scans of one instant (issue 14 item 8: always ``.000Z`` was a tell)."""
+    digest = hashlib.blake2b(f"{event.tracking_number}|{event.occurred_at}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % 1000
+
+
+def event_time(event: ScanEvent) -> str:
+    dt = datetime.fromisoformat(event.occurred_at)
+    return amazon_time(dt.replace(microsecond=scan_millis(event) * 1000) if dt.microsecond == 0 else dt)
 
 
 def location(event: ScanEvent) -> dict[str, str]:
@@ -62,9 +76,24 @@ def event_entry(event: ScanEvent, shipment_type: str) -> dict[str, Any]:
     loc = location(event)
     if loc:
         entry["location"] = loc
-    entry["eventTime"] = amazon_time(event.occurred_at)
+    entry["eventTime"] = event_time(event)
     entry["shipmentType"] = shipment_type
     return entry
+
+
+def event_history(events: list[ScanEvent], legs: list[str]) -> list[dict[str, Any]]:
+    """``eventHistory``, oldest first. Amazon's 14 event codes are coarser than the world's scans:
+    an arrival and a delay booked at the same facility and minute both read
+    ``ArrivedAtCarrierFacility``, and Amazon shows such a scan once, not twice (issue 14 item 3)."""
+    history: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for event, leg in zip(events, legs, strict=True):
+        entry = event_entry(event, leg)
+        key = (entry["eventCode"], entry["eventTime"], tuple(entry.get("location", {}).items()), leg)
+        if key not in seen:
+            seen.add(key)
+            history.append(entry)
+    return history
 
 
 def _offset_of(value: str | None) -> tzinfo | None:
@@ -141,7 +170,7 @@ def tracking_result(view: ParcelView, requested: str) -> dict[str, Any] | None:
         return None
     events = view.events
     legs = shipment_types(events)
-    history = [event_entry(e, leg) for e, leg in zip(events, legs, strict=True)]
+    history = event_history(events, legs)
     status = codes.STATUS_FOR_EVENT[history[-1]["eventCode"]] if history else codes.STATUS_NO_EVENTS
     return {
         "trackingId": requested,

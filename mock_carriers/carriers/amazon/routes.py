@@ -50,7 +50,8 @@ CARRIER_IDS: frozenset[str] = frozenset(
 
 #: Amazon tracking ids are short upper-case alphanumerics (``TBA…``, ``23AA47DE2B3B6``); anything
 #: with other characters or absurdly long is rejected before lookup (INFER: status and wording).
-_TRACKING_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+TRACKING_PATH = "/shipping/v2/tracking"
+TRACKING_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
 def _request_fields(request: Request, body: bytes) -> dict[str, str] | None:
@@ -85,7 +86,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             return errors.lwa_error(request_id, 400, "invalid_request", "The request body is malformed")
         return auth.issue_token(ctx, fields, basic(request.headers.get("authorization")), request_id)
 
-    @router.get("/shipping/v2/tracking", summary="getTracking", response_class=JSONResponse)
+    @router.get(TRACKING_PATH, summary="getTracking", response_class=JSONResponse)
     async def get_tracking(
         tracking_id: str | None = Query(None, alias="trackingId"),
         carrier_id: str | None = Query(None, alias="carrierId"),
@@ -106,7 +107,7 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             return errors.invalid_request(request_id, "CarrierId is missing in the request")
         if carrier_id not in CARRIER_IDS:
             return errors.invalid_request(request_id, f"CarrierId {carrier_id} is invalid")
-        if not _TRACKING_ID.fullmatch(tracking_id):
+        if not TRACKING_ID.fullmatch(tracking_id):
             return errors.invalid_request(request_id, "TrackingId is invalid")
         view = ctx.lookup(tracking_id)
         body = render.tracking_response(view, tracking_id, ctx.now()) if view is not None else None

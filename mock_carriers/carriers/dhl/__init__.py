@@ -9,11 +9,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.datastructures import Headers
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, Retention, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors, routes
+from . import errors, hot, routes
 
 
 def create_carrier_app(ctx: CarrierContext) -> FastAPI:
@@ -36,6 +36,7 @@ SPEC = CarrierSpec(
     key="dhl",
     create_app=create_carrier_app,
     routes=RouteTable(token=(), track=("/track/shipments", "/shipments")),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -51,6 +52,9 @@ SPEC = CarrierSpec(
         "starter": {"per_second": 1, "burst": 1, "daily": 250},
         "standard": {"per_second": 2, "burst": 2, "daily": 1000},
     },
+    retention=Retention(
+        90, "finished", "DHL developer support FAQ: shipment data purged after about 90 days"
+    ),
 )
 
 __all__ = ["SPEC", "create_carrier_app"]

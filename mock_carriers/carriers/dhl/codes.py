@@ -55,7 +55,9 @@ EVENT_CODES: dict[EventCode, DhlEventCode] = {
     EventCode.EXCEPTION: DhlEventCode("failure", "OBS"),
     # A delay is still a moving parcel: DHL keeps it "transit" (INFER).
     EventCode.DELAYED: DhlEventCode("transit", "INFER"),
-    EventCode.CUSTOMS_HOLD: DhlEventCode("transit", "OBS"),
+    # A hold is an exception, not movement (issue 14 item 7): "failure", as EXCEPTION; karrio and
+    # other clients read "transit" as moving (INFER: the enum has no "on hold").
+    EventCode.CUSTOMS_HOLD: DhlEventCode("failure", "INFER"),
     EventCode.CUSTOMS_CLEARED: DhlEventCode("transit", "OBS"),
     EventCode.HANDED_TO_PARTNER: DhlEventCode("transit", "INFER"),
     # The parcel will not reach the recipient: "failure" rather than "delivered" (INFER), so a
@@ -106,6 +108,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "event.CUSTOMS_HOLD": "Shipment is on hold",
         "event.CUSTOMS_CLEARED": "Clearance processing complete at {facility}",
         "event.HANDED_TO_PARTNER": "Forwarded to third party - no further tracking updates expected",
+        # Per backend (``@<service>``): DHL Paket's hand-over abroad, DHL eCommerce's to USPS.
+        "event.HANDED_TO_PARTNER@parcel-de": (
+            "The shipment has been transported to the destination country/destination area and, "
+            "from there, handed over to the delivery organization."
+        ),
+        "event.HANDED_TO_PARTNER@ecommerce": "Tendered to Delivery Service Provider",
         "event.RETURN_TO_SENDER": "Returned to shipper",
         "event.RETURNED_TO_SENDER": "Delivered - Returned to shipper",
         "event.DELIVERY_RESCHEDULED": "Shipment is scheduled for delivery",
@@ -162,9 +170,12 @@ def status_code(code: EventCode) -> StatusCode:
     return EVENT_CODES[code].status_code
 
 
-def description(language: str, code: EventCode, reason: ExceptionReason | None, facility: str) -> str:
+def description(
+    language: str, code: EventCode, reason: ExceptionReason | None, facility: str, service: str = "express"
+) -> str:
+    """An event's text; a backend's own wording (``event.<CODE>@<service>``) wins where it has one."""
     key = f"reason.{reason.value}" if reason is not None else f"event.{code.value}"
-    out = text(language, key, facility=facility)
+    out = text(language, f"{key}@{service}", facility=facility) or text(language, key, facility=facility)
     if out is None:  # unreachable while the tests prove every code and reason has a text
         raise KeyError(key)
     return out
@@ -253,6 +264,3 @@ SERVICE_HINTS: frozenset[str] = frozenset(
         "ecommerce-europe",
     }
 )
-
-#: Every sandbox DHL number is an Express waybill.
-SERVICE = "express"

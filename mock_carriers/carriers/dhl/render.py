@@ -15,16 +15,19 @@ Express production body (Dec 2021, see FIDELITY.md):
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
 from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
+from sim.places import zone_of
 
-from . import codes
+from . import codes, services
+from .services import service_of as service_of  # routes filter on it
 
 #: Codes after which DHL shows a proof of delivery.
 _POD_CODES = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
@@ -94,15 +97,26 @@ def pod_url(tracking_number: str, language: str) -> str:
     )
 
 
-def render_event(event: ScanEvent, language: str, pieces: list[str]) -> dict[str, Any]:
+def timestamp(iso: str, service: str) -> str:
+    """Express: the local wall clock without offset (OBS-EXP); eCommerce / Parcel DE keep the
+    offset (OBS-ECOM)."""
+    if service in services.WITH_OFFSETS:
+        return datetime.fromisoformat(iso).isoformat(timespec="seconds")
+    return local_timestamp(iso)
+
+
+def render_event(
+    event: ScanEvent, language: str, pieces: list[str], service: str = services.EXPRESS
+) -> dict[str, Any]:
     code = codes.status_code(event.code)
+    text = codes.description(language, event.code, event.reason, facility(event.location), service)
     out: dict[str, Any] = {
-        "timestamp": local_timestamp(event.occurred_at),
+        "timestamp": timestamp(event.occurred_at, service),
         "location": place_from_location(event.location),
         "statusCode": code,
         # DHL Express repeats the status code here (real body: "status":"delivered").
         "status": code,
-        "description": codes.description(language, event.code, event.reason, facility(event.location)),
+        "description": text,
         "pieceIds": list(pieces),
     }
     remark, next_steps = codes.remark(language, event.reason)
@@ -117,7 +131,9 @@ def _wall_z(iso: str) -> str:
     return local_timestamp(iso) + "Z"
 
 
-def estimated_delivery(est: EstimatedDelivery | None, language: str) -> dict[str, Any]:
+def estimated_delivery(
+    est: EstimatedDelivery | None, language: str, zone: tzinfo | None = None
+) -> dict[str, Any]:
     if est is None:
         return {}
     if est.start and est.end:
@@ -128,22 +144,39 @@ def estimated_delivery(est: EstimatedDelivery | None, language: str) -> dict[str
                 "estimatedThrough": _wall_z(est.end),
             },
         }
-    out: dict[str, Any] = {"estimatedTimeOfDelivery": f"{est.date}T00:00:00Z"}
+    # A bare date is the consignee's calendar day: its local midnight with that zone's offset, not
+    # "Z" — local midnight written as UTC is the previous evening west of Greenwich (issue 14 item 8).
+    midnight = datetime.fromisoformat(f"{est.date}T00:00:00").replace(tzinfo=zone or UTC)
+    out: dict[str, Any] = {"estimatedTimeOfDelivery": midnight.isoformat().replace("+00:00", "Z")}
     remark = codes.text(language, "eta.end_of_day")
     if remark:
         out["estimatedTimeOfDeliveryRemark"] = remark
     return out
 
 
-def details(view: ParcelView, language: str, pieces: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def shown_events(view: ParcelView, service: str) -> list[ScanEvent]:
+    """The events DHL shows, oldest first. DHL Express says "Forwarded to third party - no further
+    tracking updates expected" when it hands a parcel on, and means it: nothing after that scan is
+    shown (issue 14 item 4). eCommerce and Parcel DE go on showing the partner's scans."""
+    if service != services.EXPRESS:
+        return view.events
+    for i, event in enumerate(view.events):
+        if event.code is EventCode.HANDED_TO_PARTNER:
+            return view.events[: i + 1]
+    return view.events
+
+
+def details(
+    view: ParcelView, language: str, pieces: list[str], service: str = services.EXPRESS
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"product": {"productName": services.product_name(view, service)}}
     latest = view.latest
     signed_by = None
     if latest is not None and latest.code in _POD_CODES:
         signed_by = latest.details.get("signed_by") or None
         url = pod_url(view.tracking_number, language)
         pod: dict[str, Any] = {
-            "timestamp": local_timestamp(latest.occurred_at),
+            "timestamp": timestamp(latest.occurred_at, service),
             "signatureUrl": url,
             "documentUrl": url,
         }
@@ -153,6 +186,14 @@ def details(view: ParcelView, language: str, pieces: list[str]) -> dict[str, Any
     out["proofOfDeliverySignedAvailable"] = bool(signed_by)
     out["totalNumberOfPieces"] = len(pieces)
     out["pieceIds"] = list(pieces)
+    box = view.truth.package if view.truth is not None else None
+    if box is not None:
+        # SPEC example units: {"value": 253.5, "unitText": "kg"}, sides {"value": 20, "unitText": "cm"}.
+        out["weight"] = {"value": box.weight_kg, "unitText": "kg"}
+        out["dimensions"] = {
+            side: {"value": int(cm), "unitText": "cm"}
+            for side, cm in (("width", box.width_cm), ("height", box.height_cm), ("length", box.length_cm))
+        }
     # After a hand-over DHL lists the delivering partner's number as a "local-tracking-number"
     # reference (the type the spec's enum has, and real eCommerce bodies use for it).
     references = []
@@ -168,11 +209,13 @@ def details(view: ParcelView, language: str, pieces: list[str]) -> dict[str, Any
 
 def render_shipment(view: ParcelView, language: str) -> dict[str, Any]:
     """One element of ``shipments``. ``view.events`` must not be empty (DHL answers 404 then)."""
+    service = services.service_of(view)
+    view = dataclasses.replace(view, events=shown_events(view, service))
     latest = view.latest
     assert latest is not None, "an empty view is a 404, not a shipment"
     pieces = [piece_id(view.tracking_number)]
-    events = [render_event(e, language, pieces) for e in reversed(view.events)]
-    out: dict[str, Any] = {"id": view.tracking_number, "service": codes.SERVICE}
+    events = [render_event(e, language, pieces, service) for e in reversed(view.events)]
+    out: dict[str, Any] = {"id": view.tracking_number, "service": service}
     truth = view.truth
     origin = place_from_truth(truth.origin if truth else None)
     if origin:
@@ -182,19 +225,23 @@ def render_shipment(view: ParcelView, language: str) -> dict[str, Any]:
         out["destination"] = destination
     # The real status object is the newest event without its piece list.
     out["status"] = {k: v for k, v in events[0].items() if k != "pieceIds"}
-    out.update(estimated_delivery(latest.estimated_delivery, language))
-    out["details"] = details(view, language, pieces)
+    dest = truth.destination if truth else {}
+    out.update(
+        estimated_delivery(
+            latest.estimated_delivery, language, zone_of(dest.get("city"), dest.get("country"))
+        )
+    )
+    out["details"] = details(view, language, pieces, service)
     out["events"] = events
     return out
 
 
-def additional_shipment_urls(tracking_number: str, root_path: str) -> list[str]:
-    """Where else DHL suggests looking. Host-relative, like the real ``/track/shipments?…``."""
+def additional_shipment_urls(tracking_number: str, root_path: str, own: str = services.EXPRESS) -> list[str]:
+    """Where else DHL suggests looking: every other backend, in the real capture's order.
+    Host-relative, like the real ``/track/shipments?…``."""
     number = quote(tracking_number, safe="")
-    return [
-        f"{root_path}/track/shipments?trackingNumber={number}&service={service}"
-        for service in codes.OTHER_SERVICES
-    ]
+    others = [s for s in (services.EXPRESS, *codes.OTHER_SERVICES) if s != own]
+    return [f"{root_path}/track/shipments?trackingNumber={number}&service={service}" for service in others]
 
 
 def render_shipments(
@@ -202,5 +249,6 @@ def render_shipments(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"shipments": shipments}
     if suggest_others:
-        body["possibleAdditionalShipmentsUrl"] = additional_shipment_urls(tracking_number, root_path)
+        own = shipments[0]["service"] if shipments else services.EXPRESS
+        body["possibleAdditionalShipmentsUrl"] = additional_shipment_urls(tracking_number, root_path, own)
     return body

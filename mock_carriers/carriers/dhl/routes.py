@@ -30,11 +30,11 @@ LINK_HEADER = (
 )
 
 
-class _BadParam(Exception):
+class BadParam(Exception):
     pass
 
 
-def _number(request: Request, name: str, default: int, minimum: int) -> int:
+def number_param(request: Request, name: str, default: int, minimum: int) -> int:
     """The spec types offset/limit as ``number``: accept ``5`` and ``5.0``, refuse the rest."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -42,13 +42,13 @@ def _number(request: Request, name: str, default: int, minimum: int) -> int:
     try:
         value = float(raw)
     except ValueError:
-        raise _BadParam(f"Invalid value '{raw}' of query parameter '{name}'.") from None
+        raise BadParam(f"Invalid value '{raw}' of query parameter '{name}'.") from None
     if not math.isfinite(value) or value != int(value) or value < minimum:
-        raise _BadParam(f"Invalid value '{raw}' of query parameter '{name}'.")
+        raise BadParam(f"Invalid value '{raw}' of query parameter '{name}'.")
     return int(value)
 
 
-def _lookup(ctx: CarrierContext, raw: str) -> ParcelView | None:
+def find(ctx: CarrierContext, raw: str) -> ParcelView | None:
     number = raw.strip()
     view = ctx.lookup(number)
     if view is None:
@@ -75,18 +75,18 @@ def build_router(ctx: CarrierContext) -> APIRouter:
         if service is not None and service not in codes.SERVICE_HINTS:
             return errors.bad_request(request, f"Invalid value '{service}' of query parameter 'service'.")
         try:
-            offset = _number(request, "offset", DEFAULT_OFFSET, minimum=0)
-            limit = _number(request, "limit", DEFAULT_LIMIT, minimum=1)
-        except _BadParam as exc:
+            offset = number_param(request, "offset", DEFAULT_OFFSET, minimum=0)
+            limit = number_param(request, "limit", DEFAULT_LIMIT, minimum=1)
+        except BadParam as exc:
             return errors.bad_request(request, str(exc))
         language = codes.language_for(params.get("language"))
         # requesterCountryCode, originCountryCode and recipientPostalCode only narrow or enrich
         # DHL's search among its backends; an express waybill is found without them.
 
-        view = _lookup(ctx, tracking_number)
+        view = find(ctx, tracking_number)
         # DHL shows nothing for a number until its first scan is uploaded (10-30 min after the
         # label) and nothing under a service hint that is not the number's own backend.
-        if view is None or not view.events or (service is not None and service != codes.SERVICE):
+        if view is None or not view.events or (service is not None and service != render.service_of(view)):
             return errors.not_found(request)
         shipments = [render.render_shipment(view, language)][offset : offset + limit]
         if not shipments:

@@ -35,6 +35,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "event.HANDED_TO_PARTNER": (
             "An Drittanbieter weitergeleitet - keine weiteren Sendungsverfolgungsdaten zu erwarten"
         ),
+        "event.HANDED_TO_PARTNER@parcel-de": (
+            "Die Sendung wurde in das Zielland/Zielgebiet "
+            "transportiert und dort an die Zustellorganisation übergeben."
+        ),
+        "event.HANDED_TO_PARTNER@ecommerce": "An Zustelldienstleister übergeben",
         "event.RETURN_TO_SENDER": "Rücksendung an den Versender",
         "event.RETURNED_TO_SENDER": "Zugestellt - An den Versender zurückgesendet",
         "event.DELIVERY_RESCHEDULED": "Sendung ist zur Zustellung eingeplant",
@@ -85,6 +90,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "event.HANDED_TO_PARTNER": (
             "Передано сторонней компании - дальнейшие обновления статуса не ожидаются"
         ),
+        "event.HANDED_TO_PARTNER@parcel-de": (
+            "Отправление доставлено в страну назначения и передано службе доставки."
+        ),
+        "event.HANDED_TO_PARTNER@ecommerce": "Передано службе доставки",
         "event.RETURN_TO_SENDER": "Возврат отправителю",
         "event.RETURNED_TO_SENDER": "Доставлено - Возвращено отправителю",
         "event.DELIVERY_RESCHEDULED": "Доставка отправления запланирована",
@@ -135,6 +144,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "event.HANDED_TO_PARTNER": (
             "Predano zunanjemu izvajalcu - nadaljnjih podatkov o sledenju ni pričakovati"
         ),
+        "event.HANDED_TO_PARTNER@parcel-de": (
+            "Pošiljka je bila prepeljana v namembno državo in tam predana dostavni organizaciji."
+        ),
+        "event.HANDED_TO_PARTNER@ecommerce": "Predano izvajalcu dostave",
         "event.RETURN_TO_SENDER": "Vračilo pošiljatelju",
         "event.RETURNED_TO_SENDER": "Dostavljeno - Vrnjeno pošiljatelju",
         "event.DELIVERY_RESCHEDULED": "Pošiljka je načrtovana za dostavo",
@@ -181,6 +194,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "event.CUSTOMS_HOLD": "Жөнелтілім ұсталып тұр",
         "event.CUSTOMS_CLEARED": "Кедендік ресімдеу аяқталды: {facility}",
         "event.HANDED_TO_PARTNER": "Үшінші тарапқа берілді - бақылау бойынша жаңартулар күтілмейді",
+        "event.HANDED_TO_PARTNER@parcel-de": ("Жөнелтілім баратын елге жеткізіліп, жеткізу ұйымына берілді."),
+        "event.HANDED_TO_PARTNER@ecommerce": "Жеткізу қызметіне берілді",
         "event.RETURN_TO_SENDER": "Жөнелтушіге қайтару",
         "event.RETURNED_TO_SENDER": "Жеткізілді - Жөнелтушіге қайтарылды",
         "event.DELIVERY_RESCHEDULED": "Жөнелтілімді жеткізу жоспарланды",

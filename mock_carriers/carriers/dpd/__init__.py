@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.datastructures import Headers
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, Retention, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
@@ -51,4 +51,5 @@ SPEC = CarrierSpec(
     # "The amount of login calls allowed per day is 10" (DPD Belgium/Netherlands login-service
     # docs); tracking is rate limited too ("Rate limiting applies"), with no figure published.
     rate_limit_presets={"default": {"daily": 10, "routes": ["token"]}},
+    retention=Retention(90, "finished", "no published figure found; 90 days assumed (FIDELITY.md)"),
 )

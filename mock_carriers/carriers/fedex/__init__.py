@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.carriers.fedex import errors, routes, webhook
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, RouteTable
+from mock_carriers.carriers.fedex import errors, hot, routes, webhook
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Retention, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
@@ -31,6 +31,7 @@ SPEC = CarrierSpec(
     key="fedex",
     create_app=create_carrier_app,
     routes=RouteTable(token=("/oauth/",), track=("/track/v1/",)),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -43,4 +44,9 @@ SPEC = CarrierSpec(
     # [docs/carrier-apis.md, docs/realism.md §7].
     rate_limit_presets={"default": {"window": 10, "window_limit": 1400, "daily": 100_000}},
     webhook_formats=(webhook.FORMAT,),
+    retention=Retention(
+        90,
+        "finished",
+        "not published in FedEx's Track API docs; 90 days as commonly reported (unverified, FIDELITY.md)",
+    ),
 )

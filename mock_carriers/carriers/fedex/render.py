@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mock_carriers.carriers.fedex import codes, locations, texts
+from mock_carriers.carriers.fedex import codes, locations, package, texts
 from mock_carriers.http import i18n
 from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, ScanEvent
@@ -253,6 +253,7 @@ def track_result(
     est = latest.estimated_delivery
     svc = codes.service_for(view.service)
     truth = view.truth
+    box = truth.package if truth is not None else None
     delivered = latest.code in DELIVERED_CODES
     terminal = latest.code in _TERMINAL
 
@@ -264,7 +265,7 @@ def track_result(
         },
         "additionalTrackingInfo": {
             "nickname": "",
-            "packageIdentifiers": _package_identifiers(view),
+            "packageIdentifiers": [*package.references(box), *_package_identifiers(view)],
             "hasAssociatedShipments": False,
         },
     }
@@ -277,11 +278,16 @@ def track_result(
     out["latestStatusDetail"] = _latest_status(latest, language)
     out["dateAndTimes"] = _date_and_times(view, est)
     out["availableImages"] = [{"type": "SIGNATURE_PROOF_OF_DELIVERY"}] if delivered else []
+    out["specialHandlings"] = package.special_handlings(view.service)
     out["packageDetails"] = {
         "packagingDescription": {"type": "YOUR_PACKAGING", "description": "Your Packaging"},
         "count": "1",
+        **package.package_details(box),
     }
-    out["shipmentDetails"] = {"possessionStatus": _first(view, EventCode.PICKED_UP) is not None}
+    out["shipmentDetails"] = {
+        "possessionStatus": _first(view, EventCode.PICKED_UP) is not None,
+        **package.shipment_weight(box),
+    }
     events = scan_events(view, language)
     out["scanEvents"] = events if detailed else events[:1]
     out["availableNotifications"] = (

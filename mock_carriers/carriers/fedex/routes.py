@@ -17,11 +17,12 @@ from mock_carriers.world.context import CarrierContext, ParcelView
 
 #: trackingInfo / trackDocumentSpecification: "Maximum limit is 30" [SPEC].
 MAX_NUMBERS = 30
+TRACK_PATH = "/track/v1/trackingnumbers"
 DOCUMENT_TYPES = frozenset({"SIGNATURE_PROOF_OF_DELIVERY", "BILL_OF_LADING", "FREIGHT_BILLING_DOCUMENT"})
 DOCUMENT_FORMATS = frozenset({"PDF", "PNG"})  # "The values are key sensitive" [SPEC]
 
 
-class _Reject(Exception):
+class Reject(Exception):
     """A request FedEx refuses as a whole, with its 400 code and message."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -41,50 +42,54 @@ async def _json_object(request: Request) -> dict[str, Any]:
     try:
         body = loads_json(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _Reject(errors.BAD_REQUEST, errors.MSG_MALFORMED_JSON) from exc
+        raise Reject(errors.BAD_REQUEST, errors.MSG_MALFORMED_JSON) from exc
     if not isinstance(body, dict):
-        raise _Reject(*_INVALID)
+        raise Reject(*_INVALID)
     return body
 
 
-def _numbers(items: Any) -> list[str]:
+def tracking_numbers(items: Any) -> list[str]:
     """The requested numbers of ``trackingInfo`` / ``trackDocumentSpecification``, as sent."""
     if items is None:
-        raise _Reject(*_EMPTY)
+        raise Reject(*_EMPTY)
     if not isinstance(items, list):
-        raise _Reject(*_INVALID)
+        raise Reject(*_INVALID)
     if not items:
-        raise _Reject(*_EMPTY)
+        raise Reject(*_EMPTY)
     if len(items) > MAX_NUMBERS:
-        raise _Reject(errors.TRACKING_LIMIT, errors.MSG_TRACKING_LIMIT)
+        raise Reject(errors.TRACKING_LIMIT, errors.MSG_TRACKING_LIMIT)
     out = []
     for item in items:
         if not isinstance(item, dict):
-            raise _Reject(*_INVALID)
+            raise Reject(*_INVALID)
         info = item.get("trackingNumberInfo")
         if info is None:
-            raise _Reject(*_EMPTY)
+            raise Reject(*_EMPTY)
         if not isinstance(info, dict):
-            raise _Reject(*_INVALID)
+            raise Reject(*_INVALID)
+        # The schema's string fields take strings only (``trackingNumberUniqueId: {}`` was a 200).
+        optional = (info.get("trackingNumberUniqueId"), item.get("shipDateBegin"), item.get("shipDateEnd"))
+        if not all(value is None or isinstance(value, str) for value in optional):
+            raise Reject(*_INVALID)
         number = info.get("trackingNumber")
         carrier_code = info.get("carrierCode")
         # Any JSON may arrive here: a list or an object is no carrier code (and no set member).
         if carrier_code not in (None, "") and (
             not isinstance(carrier_code, str) or carrier_code not in codes.CARRIER_CODES
         ):
-            raise _Reject(*_INVALID)
+            raise Reject(*_INVALID)
         # FedEx's JSON binding turns a numeric tracking number into a string; nothing else.
         if isinstance(number, int) and not isinstance(number, bool):
             number = str(number)
         if number is None or (isinstance(number, str) and not number.strip()):
-            raise _Reject(*_EMPTY)
+            raise Reject(*_EMPTY)
         if not isinstance(number, str):
-            raise _Reject(*_INVALID)
+            raise Reject(*_INVALID)
         out.append(number)
     return out
 
 
-def _lookup(ctx: CarrierContext, requested: str) -> ParcelView | None:
+def find(ctx: CarrierContext, requested: str) -> ParcelView | None:
     view = ctx.lookup(requested.strip())
     # A label FedEx has not yet received shows nothing: FedEx answers "not found" until the first scan.
     if view is None or not view.events or view.carrier != ctx.carrier:
@@ -99,25 +104,25 @@ def build_router(ctx: CarrierContext) -> APIRouter:
     async def oauth_token(request: Request) -> Response:
         return await auth.issue_token(request, ctx)
 
-    @router.post("/track/v1/trackingnumbers")
+    @router.post(TRACK_PATH)
     async def track_by_number(request: Request) -> Response:
         denied = auth.authorize(request, ctx)
         if denied is not None:
             return denied
         try:
             body = await _json_object(request)
-            numbers = _numbers(body.get("trackingInfo"))
+            numbers = tracking_numbers(body.get("trackingInfo"))
             detailed = body.get("includeDetailedScans")
             if not isinstance(detailed, bool):
-                raise _Reject(*_INVALID)
-        except _Reject as reject:
+                raise Reject(*_INVALID)
+        except Reject as reject:
             return errors.fedex_error(request, 400, reject.code, reject.message)
 
         now = ctx.now()
         language = texts.language(request.headers.get("x-locale"))
         results = []
         for requested in numbers:
-            view = _lookup(ctx, requested)
+            view = find(ctx, requested)
             if view is None:
                 result = render.not_found_result(
                     requested, errors.TRACKING_NOT_FOUND, errors.MSG_TRACKING_NOT_FOUND
@@ -140,22 +145,22 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             body = await _json_object(request)
             detail = body.get("trackDocumentDetail")
             if not isinstance(detail, dict):
-                raise _Reject(*_INVALID)
+                raise Reject(*_INVALID)
             document_type = detail.get("documentType")
             document_format = detail.get("documentFormat", "PDF")  # "Default is PDF" [SPEC]
             if not isinstance(document_type, str) or not isinstance(document_format, str):
-                raise _Reject(*_INVALID)
+                raise Reject(*_INVALID)
             if document_type not in DOCUMENT_TYPES or document_format not in DOCUMENT_FORMATS:
-                raise _Reject(*_INVALID)
+                raise Reject(*_INVALID)
             if document_type != "SIGNATURE_PROOF_OF_DELIVERY" and document_format == "PNG":
-                raise _Reject(*_INVALID)  # "BILL_OF_LADING and FREIGHT_BILLING_DOCUMENT does not support PNG"
-            numbers = _numbers(body.get("trackDocumentSpecification"))
-        except _Reject as reject:
+                raise Reject(*_INVALID)  # "BILL_OF_LADING and FREIGHT_BILLING_DOCUMENT does not support PNG"
+            numbers = tracking_numbers(body.get("trackDocumentSpecification"))
+        except Reject as reject:
             return errors.fedex_error(request, 400, reject.code, reject.message)
 
         documents = []
         for requested in numbers:
-            view = _lookup(ctx, requested)
+            view = find(ctx, requested)
             if view is None:
                 return errors.fedex_error(
                     request, 400, errors.TRACKING_NOT_FOUND, errors.MSG_TRACKING_NOT_FOUND

@@ -6,12 +6,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.datastructures import Headers
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, RouteTable
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Credential, Retention, RouteTable
 from mock_carriers.http.auth_headers import bearer
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors
+from . import errors, hot
 from .auth import HermesAuth
 from .routes import build_router
 
@@ -41,6 +41,7 @@ SPEC = CarrierSpec(
     key="hermes",
     create_app=create_carrier_app,
     routes=RouteTable(token=("/authorization-facade/",), track=("/services/hsi/shipment",)),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -50,4 +51,5 @@ SPEC = CarrierSpec(
         unknown_number="200 + result `e001`",
     ),
     credential=credential,
+    retention=Retention(90, "finished", "no published figure found; 90 days assumed (FIDELITY.md)"),
 )

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from mock_carriers.world.context import ParcelView
-from sim.events import EstimatedDelivery, EventCode, ScanEvent
+from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 
 from . import codes
 from .errors import MESSAGES, NO_INFORMATION
+from .places import COUNTRIES, OTHER_PLACE, PLACES
 
 #: Hermes serves German by default and English on request [SPEC ``Accept-Language``, default DE].
 LANGUAGES = ("de", "en")
@@ -35,70 +35,13 @@ DEFAULT_LANGUAGE = "de"
 
 #: myHermes's public tracking page, the shipment ID after the ``#`` [3P: widely used by shop systems].
 TRACKING_LINK = "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation#"
-#: ``scanningUnit.name`` [SPEC example; 3P fixture].
+#: ``scanningUnit.name`` of a scan no Hermes building made (the electronic notice, the client's
+#: warehouse) [SPEC example; 3P fixture]; buildings name themselves (``scanning_unit``).
 SCANNING_UNIT = "Hermes Germany"
+_UNIT_KINDS = frozenset({"sort_hub", "delivery_station"})
 #: Time slots are given in German time [SPEC ``TimeSlot``: "(CET or CEST)"].
 GERMAN_TIME = ZoneInfo("Europe/Berlin")
 
-#: ISO alpha-2 → (alpha-3, German name, English name) for the countries a Hermes parcel meets.
-COUNTRIES: dict[str, tuple[str, str, str]] = {
-    "DE": ("DEU", "Deutschland", "Germany"),
-    "AT": ("AUT", "Österreich", "Austria"),
-    "CH": ("CHE", "Schweiz", "Switzerland"),
-    "NL": ("NLD", "Niederlande", "Netherlands"),
-    "BE": ("BEL", "Belgien", "Belgium"),
-    "LU": ("LUX", "Luxemburg", "Luxembourg"),
-    "FR": ("FRA", "Frankreich", "France"),
-    "DK": ("DNK", "Dänemark", "Denmark"),
-    "PL": ("POL", "Polen", "Poland"),
-    "CZ": ("CZE", "Tschechien", "Czechia"),
-    "SK": ("SVK", "Slowakei", "Slovakia"),
-    "HU": ("HUN", "Ungarn", "Hungary"),
-    "SI": ("SVN", "Slowenien", "Slovenia"),
-    "HR": ("HRV", "Kroatien", "Croatia"),
-    "IT": ("ITA", "Italien", "Italy"),
-    "ES": ("ESP", "Spanien", "Spain"),
-    "PT": ("PRT", "Portugal", "Portugal"),
-    "IE": ("IRL", "Irland", "Ireland"),
-    "GB": ("GBR", "Vereinigtes Königreich", "United Kingdom"),
-    "SE": ("SWE", "Schweden", "Sweden"),
-    "FI": ("FIN", "Finnland", "Finland"),
-    "NO": ("NOR", "Norwegen", "Norway"),
-    "EE": ("EST", "Estland", "Estonia"),
-    "LV": ("LVA", "Lettland", "Latvia"),
-    "LT": ("LTU", "Litauen", "Lithuania"),
-    "RO": ("ROU", "Rumänien", "Romania"),
-    "BG": ("BGR", "Bulgarien", "Bulgaria"),
-    "GR": ("GRC", "Griechenland", "Greece"),
-    "TR": ("TUR", "Türkei", "Türkiye"),
-    "US": ("USA", "Vereinigte Staaten", "United States"),
-    "CA": ("CAN", "Kanada", "Canada"),
-    "CN": ("CHN", "China", "China"),
-    "KZ": ("KAZ", "Kasachstan", "Kazakhstan"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceWords:
-    """How the catalogue's placeholders read for one kind of place: ``#ORT#`` and the German
-    preposition/article that go with its gender (``im`` Verteilzentrum, ``das`` Logistik-Center)."""
-
-    ort_de: str
-    im_de: str
-    art_de: str
-    ort_en: str
-
-
-#: Location kind → words. Verteilzentrum/distribution centre and PaketShop/ParcelShop are the
-#: catalogue's own words [SPEC CSV]; Logistik-Center is its "LC" spelled out [INFER].
-PLACES: dict[str, PlaceWords] = {
-    "sort_hub": PlaceWords("Hermes Logistik-Center", "im", "das", "Hermes Logistics Center"),
-    "delivery_station": PlaceWords("Hermes Verteilzentrum", "im", "das", "Hermes distribution centre"),
-    "pickup_point": PlaceWords("Hermes PaketShop", "im", "den", "Hermes ParcelShop"),
-    "fulfilment_centre": PlaceWords("Lager des Auftraggebers", "im", "das", "client's warehouse"),
-}
-#: Any other place: a Hermes branch (the catalogue's "Niederlassung"/NDL).
-OTHER_PLACE = PlaceWords("Hermes Niederlassung", "in der", "die", "Hermes branch")
 
 _SPACES = re.compile(r"\s{2,}")
 _BEFORE_PUNCT = re.compile(r"\s+([.,])")
@@ -237,6 +180,17 @@ def international_shipment_id(events: Sequence[ScanEvent]) -> str | None:
     return None
 
 
+def _head(view: ParcelView) -> dict[str, Any]:
+    """``shipmentID``, ``clientReference`` (the client's order number) and the partner's number."""
+    out: dict[str, Any] = {"shipmentID": view.tracking_number}
+    if view.truth is not None and view.truth.package is not None:
+        out["clientReference"] = view.truth.package.reference
+    partner = international_shipment_id(view.events)
+    if partner:
+        out["internationalShipmentID"] = partner
+    return out
+
+
 def receiver_address(view: ParcelView) -> dict[str, str] | None:
     """``{city, zipCode, countryCode}`` of the addressee, from the label data."""
     if view.truth is None:
@@ -262,11 +216,16 @@ def delivery_forecast(estimate: EstimatedDelivery | None) -> dict[str, Any] | No
     return out
 
 
+def scanning_unit(loc: Location) -> str:
+    """The unit that scanned: ``Hermes Logistik-Center Hamburg`` (issue 14 item 8, INFER)."""
+    return f"{PLACES[loc.kind].ort_de} {loc.city}" if loc.kind in _UNIT_KINDS and loc.city else SCANNING_UNIT
+
+
 def status_entry(
     event: ScanEvent, status: codes.HermesStatus, language: str, destination_country: str | None
 ) -> dict[str, Any]:
     loc = event.location
-    unit: dict[str, str] = {"name": SCANNING_UNIT}
+    unit: dict[str, str] = {"name": scanning_unit(loc)}
     if loc.city:
         unit["city"] = loc.city
     if loc.country:
@@ -285,10 +244,7 @@ def status_entry(
 def shipment_info(view: ParcelView, language: str) -> dict[str, Any]:
     """One ``ShipmentInfo`` for a parcel with at least one visible event."""
     destination = _destination_country(view)
-    out: dict[str, Any] = {"shipmentID": view.tracking_number}
-    partner = international_shipment_id(view.events)
-    if partner:
-        out["internationalShipmentID"] = partner
+    out = _head(view)
     out["trackingLink"] = TRACKING_LINK + view.tracking_number
     receiver = receiver_address(view)
     if receiver:
@@ -329,10 +285,7 @@ def shipment_info_response(entries: list[dict[str, Any]]) -> dict[str, Any]:
 def history_status(view: ParcelView, language: str) -> dict[str, Any]:
     """``ShipmentHistoryStatus``: every visible event as ``statusDate``/``statusTime``/``statusCode``."""
     destination = _destination_country(view)
-    out: dict[str, Any] = {"shipmentID": view.tracking_number}
-    partner = international_shipment_id(view.events)
-    if partner:
-        out["internationalShipmentID"] = partner
+    out = _head(view)
     entries = []
     for event, status in statuses(view):
         day, time = local_date_time(event.occurred_at)
@@ -383,10 +336,7 @@ def current_status(view: ParcelView, language: str) -> dict[str, Any]:
         info["expectedDelivery"] = expected
     receiver = receiver_address(view) or {}
     info.update(receiver)
-    out: dict[str, Any] = {"shipmentID": view.tracking_number}
-    partner = international_shipment_id(view.events)
-    if partner:
-        out["internationalShipmentID"] = partner
+    out = _head(view)
     out["statusInformation"] = info
     return out
 

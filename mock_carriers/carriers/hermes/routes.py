@@ -30,7 +30,7 @@ _CLIENT_ID = re.compile(r"[0-9]{1,4}")
 _JSON_RANGES = frozenset({"*/*", "application/*", "application/json"})
 
 
-def _shipment_ids(request: Request) -> list[str] | None:
+def shipment_ids(request: Request) -> list[str] | None:
     """Repeated ``shipmentID`` parameters (OpenAPI ``form`` style, as karrio sends them) or one
     comma-separated value [INFER]; None when the parameter is absent."""
     values = request.query_params.getlist("shipmentID")
@@ -39,7 +39,7 @@ def _shipment_ids(request: Request) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",")]
 
 
-def _check_ids(ids: list[str]) -> JSONResponse | None:
+def check_ids(ids: list[str]) -> JSONResponse | None:
     if not ids or any(not i for i in ids):
         return errors.bad_request(errors.REQUIRED_MISSING)
     if len(ids) > MAX_IDS or len(set(ids)) != len(ids):  # maxItems / uniqueItems
@@ -49,7 +49,7 @@ def _check_ids(ids: list[str]) -> JSONResponse | None:
     return None
 
 
-def _accepts_json(accept: str | None) -> bool:
+def accepts_json(accept: str | None) -> bool:
     """False only when the client asked for media types none of which is JSON (→ e009)."""
     if not accept or not accept.strip():
         return True
@@ -83,7 +83,7 @@ def build_router(ctx: CarrierContext, auth: HermesAuth) -> APIRouter:
         state = auth.check(request)
         if state != "ok":
             return errors.unauthorized(state)
-        if not _accepts_json(request.headers.get("accept")):
+        if not accepts_json(request.headers.get("accept")):
             return errors.bad_request(errors.UNKNOWN_MEDIA_TYPE)
         return None
 
@@ -92,10 +92,10 @@ def build_router(ctx: CarrierContext, auth: HermesAuth) -> APIRouter:
         found: Callable[[ParcelView, str], dict[str, Any]],
         missing: Callable[[str], dict[str, Any]],
     ) -> list[dict[str, Any]] | Response:
-        ids = _shipment_ids(request)
+        ids = shipment_ids(request)
         if ids is None:
             return errors.bad_request(errors.REQUIRED_MISSING)
-        problem = _check_ids(ids)
+        problem = check_ids(ids)
         if problem is not None:
             return problem
         language = render.language_of(request.headers.get("accept-language"))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, RouteTable, WebhookFormat
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Retention, RouteTable, WebhookFormat
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors, trackalert
+from . import errors, hot, trackalert
 from .routes import build_router
 
 __all__ = ["SPEC", "create_carrier_app"]
@@ -36,6 +36,7 @@ SPEC = CarrierSpec(
     routes=RouteTable(
         token=("/security/v1/oauth/",), track=("/api/track/v1/details/", "/api/track/v1/reference/")
     ),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -56,5 +57,10 @@ SPEC = CarrierSpec(
             subscribed=trackalert.alerted,
             push_api="UPS Track Alert",
         ),
+    ),
+    retention=Retention(
+        120,
+        "finished",
+        "UPS Tracking API spec (vendor/specs/ups/Tracking.yaml): data rolled off after 120 days",
     ),
 )

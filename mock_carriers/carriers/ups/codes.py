@@ -96,9 +96,11 @@ EVENT_STATUS: dict[EventCode, UpsStatus] = {
     # [OBS] production capture: D / FS / 011 "DELIVERED " (trailing space as sent); FS is also the
     # delivered code of the UPSTrackAlert.yaml webhook example.
     EventCode.DELIVERED: UpsStatus("D", "FS", "011", "DELIVERED "),
-    # [TABLE Package Exceptions] ZP; [TABLE Status] 040 "Ready for Customer Pickup".
+    # [TABLE Package Exceptions] ZP; [TABLE Status] 040 "Ready for Customer Pickup". Type I, not X
+    # (issue 14 item 7): waiting at an Access Point is the plan working, not an exception, and
+    # karrio reads type X as "on hold"; the Activity Types table's I is "In Transit, Out for Delivery".
     EventCode.AVAILABLE_FOR_PICKUP: UpsStatus(
-        "X", "ZP", "040", "Delivered to UPS Access Point™ location and awaiting customer pickup."
+        "I", "ZP", "040", "Delivered to UPS Access Point™ location and awaiting customer pickup."
     ),
     # [TABLE Delivery Codes] 2W; a collected Access Point parcel is delivered (D / 011).
     EventCode.PICKED_UP_BY_RECIPIENT: UpsStatus("D", "2W", "011", "Package Picked Up At UPS Access Point"),
@@ -116,22 +118,26 @@ EVENT_STATUS: dict[EventCode, UpsStatus] = {
         "Your package is pending release from a Government Agency. Once they release it, your package "
         "will be on its way.",
     ),
-    # [SPEC] Tracking.yaml Status example: X / SR "Your package was released by the customs agency.";
+    # [SPEC] Tracking.yaml Status example: SR "Your package was released by the customs agency.";
     # [TABLE Status] 014 "Clearance Completed" (the spec example's "003" does not fit a release).
+    # Type I (issue 14 item 7): a release ends the hold; the example's X would leave clients
+    # believing the parcel is still held.
     EventCode.CUSTOMS_CLEARED: UpsStatus(
-        "X", "SR", "014", "Your package was released by the customs agency."
+        "I", "SR", "014", "Your package was released by the customs agency."
     ),
     # [TABLE Package Exceptions] 4B; [TABLE Status] 137. USPS hand-overs use LX (PARTNER_STATUS).
     EventCode.HANDED_TO_PARTNER: UpsStatus(
         "I", "4B", "137", "The package was transferred to a postal provider for delivery."
     ),
-    # [TABLE Package Exceptions] UF; [TABLE Status] 035 "Returning to Sender".
+    # [TABLE Package Exceptions] UF; [TABLE Status] 035 "Returning to Sender". Type I: the parcel
+    # is moving (back); the exception that caused it was its own X scan.
     EventCode.RETURN_TO_SENDER: UpsStatus(
-        "X", "UF", "035", "We're in the process of returning this package to the sender."
+        "I", "UF", "035", "We're in the process of returning this package to the sender."
     ),
-    # [TABLE Package Exceptions] UA; [TABLE Status] 034 "Returned to Sender". Type X, not D: the
-    # table files UA among exceptions, and a client must not read a return as a delivery.
-    EventCode.RETURNED_TO_SENDER: UpsStatus("X", "UA", "034", "UPS has returned your package to the sender."),
+    # [TABLE Package Exceptions] UA; [TABLE Status] 034 "Returned to Sender". Neither D (a client
+    # must not read a return as a delivery) nor X (issue 14 item 7: not an exception): UPS's
+    # Activity Types have no "returned" type, so I, with status code 034 saying what happened.
+    EventCode.RETURNED_TO_SENDER: UpsStatus("I", "UA", "034", "UPS has returned your package to the sender."),
     # [TABLE Package Exceptions] TH; [TABLE Status] 055 "Rescheduled Delivery".
     EventCode.DELIVERY_RESCHEDULED: UpsStatus(
         "X", "TH", "055", "Your delivery has been rescheduled for the next business day."

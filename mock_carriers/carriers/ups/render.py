@@ -25,6 +25,7 @@ from mock_carriers.world.context import ParcelView
 from sim.events import EventCode, ScanEvent
 
 from . import codes, errors, texts
+from . import package as ups_package
 
 _DELIVERED_CODES = frozenset({EventCode.DELIVERED, EventCode.PICKED_UP_BY_RECIPIENT})
 
@@ -136,6 +137,9 @@ def render_track(
     if options.return_milestones:
         package["milestones"] = _milestones(events, newest_first, language)
     package["packageCount"] = 1
+    truth = view.truth
+    if truth is not None:
+        package.update(ups_package.fields(truth.package, truth.origin.get("country")))
 
     shipment: dict[str, Any] = {"inquiryNumber": inquiry_number, "shipmentType": "S"}
     if view.tracking_number.upper().startswith("1Z") and len(view.tracking_number) == 18:
@@ -180,7 +184,8 @@ def _activity(
     else:
         address: dict[str, str] = {}
         if loc.city:
-            address["city"] = loc.city
+            # Upper case like packageAddress (issue 14 item 8: title-case scan cities were a tell).
+            address["city"] = loc.city.upper()
         if loc.region:
             address["stateProvince"] = loc.region
         if loc.postal_code:

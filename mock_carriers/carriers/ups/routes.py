@@ -12,14 +12,14 @@ import re
 from fastapi import APIRouter, Request, Response
 
 from mock_carriers.http.jsonio import JSONResponse
-from mock_carriers.world.context import CarrierContext
+from mock_carriers.world.context import CarrierContext, ParcelView
 
 from . import auth, errors, render, trackalert
 
 #: [SPEC Tracking.yaml] "Each inquiry number must be between 7 and 34 characters in length";
 #: UPS numbers are alphanumeric. Longer-but-alphanumeric junk such as ``1Z…xxxx`` still passes this
 #: check and gets TW0001, as UPS answers it [OBS api-documentation#166].
-_INQUIRY_NUMBER = re.compile(r"[A-Za-z0-9]{7,34}")
+INQUIRY_NUMBER = re.compile(r"[A-Za-z0-9]{7,34}")
 
 TRACK_PATH = "/api/track/v1/details/{inquiryNumber}"
 TOKEN_PATH = "/security/v1/oauth/token"
@@ -27,6 +27,28 @@ TOKEN_PATH = "/security/v1/oauth/token"
 
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").strip().lower() == "true"
+
+
+_DEFAULT_OPTIONS = render.TrackOptions()
+
+
+def track_options(request: Request) -> render.TrackOptions:
+    if not request.scope.get("query_string"):
+        return _DEFAULT_OPTIONS
+    return render.TrackOptions(
+        locale=request.query_params.get("locale", "en_US"),
+        return_signature=_flag(request, "returnSignature"),
+        return_milestones=_flag(request, "returnMilestones"),
+        return_pod=_flag(request, "returnPOD"),
+    )
+
+
+def find(ctx: CarrierContext, inquiry_number: str) -> ParcelView | None:
+    view = ctx.lookup(inquiry_number)
+    if view is None and inquiry_number.upper() != inquiry_number:
+        # UPS matches numbers case-insensitively but echoes the inquiry as it was sent.
+        view = ctx.lookup(inquiry_number.upper())
+    return view
 
 
 def build_router(ctx: CarrierContext) -> APIRouter:
@@ -49,19 +71,11 @@ def build_router(ctx: CarrierContext) -> APIRouter:
             return errors.ups_error(400, errors.MISSING_TRANSACTION_SRC)
         # Echoed so a client can match a response to its request id.
         echo = {"transId": trans_id, "transactionSrc": transaction_src}
-        if not _INQUIRY_NUMBER.fullmatch(inquiryNumber):
+        if not INQUIRY_NUMBER.fullmatch(inquiryNumber):
             return errors.ups_error(400, errors.INVALID_INQUIRY_NUMBER, headers=echo)
 
-        options = render.TrackOptions(
-            locale=request.query_params.get("locale", "en_US"),
-            return_signature=_flag(request, "returnSignature"),
-            return_milestones=_flag(request, "returnMilestones"),
-            return_pod=_flag(request, "returnPOD"),
-        )
-        view = ctx.lookup(inquiryNumber)
-        if view is None and inquiryNumber.upper() != inquiryNumber:
-            # UPS matches numbers case-insensitively but echoes the inquiry as it was sent.
-            view = ctx.lookup(inquiryNumber.upper())
+        options = track_options(request)
+        view = find(ctx, inquiryNumber)
         if view is None:
             body = render.render_not_found(inquiryNumber)
         else:

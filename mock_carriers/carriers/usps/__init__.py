@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, RouteTable
+from mock_carriers.carriers.spec import CarrierDoc, CarrierSpec, Retention, RouteTable
 from mock_carriers.http.carrier_app import build_carrier_app
 from mock_carriers.world.context import CarrierContext
 
-from . import errors
+from . import errors, hot
 from .routes import build_router
 
 __all__ = ["SPEC", "create_carrier_app"]
@@ -28,6 +28,7 @@ SPEC = CarrierSpec(
     key="usps",
     create_app=create_carrier_app,
     routes=RouteTable(token=("/oauth2/",), track=("/tracking/v3/tracking/",)),
+    hot_routes=hot.hot_routes,
     rate_limited=errors.rate_limited,
     server_error=errors.server_error,
     doc=CarrierDoc(
@@ -40,4 +41,7 @@ SPEC = CarrierSpec(
     rate_limit_presets={"default": {"window": 3600, "window_limit": 60}},
     # USPS's 429 carries Retry-After (spec tracking-v3.yaml).
     retry_after=True,
+    retention=Retention(
+        120, "finished", "USPS: standard USPS Tracking records kept 120 days (3P summaries of USPS policy)"
+    ),
 )

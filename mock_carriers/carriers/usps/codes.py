@@ -65,10 +65,16 @@ EVENT_CODES: dict[EventCode, UspsEvent] = {
     EventCode.CUSTOMS_CLEARED: UspsEvent("CC", "Customs Clearance Processing Complete", IN_TRANSIT),
     EventCode.HANDED_TO_PARTNER: UspsEvent("42", "USPS Handoff to Shipping Partner", IN_TRANSIT),
     EventCode.RETURN_TO_SENDER: UspsEvent("09", "Return to Sender", ALERT),
-    # USPS files a parcel that reached its sender again under "Delivered".
+    # The event is USPS's "Delivered, To Original Sender"; the item's status is not (RETURNED_STATUS).
     EventCode.RETURNED_TO_SENDER: UspsEvent("01", "Delivered, To Original Sender", DELIVERED),
     EventCode.DELIVERY_RESCHEDULED: UspsEvent("71", "Rescheduled to Next Delivery Day", IN_TRANSIT),
 }
+
+#: The item's ``status``/``statusCategory`` once it is back with its sender (issue 14 item 7): USPS's
+#: return code 09 "Return to Sender" under "Alert", not the last event's "Delivered, …" — a client
+#: that reads the status (karrio matches "delivered" in it) must not take a return for a delivery.
+#: The event itself keeps USPS's own text and code 01.
+RETURNED_STATUS = UspsEvent("09", "Return to Sender", ALERT)
 
 #: What an EXCEPTION (and a DELIVERY_ATTEMPTED with a reason) shows for each canonical reason.
 REASON_CODES: dict[ExceptionReason, UspsEvent] = {

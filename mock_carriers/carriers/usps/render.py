@@ -8,8 +8,9 @@ from the real responses in the USPS/api-examples README and karrio's captured fi
 - ``trackingEvents`` newest first, at most 99.
 - Processing plants appear as ``"<CITY> <ST> DISTRIBUTION CENTER"`` in ``eventCity`` with no state
   or ZIP; "In Transit to Next Facility" and "In Transit, Arriving Late" carry no location at all.
-- Nulls are omitted (real responses send ``null``, the spec's types do not allow it) and
-  booleans are JSON booleans (real responses send ``"false"``) — we keep to the spec.
+- Production's value styles, not the spec's (``wire.py``, issue 14 item 1): booleans as strings,
+  display-name ``mailClass``, ``mailType`` ``DM``, ``uniqueMailPieceID``, every event key present
+  with ``null`` where USPS has nothing.
 - ``expand=SUMMARY`` answers the ``TrackResults`` form the USPS README documents.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 from mock_carriers.world.context import ParcelView
 from sim.events import EstimatedDelivery, EventCode, Location, ScanEvent
 
-from . import codes, numbers, summaries
+from . import codes, numbers, summaries, wire
 
 #: Canonical service → USPS ``mailClass`` (the spec's enum). The enum predates Ground Advantage,
 #: so ground maps to its predecessor ``USPS_RETAIL_GROUND``.
@@ -211,19 +212,19 @@ def _mapped_events(view: ParcelView) -> list[tuple[ScanEvent, codes.UspsEvent]]:
 
 
 def tracking_event(event: ScanEvent, mapped: codes.UspsEvent) -> dict[str, Any]:
-    wire: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "eventType": mapped.text,
         "eventTimestamp": event_timestamp(event.occurred_at),
         "GMTTimestamp": gmt_timestamp(event.occurred_at),
         "GMTOffset": gmt_offset(event.occurred_at),
+        **event_location(event),
+        "authorizedAgent": wire.flag(False),
+        "eventCode": mapped.code,
     }
-    wire.update(event_location(event))
     signed_by = (event.details or {}).get("signed_by")
     if signed_by and mapped.category == codes.DELIVERED:
-        wire["name"] = str(signed_by).upper()
-    wire["authorizedAgent"] = False
-    wire["eventCode"] = mapped.code
-    return wire
+        fields["name"] = str(signed_by).upper()
+    return {key: fields.get(key) for key in wire.EVENT_KEYS}
 
 
 # --- the whole item -----------------------------------------------------------------------------
@@ -278,7 +279,10 @@ def _expected(est: EstimatedDelivery | None) -> dict[str, Any]:
     end = _window_time(est.end)
     # [INFER] local time with a "Z", the way USPS writes eventTimestamp in its README example and
     # karrio parses this field ("%Y-%m-%dT%H:%M:%SZ").
-    out["expectedDeliveryTimeStamp"] = f"{est.date}T{end or '00:00:00'}Z"
+    # A bare date is "by the end of that day": 23:59:59, which stays on that date read either way
+    # (local, as written; or as UTC, shifted into any US zone) — midnight "Z" read as UTC was the
+    # evening before in every US zone (issue 14 item 8).
+    out["expectedDeliveryTimeStamp"] = f"{est.date}T{end or '23:59:59'}Z"
     return out
 
 
@@ -310,6 +314,8 @@ def render_detail(view: ParcelView, number: str) -> dict[str, Any]:
     """``expand=DETAIL``: the ``TrackingDetails`` object. ``view.events`` must not be empty."""
     mapped = _mapped_events(view)
     latest_event, latest = mapped[-1]
+    if latest_event.code is EventCode.RETURNED_TO_SENDER:
+        latest = codes.RETURNED_STATUS
     latest_fields = event_location(latest_event)
     origin, dest = _origin(view), _destination(view)
     klass = mail_class(view)
@@ -327,14 +333,14 @@ def render_detail(view: ParcelView, number: str) -> dict[str, Any]:
         body["destinationZIP"] = (
             _zip5(dest["postal_code"]) if dest.get("country", "US") == "US" else dest["postal_code"]
         )
-    body["emailEnabled"] = True
+    body["emailEnabled"] = wire.flag(True)
     body.update(_expected(est))
-    body["kahalaIndicator"] = False
-    body["mailClass"] = klass
-    body["mailType"] = _mail_type(origin, dest)
+    body["kahalaIndicator"] = wire.flag(False)
+    body["mailClass"] = wire.mail_class(klass)
+    body["mailType"] = wire.mail_type(_mail_type(origin, dest))
     on_time = _on_time(view, latest.category)
     if on_time is not None:
-        body["onTime"] = on_time
+        body["onTime"] = wire.flag(on_time)
     if origin.get("city"):
         body["originCity"] = origin["city"].upper()
     if origin.get("country") and origin["country"] != "US" and len(origin["country"]) == 2:
@@ -345,11 +351,11 @@ def render_detail(view: ParcelView, number: str) -> dict[str, Any]:
         body["originZIP"] = _zip5(origin["postal_code"])
     body.update(_predicted(est))
     signed = any((e.details or {}).get("signed_by") for e, m in mapped if m.category == codes.DELIVERED)
-    body["proofOfDeliveryEnabled"] = bool(delivered and signed)
-    body["redeliveryEnabled"] = latest.category == codes.DELIVERY_ATTEMPT
-    body["restoreEnabled"] = False
-    body["RRAMEnabled"] = False
-    body["RREEnabled"] = False
+    body["proofOfDeliveryEnabled"] = wire.flag(bool(delivered and signed))
+    body["redeliveryEnabled"] = wire.flag(latest.category == codes.DELIVERY_ATTEMPT)
+    body["restoreEnabled"] = wire.flag(False)
+    body["RRAMEnabled"] = wire.flag(False)
+    body["RREEnabled"] = wire.flag(False)
     body["services"] = [TRACKING_SERVICE, *([INSURANCE_SERVICE] if klass in INSURED_CLASSES else [])]
     stc = numbers.service_type_code(number) or SERVICE_TYPE_CODE.get(klass)
     if stc:
@@ -358,7 +364,7 @@ def render_detail(view: ParcelView, number: str) -> dict[str, Any]:
     body["statusCategory"] = latest.category
     body["statusSummary"] = status_summary(latest.text, _dt(latest_event.occurred_at), latest_fields)
     body["tableCode"] = "T"
-    body["uniqueMailPieceId"] = unique_mail_piece_id(number)
+    body["uniqueMailPieceID"] = unique_mail_piece_id(number)
     body["mailPieceIntakeDate"] = _dt(view.events[0].occurred_at).strftime("%Y-%m-%d %H:%M:%S.000000")
     body["trackingEvents"] = [tracking_event(e, m) for e, m in reversed(mapped)][:MAX_EVENTS]
     body["trackingNumber"] = number

@@ -1,0 +1,44 @@
+"""The garbage collector while a world runs: far fewer young-generation collections.
+
+A running world allocates millions of small objects that live for a while (parcels, scans, SimPy
+events) and holds ~10^5 of them at benchmark volume. CPython's default (a young collection every
+700 net allocations, a full one every 100 young ones, subject to the 25 % rule) then spends about
+a quarter of a national day's CPU time traversing objects that are still alive (measured:
+``docs/profile-sim.md``). While a world advances, the young generation's threshold is raised to
+``YOUNG_THRESHOLD``: collections still run (the world makes reference cycles — generators, event
+callbacks — that only the collector frees), just ~140× less often. Thresholds are process-wide,
+so the first caller in sets them and the last one out puts back what it found.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+YOUNG_THRESHOLD = 100_000
+
+_lock = threading.Lock()
+_depth = 0
+_saved: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the body with the young generation collected every ``YOUNG_THRESHOLD`` allocations."""
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            _saved = gc.get_threshold()
+            if _saved[0] and _saved[0] < YOUNG_THRESHOLD:  # 0: collection is off; leave it off
+                gc.set_threshold(YOUNG_THRESHOLD, *_saved[1:])
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _saved is not None:
+                gc.set_threshold(*_saved)
+                _saved = None

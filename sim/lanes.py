@@ -1,0 +1,121 @@
+"""Lanes: the scheduled legs of the network — when vehicles leave, how long a road or air leg takes
+between two facilities, and what a plan expects of it.
+
+A lane's departures are local wall-clock times at its origin; its duration and where the vehicle is
+along the way come from ``sim.travel``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sim import timing, travel, waves
+from sim.events import Location
+from sim.travel import Timeline, along, nearest_place
+
+if TYPE_CHECKING:
+    from sim.events import ExceptionReason
+    from sim.network import Facility
+    from sim.parcels import Parcel
+
+# --- schedules, local seconds-of-day -------------------------------------------------------
+H = 3600.0
+#: Trailers and aircraft leave a hub when a sort wave ends (sim.waves).
+HUB_DEPARTURES = waves.wave_ends()
+HUB_TO_STATION_DEPARTURES = HUB_DEPARTURES
+STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
+HUB_TO_FC_DEPARTURES = (10 * H, 16 * H)
+PICKUP_TIMES = (11 * H, 17 * H, 20 * H)
+AMAZON_PICKUP_TIMES = (9 * H, 13 * H, 17 * H, 21 * H)
+#: A carrier's van takes the day's hand-overs to the partner's post office before its morning sort.
+EXCHANGE_DEPARTURES = (5.5 * H,)
+#: Spoke flights are timed to land for the air hub's night sort (its local time), and the hub's
+#: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
+AIR_BANK_ARRIVAL_S = 23.5 * H
+INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
+
+BACKUP_PENALTY_S = 48 * H  # a spoke's second hub is used only when its first is down
+
+
+@dataclass(slots=True, frozen=True)
+class Lane:
+    src: str
+    dst: str
+    mode: str  # "truck" | "air"
+    distance_km: float  # great-circle
+    duration_s: float  # departure scan to arrival at the far end
+    departures: tuple[float, ...]
+    timeline: Timeline | None = None  # where the vehicle is along the way (None: evenly)
+    backup: bool = False  # a spoke's second hub: used only when its first is down
+
+    @property
+    def expected_s(self) -> float:
+        headway = 24 * H / len(self.departures)
+        penalty = BACKUP_PENALTY_S if self.backup else 0.0
+        return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S + penalty
+
+
+def km_between(a: Facility, b: Facility) -> float:
+    return travel.haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+
+
+def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: bool = False) -> Lane:
+    """A truck lane: the road distance driven under the origin country's hours-of-service rules."""
+    km = km_between(a, b)
+    tl = travel.drive(travel.road_km(km, a.place.country), a.place.country)
+    return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
+
+
+def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:
+    km = km_between(a, b)
+    tl = travel.fly(km)
+    return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
+
+
+def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference: datetime) -> float:
+    """Local seconds-of-day at ``spoke`` for a flight that lands for ``hub``'s night sort
+    (``AIR_BANK_ARRIVAL_S`` hub time), at the zones' offsets on the ``reference`` day."""
+    shift = (hub.tz.utcoffset(reference) or 0) - (spoke.tz.utcoffset(reference) or 0)  # type: ignore[operator]
+    return (AIR_BANK_ARRIVAL_S - shift.total_seconds() - duration_s) % (24 * H)
+
+
+def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:
+    """Where a vehicle on ``lane`` from ``a`` to ``b`` is ``stop`` seconds into its trip: the point
+    along the way, named for the nearest city, and that city's zone (a scan there reads its clock)."""
+    tl = lane.timeline
+    assert tl is not None
+    lat, lon = along(a.place.lat, a.place.lon, b.place.lat, b.place.lon, tl.km_at(stop) / tl.km)
+    near = nearest_place(lat, lon)
+    loc = Location(
+        None,
+        "vehicle",
+        f"In transit near {near.city}",
+        near.city,
+        near.region,
+        near.postal_code,
+        near.country,
+        round(lat, 4),
+        round(lon, 4),
+    )
+    return loc, near.zone
+
+
+@dataclass(slots=True)
+class LaneQueue:
+    """Parcels waiting for a lane's vehicles, and the departures already called."""
+
+    lane: Lane
+    origin: Facility
+    dest: Facility
+    pickup_days: frozenset[int] | None  # a shipper's pickup lane: the carrier's pickup days
+    room: int
+    carrier: str = ""
+    shuttle: bool = False  # a same-day shuttle from the warehouse (sim.pickups, sim.same_day)
+    queue: list[tuple[float, int, Parcel]] = field(default_factory=list)
+    called: set[float] = field(default_factory=set)
+    missed: dict[float, ExceptionReason] = field(
+        default_factory=dict
+    )  # departure -> why it left without them

@@ -1,0 +1,162 @@
+"""The shape of a carrier profile: typed, frozen records the per-carrier data modules fill in.
+
+A profile is what a carrier publishes (or is measured to do): its services and their standards, the
+days it works, what it does after a failed attempt, how fast its scans reach a tracker and how its
+estimates behave. The world reads it; nothing here draws a random number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+H = 3600.0
+DAY = 24 * H
+
+Weekdays = frozenset[int]  # 0 = Monday
+MON_FRI: Weekdays = frozenset(range(5))
+MON_SAT: Weekdays = frozenset(range(6))
+EVERY_DAY: Weekdays = frozenset(range(7))
+
+#: USPS's common mileage bands of its zones 1–8 (upper bound in miles, zone): docs/realism.md §5.
+US_ZONE_MILES: tuple[tuple[float, int], ...] = (
+    (50, 1),
+    (150, 2),
+    (300, 3),
+    (600, 4),
+    (1000, 5),
+    (1400, 6),
+    (1800, 7),
+)
+KM_PER_MILE = 1.609344
+ALL_HOLIDAYS: frozenset[str] = frozenset({"*"})
+
+
+def us_zone(distance_km: float) -> int:
+    """The US distance zone (1–8) of a great-circle distance; zone 8 is over 1,800 miles."""
+    miles = distance_km / KM_PER_MILE
+    for bound, zone in US_ZONE_MILES:
+        if miles <= bound:
+            return zone
+    return 8
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """A published service standard: business days from pick-up to delivery (day 0 = the pick-up
+    day). One figure everywhere, or one per US zone 1–8 (``by_zone[zone - 1]``)."""
+
+    days: int
+    by_zone: tuple[int, ...] | None = None
+    published: str = ""  # as the carrier states it ("1–5 business days by zone")
+
+    def __post_init__(self) -> None:
+        if self.by_zone is not None and len(self.by_zone) != 8:
+            raise ValueError("a zoned standard has one figure per zone 1–8")
+
+    def business_days(self, zone: int | None) -> int:
+        if self.by_zone is None or zone is None:
+            return self.days
+        return self.by_zone[min(8, max(1, zone)) - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class PeakAdjustment:
+    """Extra days a carrier adds to its published standard in its peak season (only where it
+    publishes one): labels from ``start`` to ``end`` inclusive, as (month, day), the window may
+    wrap the new year."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    extra_days: int
+
+    def applies(self, day: date) -> bool:
+        md = (day.month, day.day)
+        if self.start <= self.end:
+            return self.start <= md <= self.end
+        return md >= self.start or md <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceProfile:
+    """One service as the carrier sells it in one market."""
+
+    product: str  # the carrier's name for it ("UPS Ground")
+    standard: Standard
+    delivery_days: Weekdays  # the days its couriers deliver
+    pickup_days: Weekdays = MON_FRI
+    business_days: Weekdays = MON_FRI  # the days its standard counts
+    cutoff_s: float = 17 * H  # a label after this (local, at origin) ships the next pick-up day
+    end_of_day_s: float = 20 * H  # the promise runs to this local time on the promised day
+    guaranteed: bool = False  # money-back guarantee (promise = the standard, no slack)
+    #: cumulative shares delivered by E+1, E+2, … working days (measured), when known
+    transit_shares: tuple[float, ...] | None = None
+    #: shippers whose parcels this service also delivers on extra weekdays (USPS Sunday for Amazon)
+    extra_days_for: Mapping[str, Weekdays] = field(default_factory=lambda: MappingProxyType({}))
+    peak: PeakAdjustment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailedDeliveryPolicy:
+    """What a carrier does when nobody takes the parcel."""
+
+    attempts: int  # doorstep attempts before the parcel is held or returned
+    notice_left: bool  # a card / notice at the door (or an e-mail)
+    auto_redelivery: bool  # tries again on the next working day without being asked
+    hold_at: str  # "post_office" | "access_point" | "station" | "branch" | "parcel_shop" | "locker"
+    hold_days: int  # how long it waits there for the recipient before going back
+    hold_business_days: bool  # hold_days counts working days (else calendar days)
+    #: after the first failure it goes straight to a branch / shop instead of a second attempt
+    to_pickup_point_after_first: bool = False
+    address_hold_days: int = 5  # held for an address correction this long before returning
+    refused_returns_at_once: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class VisibilityProfile:
+    """How fast a scan reaches a tracker: scanners upload in batches; now and then a batch is hours
+    late (a device out of coverage, a facility's feed stalled)."""
+
+    batch_interval_s: float  # a device uploads what it holds every so often
+    lag_median_s: float  # transmission and processing after the upload (lognormal)
+    lag_p95_s: float
+    late_batch_share: float  # share of batches that arrive hours late
+    late_batch_s: tuple[float, float]  # how late such a batch is (uniform)
+    first_event_s: tuple[float, float] = (10 * 60, 30 * 60)  # label data to first appearance
+
+
+@dataclass(frozen=True, slots=True)
+class EtaProfile:
+    """How a carrier's estimate behaves (``sim.eta``): its own error on the first estimate, how it
+    revises, how long it waits for a missing scan, its delivery windows."""
+
+    first_met_target: float  # V: share of first estimates met (issue 12's band 0.80–0.985)
+    optimistic_share: float  # first estimate a working day earlier than the carrier's own plan
+    pessimistic_share: float  # … a working day later (the parcel then comes "early")
+    revision_early_share: float  # a revision a day too cautious, corrected earlier later (≥ 2 %)
+    revision_wrong_share: float  # a revision a day too optimistic, itself missed
+    missing_scan_after_s: float  # no expected scan for this long: "running late"
+    window_s: float | None  # width of an announced delivery window (None: a date only)
+    window_missed_share: float  # share of announced windows the delivery falls outside
+    #: how long after it knows (a missed departure, a declared storm) a carrier's estimate changes
+    announce_lag_s: tuple[float, float] = (10 * 60, 90 * 60)
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierProfile:
+    key: str
+    name: str
+    countries: frozenset[str]
+    services: Mapping[tuple[str, str], ServiceProfile]  # (service, market country) -> profile
+    #: per country, the holiday keys (sim.public_holidays) it does not work; ``ALL_HOLIDAYS``
+    #: closes on every public holiday of the place (a country not listed: closed on every one)
+    closed_on: Mapping[str, frozenset[str]]
+    failed_delivery: FailedDeliveryPolicy
+    visibility: VisibilityProfile
+    eta: EtaProfile
+    texts: Mapping[str, str]  # what its tracking shows, keyed by situation
+    first_attempt: float | None  # a published or measured first-attempt success level
+    #: published on-time levels (low, high), strict, as the module's comment scopes them (V)
+    on_time: tuple[float, float] | None = None

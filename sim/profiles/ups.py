@@ -1,0 +1,157 @@
+"""UPS: its services in the US and Germany, calendar, failed-delivery policy, scan visibility, ETAs.
+
+Sources per row; the figures are in docs/realism.md §11 with the same wording.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from sim.profiles.types import (
+    ALL_HOLIDAYS,
+    DAY,
+    MON_FRI,
+    MON_SAT,
+    CarrierProfile,
+    EtaProfile,
+    FailedDeliveryPolicy,
+    H,
+    ServiceProfile,
+    Standard,
+    VisibilityProfile,
+)
+
+# UPS Ground transit map: 1–5 business days in the contiguous US by zone, zone 2 ≈ 1 day … zone 8 ≈
+# 5 days (ups.com transit maps, secondary summaries; docs/realism.md §5).
+GROUND_BY_ZONE = (1, 1, 2, 3, 3, 4, 4, 5)
+# UPS Ground Saver (formerly SurePost, last mile often by USPS): sold as 2–7 business days; modelled
+# as the Ground standard plus one day (an assumption inside the published range).
+SAVER_BY_ZONE = tuple(d + 1 for d in GROUND_BY_ZONE)
+# The last of UPS's two daily pickup calls (sim.pickups: 19:30) less the hour a label needs.
+CUTOFF_S = 18.5 * H
+END_OF_DAY_S = 21 * H  # UPS couriers deliver until 21:00 (sim.courier_routes)
+
+_us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
+
+PROFILE = CarrierProfile(
+    key="ups",
+    name="UPS",
+    countries=frozenset({"US", "CA", "DE"}),
+    services=MappingProxyType(
+        {
+            # Ground delivers Monday–Friday, plus Saturday residential delivery in most metros
+            # (UPS press release, 2017); the standard counts Monday–Friday only.
+            ("ground", "US"): ServiceProfile(
+                "UPS Ground", Standard(5, GROUND_BY_ZONE, "1–5 business days by zone"), MON_SAT, **_us
+            ),
+            ("economy", "US"): ServiceProfile(
+                "UPS Ground Saver", Standard(6, SAVER_BY_ZONE, "2–7 business days"), MON_SAT, **_us
+            ),
+            ("two_day", "US"): ServiceProfile(
+                "UPS 2nd Day Air",
+                Standard(2, None, "2 business days, guaranteed"),
+                MON_FRI,
+                guaranteed=True,
+                **_us,
+            ),
+            ("next_day", "US"): ServiceProfile(
+                "UPS Next Day Air",
+                Standard(1, None, "next business day, guaranteed"),
+                MON_FRI,
+                guaranteed=True,
+                **_us,
+            ),
+            # Cross-border from the US: UPS Worldwide Expedited, 2–5 business days (ups.com service guide).
+            ("international", "XB"): ServiceProfile(
+                "UPS Worldwide Expedited",
+                Standard(5, None, "2–5 business days"),
+                MON_FRI,
+                guaranteed=True,
+                **_us,
+            ),
+            # Germany: UPS Standard, day-definite, usually the next working day and 1–2 working days
+            # nationwide (ups.com/de service overview, secondary); no Saturday delivery.
+            ("ground", "DE"): ServiceProfile(
+                "UPS Standard",
+                Standard(2, None, "1–2 Werktage"),
+                MON_FRI,
+                cutoff_s=CUTOFF_S,
+                end_of_day_s=END_OF_DAY_S,
+            ),
+            ("next_day", "DE"): ServiceProfile(
+                "UPS Express Saver",
+                Standard(1, None, "nächster Werktag, garantiert"),
+                MON_FRI,
+                cutoff_s=CUTOFF_S,
+                end_of_day_s=END_OF_DAY_S,
+                guaranteed=True,
+            ),
+        }
+    ),
+    # UPS holiday schedule: no pickup or delivery on New Year's Day, Memorial Day, Independence Day,
+    # Labor Day, Thanksgiving and Christmas; MLK Day, Presidents' Day, Columbus Day, Veterans Day and
+    # Juneteenth are normal days (ups.com holiday schedule; secondary summaries 2008–2026 agree).
+    # In Germany and Canada: the public holidays of the place.
+    closed_on=MappingProxyType(
+        {
+            "US": frozenset(
+                {
+                    "us.new_year",
+                    "us.memorial_day",
+                    "us.independence_day",
+                    "us.labor_day",
+                    "us.thanksgiving",
+                    "us.christmas",
+                }
+            ),
+            "DE": ALL_HOLIDAYS,
+            "CA": ALL_HOLIDAYS,
+        }
+    ),
+    # Up to three attempts on consecutive business days, an InfoNotice left each time, then held at
+    # the UPS customer centre or an Access Point for pickup, 5 business days, then returned (UPS
+    # help centre "delivery attempts"; secondary summaries).
+    failed_delivery=FailedDeliveryPolicy(
+        attempts=3,
+        notice_left=True,
+        auto_redelivery=True,
+        hold_at="access_point",
+        hold_days=5,
+        hold_business_days=True,
+    ),
+    # Handheld scanners (DIAD) upload over cellular as they scan; facility scans in small batches.
+    # Lags: an assumption inside the 0–2 h aggregator band (docs/realism.md §9), with hours-late
+    # batches so that ≥ 0.5 % of scans show more than 2 h late (issue 12's target).
+    visibility=VisibilityProfile(
+        batch_interval_s=5 * 60,
+        lag_median_s=4 * 60,
+        lag_p95_s=40 * 60,
+        late_batch_share=0.008,
+        late_batch_s=(2 * H, 6 * H),
+    ),
+    # UPS leads the ShipMatrix on-time ranking (96.5–97.2 % strict, December; docs/realism.md §1):
+    # its first estimate is met most often. UPS My Choice announces a 2-hour (earlier 4-hour) window.
+    eta=EtaProfile(
+        first_met_target=0.955,
+        optimistic_share=0.02,
+        pessimistic_share=0.05,
+        revision_early_share=0.05,
+        revision_wrong_share=0.04,
+        missing_scan_after_s=1 * DAY,
+        window_s=4 * H,
+        window_missed_share=0.08,
+    ),
+    first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
+    # ShipMatrix, December, strict, all services: 96.5 % (2024), 97.2 % (2025) (docs/realism.md §1)
+    on_time=(0.965, 0.972),
+    texts=MappingProxyType(
+        {
+            "running_late": "Your package will arrive later than expected, but is still on its way.",
+            "date_updated": "The delivery date has been updated.",
+            "notice_left": "The receiver was not available for delivery. "
+            "We'll make a second attempt the next business day.",
+            "held": "The package is being held at a UPS Access Point location for the receiver to pick up.",
+            "unable_to_locate": "We're sorry, we were unable to locate your package.",
+        }
+    ),
+)

@@ -1,0 +1,68 @@
+"""Scan visibility: when a scan a carrier records becomes visible to a tracker.
+
+A scanner (a facility's scanner bank, a courier's handheld) does not send each scan as it happens:
+it uploads what it holds every so often, at its own phase in that cycle, so the scans of one device
+between two uploads share their upload instant. Now and then a whole batch is hours late (a device
+out of coverage, a facility's feed stalled). After the upload, each scan still takes its own
+transmission and processing time. Parameters per carrier: ``sim.profiles`` (``VisibilityProfile``).
+
+The device's phase and a batch's lateness are properties of the device and the batch, not of one
+parcel, so they come from the world seed keyed by device (and batch): every parcel scanned on that
+device sees the same phase and the same late batch. The per-scan lag comes from the parcel's own
+stream (``rng``). Pure: no clock, no SimPy.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.profiles.types import VisibilityProfile
+from sim.streams import Rng, stream_seed
+
+_TWO_64 = float(1 << 64)
+Z95 = 1.6448536269514722  # the standard normal's 95th percentile
+
+
+def keyed_uniform(seed: int, key: str) -> float:
+    """A uniform draw in [0, 1) fixed by the world seed and a key (a device, a batch)."""
+    return stream_seed(seed, key) / _TWO_64
+
+
+def device_phase(seed: int, device: str, interval_s: float) -> float:
+    """Where in its upload cycle a device sits: seconds after each multiple of the interval."""
+    return keyed_uniform(seed, f"visibility-phase:{device}") * interval_s
+
+
+def upload_at(scan_at: float, interval_s: float, phase_s: float) -> float:
+    """The device's first upload at or after ``scan_at`` (``interval_s = 0``: it streams)."""
+    if interval_s <= 0:
+        return scan_at
+    k = math.ceil((scan_at - phase_s) / interval_s)
+    return phase_s + k * interval_s
+
+
+def batch_delay(seed: int, device: str, upload_s: float, vis: VisibilityProfile) -> float:
+    """Extra seconds a whole batch (one device, one upload) arrives late; usually 0."""
+    u = keyed_uniform(seed, f"visibility-batch:{device}:{round(upload_s)}")
+    if u >= vis.late_batch_share:
+        return 0.0
+    lo, hi = vis.late_batch_s
+    return lo + (hi - lo) * (u / vis.late_batch_share)  # the same draw, rescaled: one per batch
+
+
+def transmission_lag(rng: Rng, vis: VisibilityProfile) -> float:
+    """One scan's transmission and processing after its upload: lognormal (median, p95)."""
+    sigma = math.log(vis.lag_p95_s / vis.lag_median_s) / Z95
+    return vis.lag_median_s * math.exp(sigma * rng.gauss(0.0, 1.0))
+
+
+def first_visible_at(label_at: float, rng: Rng, vis: VisibilityProfile) -> float:
+    """When a new shipment's label data first shows (10–30 min after it reaches the carrier)."""
+    lo, hi = vis.first_event_s
+    return label_at + lo + (hi - lo) * rng.random()
+
+
+def visible_at(scan_at: float, device: str, seed: int, rng: Rng, vis: VisibilityProfile) -> float:
+    """When a scan made at ``scan_at`` on ``device`` becomes visible to a tracker."""
+    up = upload_at(scan_at, vis.batch_interval_s, device_phase(seed, device, vis.batch_interval_s))
+    return up + batch_delay(seed, device, up, vis) + transmission_lag(rng, vis)
