@@ -191,8 +191,9 @@ class WebhookHub(DispatchSide, PushApis, SharedHub):
 
     # --- from the sandbox: new events, resets ----------------------------------------------------
 
-    def on_events(self, events: list[ScanEvent]) -> None:
-        """``Sandbox.listeners`` hook: hold events until visible, release the ones already due."""
+    def on_events(self, events: list[ScanEvent], visible: list[float] | None = None) -> None:
+        """``Sandbox.listeners`` hook: hold events until visible, release the ones already due.
+        ``visible``: each event's ``visible_at`` as an epoch, when the pump has it."""
         if not events or not self.leading:
             return
         try:
@@ -200,8 +201,10 @@ class WebhookHub(DispatchSide, PushApis, SharedHub):
             # sandbox's lock while it calls on_reset (which takes ours) — lock order is sandbox, hub.
             now_ts = self.sandbox.now().timestamp()
             with self._lock:
-                for event in events:
-                    heapq.heappush(self._heap, (epoch(event.visible_at), next(self._arrivals), event, None))
+                epochs = visible if visible is not None else [epoch(e.visible_at) for e in events]
+                heap, arrivals = self._heap, self._arrivals
+                for event, at in zip(events, epochs, strict=True):
+                    heapq.heappush(heap, (at, next(arrivals), event, None))
                 released = self._release(now_ts)
         except Exception:  # a webhook problem must never break the world's sync for every caller
             log.exception("webhook release failed")

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from mock_carriers.world.archive import JournalState
-from mock_carriers.world.store import InMemoryStore
+from mock_carriers.world.store import InMemoryStore, Record
 from mock_carriers.world.worker import Batch, EventHash, Failed, Hello, Message, Progress, Runner
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ class Feed:
         self.ended = False
         self.end: float | None = None
         self.created = 0 if journal is None else journal.created
+        #: Events this pump has put into the store (this generation, this process).
+        self.events_ingested = 0
         self.cases: list[dict[str, str]] = []
         self.found_cases: dict[str, str] = {}
         #: The log's chained hash, kept only for a durable world (it costs a hash per event).
@@ -156,11 +158,26 @@ class Feed:
             self.changed.notify_all()
 
     def _ingest(self, sandbox: Sandbox, batch: Batch) -> None:
+        """Ingest one batch piece by piece (``PIECE`` events: the store's lock and the GIL are let go
+        between pieces, so a request never waits behind a whole batch); the frontier moves last."""
         if self._stopping.is_set():
             return
         if self.state == "resimulating":
             self.state = "running"
-        created = self.store.add(batch.events, batch.truths)
+        created: list[Record] = []
+        listeners = sandbox.listeners
+        for events, visible in batch.pieces():
+            created += self.store.add(events, {}, visible)
+            self.events_ingested += len(events)
+            # The listeners (the webhook hub) hold the events before the frontier moves past them,
+            # so whoever sees the new frontier (a sync() that returns) knows the hub has every
+            # event under it; the hub releases them at the effective clock, now or on its next tick.
+            for listener in listeners:
+                listener(events, visible)
+            time.sleep(0)  # let go of the GIL: a request waiting for it runs now
+            if self._stopping.is_set():
+                return
+        self.store.add((), batch.truths)
         finished = self.store.finish(batch.finished, batch.frontier)
         for tn, truth in batch.truths.items():
             if truth is not None and truth.case and truth.tracking_number == tn:
@@ -169,11 +186,6 @@ class Feed:
             self.hash.update(batch.events)
         self.created = batch.created
         sandbox.journal(self, batch, created, finished)
-        # The listeners (the webhook hub) hold the batch before the frontier moves past it, so
-        # whoever sees the new frontier (a sync() that returns) knows the hub has every event
-        # under it; the hub releases them at the effective clock, on this call or its next tick.
-        for listener in sandbox.listeners:
-            listener(batch.events)
         if finished and sandbox.finish_listeners:
             ends = [(r.tracking_number, r.finished_at, r.truth) for r in finished]
             for on_finish in sandbox.finish_listeners:

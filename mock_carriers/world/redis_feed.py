@@ -287,6 +287,7 @@ class EnginePublisher:
             self._failed = self._generation()[0]
             return False
         elif isinstance(message, Batch):
+            message.complete()
             after = EventHash(hashed.count, hashed.hexdigest())
             after.update(message.events)
             args = [

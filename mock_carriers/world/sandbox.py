@@ -114,9 +114,10 @@ class Sandbox(SharedWorker):
             else self._shared_tokens(lifetimes, deterministic_tokens)
         )
         self._initial_clock = (clock_mode, speed)
-        #: Called with each batch of new events (log order) as the pump ingests them — the webhook
-        #: dispatcher listens here. Kept across resets; told about resets via on_reset.
-        self.listeners: list[Callable[[list[ScanEvent]], None]] = []
+        #: Called with new events (log order, a piece of a batch at a time) as the pump ingests
+        #: them, and their ``visible_at`` as epochs when known (else None) — the webhook dispatcher
+        #: and the UI's tally listen here. Kept across resets; told about resets via on_reset.
+        self.listeners: list[Callable[[list[ScanEvent], list[float] | None], None]] = []
         #: Called with (tracking number, the instant it finished, its final truth) of each record a
         #: batch finished, right after the events — the UI's running totals listen here.
         self.finish_listeners: list[Callable[[list[tuple[str, float | None, ParcelTruth | None]]], None]] = []

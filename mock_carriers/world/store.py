@@ -158,6 +158,19 @@ class EventStore(Protocol):
     class with this protocol, docs/architecture.md §9)."""
 
     def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> list[Record]: ...
+    def _add_known(self, events: list[ScanEvent], visible: list[float], created: list[Record]) -> None:
+        records = self._records
+        for e, at in zip(events, visible, strict=True):
+            rec = records.get(e.tracking_number)
+            if rec is None:
+                self._ord += 1
+                rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
+                rec.born = datetime.fromisoformat(e.occurred_at).timestamp()
+                records[e.tracking_number] = rec
+                created.append(rec)
+            rec.events.append(e)
+            rec.visible.append(at)
+
     def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]: ...
     def get(self, tracking_number: str) -> Record | None: ...
     def list(
@@ -221,26 +234,39 @@ class InMemoryStore:
         with self._lock:
             self._ord = max(self._ord, after)
 
-    def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> list[Record]:
+    def add(
+        self,
+        events: Iterable[ScanEvent],
+        truth_of: dict[str, ParcelTruth | None],
+        visible: list[float] | None = None,
+    ) -> list[Record]:
         """Append events (log order); returns the records they created. A truth given for a
-        number replaces the one held (the engine's latest snapshot)."""
+        number replaces the one held (the engine's latest snapshot). ``visible``: each event's
+        ``visible_at`` as an epoch, when the sender computed it already."""
         created: list[Record] = []
+        events = list(events)
+        if visible is None:
+            visible = [datetime.fromisoformat(e.visible_at).timestamp() for e in events]
         with self._lock:
-            for e in events:
-                rec = self._records.get(e.tracking_number)
-                if rec is None:
-                    self._ord += 1
-                    rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
-                    rec.born = datetime.fromisoformat(e.occurred_at).timestamp()
-                    self._records[e.tracking_number] = rec
-                    created.append(rec)
-                rec.events.append(e)
-                rec.visible.append(datetime.fromisoformat(e.visible_at).timestamp())
+            self._add_known(events, visible, created)
             for tn, truth in truth_of.items():
                 rec = self._records.get(tn)
                 if rec is not None and truth is not None and rec.finished_at is None:
                     rec.truth = rec.prior = truth
         return created
+
+    def _add_known(self, events: list[ScanEvent], visible: list[float], created: list[Record]) -> None:
+        records = self._records
+        for e, at in zip(events, visible, strict=True):
+            rec = records.get(e.tracking_number)
+            if rec is None:
+                self._ord += 1
+                rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
+                rec.born = datetime.fromisoformat(e.occurred_at).timestamp()
+                records[e.tracking_number] = rec
+                created.append(rec)
+            rec.events.append(e)
+            rec.visible.append(at)
 
     def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]:
         done: list[Record] = []

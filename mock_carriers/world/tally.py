@@ -126,10 +126,13 @@ class Tally:
 
     # --- from the pump ------------------------------------------------------------------------------
 
-    def on_events(self, events: list[ScanEvent]) -> None:
+    def on_events(self, events: list[ScanEvent], visible: list[float] | None = None) -> None:
+        """New events (``visible``: their ``visible_at`` as epochs, when the pump has them)."""
+        epochs = visible if visible is not None else [_epoch(e.visible_at) for e in events]
         with self._lock:
-            for e in events:
-                heapq.heappush(self._events, (_epoch(e.visible_at), next(self._arrivals), e))
+            heap, arrivals = self._events, self._arrivals
+            for e, at in zip(events, epochs, strict=True):
+                heapq.heappush(heap, (at, next(arrivals), e))
 
     def on_finished(self, finished: list[tuple[str, float | None, ParcelTruth | None]]) -> None:
         """(tracking number, the instant it finished, its final truth) of each finished record; a

@@ -25,12 +25,13 @@ import multiprocessing
 import queue
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import Literal, Protocol
 
+from mock_carriers.world.wire import Packed, Packer, Unpacker
 from sim.events import ParcelTruth, ScanEvent
 
 #: Sandbox seconds the worker simulates per batch: small enough that a clock move's frontier
@@ -71,6 +72,31 @@ class Batch:
     frontier: float  # epoch: every event with visible_at <= frontier has been emitted
     created: int
     ended: bool
+    #: The epoch of each event's ``visible_at`` when the sender computed it (else None).
+    visible: list[float] | None = None
+    #: Events still on the wire (a process runner's batch): decoded piece by piece by ``pieces()``.
+    packed: Iterator[tuple[list[ScanEvent], list[float]]] | None = None
+
+    def pieces(self) -> Iterator[tuple[list[ScanEvent], list[float] | None]]:
+        """The events in pieces (with their visible epochs when known), decoding what is still
+        packed as it goes; once every piece has been taken, ``events`` holds them all."""
+        if self.packed is None:
+            if self.events:
+                yield self.events, self.visible
+            return
+        packed, self.packed = self.packed, None
+        visible: list[float] = []
+        for events, epochs in packed:
+            self.events.extend(events)
+            visible.extend(epochs)
+            yield events, epochs
+        self.visible = visible
+
+    def complete(self) -> Batch:
+        """Decode whatever is still packed (for a reader that wants ``events`` whole)."""
+        for _ in self.pieces():
+            pass
+        return self
 
 
 @dataclass(slots=True)
@@ -275,8 +301,14 @@ def _child_main(
                 return None
             limit = float(message)
 
+    packer = Packer()
+
     def emit(message: Message) -> None:
-        data.send(message)
+        if isinstance(message, Batch):  # the compact form (mock_carriers.world.wire)
+            b = message
+            data.send(packer.pack(b.events, b.truths, b.finished, b.frontier, b.created, b.ended))
+        else:
+            data.send(message)
 
     try:
         drive(factory, run_to, emit, resume)
@@ -300,6 +332,8 @@ class ProcessRunner:
         self._children = (child_control, child_data)
         self._lock = threading.Lock()
         self._limit = float("-inf")
+        self._unpacker = Unpacker()
+        self._last: Batch | None = None
 
     def start(self) -> None:
         self._process.start()
@@ -317,15 +351,27 @@ class ProcessRunner:
                 pass
 
     def receive(self, timeout: float) -> Message | None:
+        if self._last is not None:  # the table may change under a batch left half decoded
+            self._last.complete()
+            self._last = None
         try:
             if self._data.poll(timeout):
-                message: Message = self._data.recv()
-                return message
+                message: Message | Packed = self._data.recv()
+                if not isinstance(message, Packed):
+                    return message
+                return self._unpack(message)
         except (EOFError, OSError):
             if not self._process.is_alive():
                 code = self._process.exitcode
                 return Failed(f"the engine worker process exited (code {code})")
         return None
+
+    def _unpack(self, packed: Packed) -> Batch:
+        self._unpacker.take(packed)
+        batch = Batch([], packed.truths, packed.finished, packed.frontier, packed.created, packed.ended)
+        batch.packed = self._unpacker.pieces(packed)
+        self._last = batch
+        return batch
 
     def stop(self) -> None:
         with self._lock:

@@ -1,0 +1,226 @@
+"""The engine worker's batches on the wire between its process and the API process.
+
+Pickling a ``Batch`` as it is costs the receiving process ~5 µs per scan and as much per truth
+snapshot (a slotted dataclass unpickles through ``dataclasses``' Python ``__setstate__``), all in
+one ``pickle.loads`` of the whole batch — CPU the API process takes from its requests. Here the
+worker (``Packer``) does the work instead and sends plain values:
+
+- each scan is a tuple of strings and numbers; its code and reason are indices into the enums;
+  its ``visible_at`` is also sent as an epoch (the store, the webhook hub and the UI's tally all
+  need it and would each parse it again);
+- a place or promise many scans share (a facility, a promised day — ``shared()``) goes once into
+  a table both sides keep, and then travels as its index; a recipient's door or a one-hour window
+  travels as its fields;
+- a parcel's truth travels only when it changed since the worker last sent it (most scans leave
+  it as it was); ``None`` (its story ended) always travels;
+- the scans travel in pieces of ``PIECE`` pickled separately, so the receiver decodes one piece at
+  a time and lets go of the GIL in between (``Unpacker.pieces``): no request waits behind a whole
+  batch.
+
+The receiver builds each ``ScanEvent`` with one constructor call and shares the tables' objects.
+What it gets is equal, field for field, to what the worker had (``tests/test_wire.py``).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sim.events import EstimatedDelivery, EventCode, ExceptionReason, Location, ParcelTruth, ScanEvent
+
+#: Scans per separately pickled piece: decoding one takes well under a millisecond.
+PIECE = 256
+#: Entries past which both tables start over (a new epoch): bounded memory on both sides.
+TABLE_LIMIT = 50_000
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+_CODES: tuple[EventCode, ...] = tuple(EventCode)
+_CODE_INDEX: dict[EventCode, int] = {c: i for i, c in enumerate(_CODES)}
+_REASONS: tuple[ExceptionReason, ...] = tuple(ExceptionReason)
+_REASON_INDEX: dict[ExceptionReason, int] = {r: i for i, r in enumerate(_REASONS)}
+
+Shared = Location | EstimatedDelivery
+#: A place or promise on the wire: None, a table index, or its fields (Location: 10, ETA: 3).
+Ref = int | tuple[Any, ...] | None
+
+
+def shared(value: Shared) -> bool:
+    """Whether many scans share the value (worth a table entry): a facility, a promised day."""
+    if isinstance(value, Location):
+        return value.facility_id is not None
+    return value.start is None
+
+
+def _fields(value: Shared) -> tuple[Any, ...]:
+    if isinstance(value, Location):
+        v = value
+        return (
+            v.facility_id,
+            v.kind,
+            v.name,
+            v.city,
+            v.region,
+            v.postal_code,
+            v.country,
+            v.lat,
+            v.lon,
+            v.address,
+        )
+    return (value.date, value.start, value.end)
+
+
+def _build(fields: tuple[Any, ...]) -> Shared:
+    return Location(*fields) if len(fields) == 10 else EstimatedDelivery(*fields)
+
+
+@dataclass(slots=True)
+class Packed:
+    """A batch as it travels: pieces of pickled scan rows and what goes with them."""
+
+    pieces: list[bytes]
+    #: New table entries, (index, fields), in index order; ``epoch`` says which table they extend.
+    entries: list[tuple[int, tuple[Any, ...]]]
+    epoch: int
+    truths: dict[str, ParcelTruth | None]
+    finished: list[ParcelTruth]
+    frontier: float
+    created: int
+    ended: bool
+    count: int
+
+
+@dataclass
+class Packer:
+    """The worker's side (one per connection: its table lives as long as the receiver's)."""
+
+    _index: dict[Shared, int] = field(default_factory=dict)
+    #: id(object) -> (object, index): most scans share the very object; hashing a frozen
+    #: dataclass hashes every field. The entry holds the object, so its id is not reused.
+    _by_id: dict[int, tuple[Shared, int]] = field(default_factory=dict)
+    _epoch: int = 0
+    #: The truth last sent per tracking number (its JSON), until its story ends.
+    _sent: dict[str, bytes] = field(default_factory=dict)
+
+    def _ref(self, value: Shared | None, new: list[tuple[int, tuple[Any, ...]]]) -> Ref:
+        if value is None:
+            return None
+        hit = self._by_id.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if not shared(value):
+            return _fields(value)
+        index = self._index.get(value)
+        if index is None:
+            index = self._index[value] = len(self._index)
+            new.append((index, _fields(value)))
+        self._by_id[id(value)] = (value, index)
+        return index
+
+    def _truths(self, truths: dict[str, ParcelTruth | None]) -> dict[str, ParcelTruth | None]:
+        out: dict[str, ParcelTruth | None] = {}
+        sent = self._sent
+        for tn, truth in truths.items():
+            if truth is None:
+                sent.pop(tn, None)
+                out[tn] = None
+                continue
+            text = truth.to_json().encode()
+            if sent.get(tn) != text:
+                sent[tn] = text
+                out[tn] = truth
+        return out
+
+    def pack(
+        self,
+        events: list[ScanEvent],
+        truths: dict[str, ParcelTruth | None],
+        finished: list[ParcelTruth],
+        frontier: float,
+        created: int,
+        ended: bool,
+    ) -> Packed:
+        if len(self._index) > TABLE_LIMIT:
+            self._index.clear()
+            self._by_id.clear()
+            self._epoch += 1
+        new: list[tuple[int, tuple[Any, ...]]] = []
+        rows = [
+            (
+                e.event_id,
+                e.seq,
+                e.tracking_number,
+                e.carrier,
+                e.service,
+                _CODE_INDEX[e.code],
+                -1 if e.reason is None else _REASON_INDEX[e.reason],
+                e.occurred_at,
+                e.visible_at,
+                datetime.fromisoformat(e.visible_at).timestamp(),
+                self._ref(e.location, new),
+                self._ref(e.estimated_delivery, new),
+                e.details or None,
+            )
+            for e in events
+        ]
+        pieces = [pickle.dumps(rows[i : i + PIECE], PROTOCOL) for i in range(0, len(rows), PIECE)]
+        for t in finished:
+            self._sent.pop(t.tracking_number, None)
+            if t.partner:
+                self._sent.pop(t.partner.get("tracking_number", ""), None)
+        return Packed(
+            pieces, new, self._epoch, self._truths(truths), finished, frontier, created, ended, len(rows)
+        )
+
+
+class Unpacker:
+    """The receiver's side: the table, and the scans rebuilt piece by piece."""
+
+    def __init__(self) -> None:
+        self._table: list[Shared] = []
+        self._epoch = 0
+
+    def take(self, packed: Packed) -> None:
+        """Extend the table with a batch's new entries (before any of its pieces is decoded)."""
+        if packed.epoch != self._epoch:
+            self._table = []
+            self._epoch = packed.epoch
+        for index, fields in packed.entries:
+            if index != len(self._table):
+                raise ValueError(f"wire table out of step: entry {index}, table of {len(self._table)}")
+            self._table.append(_build(fields))
+
+    def pieces(self, packed: Packed) -> Iterator[tuple[list[ScanEvent], list[float]]]:
+        """The batch's scans, one piece at a time, with each scan's visible epoch."""
+        table = self._table
+        codes = _CODES
+        reasons = _REASONS
+        for piece in packed.pieces:
+            events: list[ScanEvent] = []
+            visible: list[float] = []
+            add_event = events.append
+            add_visible = visible.append
+            rows = pickle.loads(piece)
+            for eid, seq, tn, carrier, service, code, reason, occ, vis, at, place, eta, details in rows:
+                add_event(
+                    ScanEvent(
+                        eid,
+                        seq,
+                        tn,
+                        carrier,
+                        service,
+                        codes[code],
+                        None if reason < 0 else reasons[reason],
+                        occ,
+                        vis,
+                        table[place] if place.__class__ is int else Location(*place),
+                        None
+                        if eta is None
+                        else (table[eta] if eta.__class__ is int else EstimatedDelivery(*eta)),
+                        {} if details is None else details,
+                    )
+                )
+                add_visible(at)
+            yield events, visible

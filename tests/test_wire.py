@@ -1,0 +1,133 @@
+"""The engine worker's wire form (mock_carriers.world.wire): what the API process decodes is what
+the worker had, field for field; truths travel only when they changed; the shared table stays in
+step across batches and across its own restarts; a batch is ingested piece by piece."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime, timedelta
+
+import pytest
+
+from mock_carriers.world import wire
+from mock_carriers.world.store import InMemoryStore
+from mock_carriers.world.wire import Packed, Packer, Unpacker
+from mock_carriers.world.worker import Batch, _batch
+from sim.engine import Engine
+from sim.events import Location, ParcelTruth, ScanEvent
+from tests.conftest import small_scenario
+
+pytestmark = pytest.mark.unit
+
+
+def _batches(days: int = 2, step_h: int = 6) -> list[Batch]:
+    engine = Engine(small_scenario(demand={"parcels_per_day": 60}), seed=3)
+    out = []
+    at = engine.now
+    for _ in range(days * 24 // step_h):
+        at += timedelta(hours=step_h)
+        events = engine.advance(at)
+        out.append(_batch(engine, events, engine.now.timestamp()))
+    return out
+
+
+def _travel(packer: Packer, batch: Batch) -> Packed:
+    packed = packer.pack(
+        batch.events, batch.truths, batch.finished, batch.frontier, batch.created, batch.ended
+    )
+    return pickle.loads(pickle.dumps(packed))  # as the pipe carries it
+
+
+def _decode(unpacker: Unpacker, packed: Packed) -> tuple[list[ScanEvent], list[float]]:
+    unpacker.take(packed)
+    events: list[ScanEvent] = []
+    visible: list[float] = []
+    for piece, epochs in unpacker.pieces(packed):
+        assert len(piece) <= wire.PIECE
+        events += piece
+        visible += epochs
+    return events, visible
+
+
+def test_scans_arrive_equal_field_for_field_with_their_visible_epochs() -> None:
+    packer, unpacker = Packer(), Unpacker()
+    total = 0
+    for batch in _batches():
+        events, visible = _decode(unpacker, _travel(packer, batch))
+        assert events == batch.events
+        assert [e.to_json() for e in events] == [e.to_json() for e in batch.events]
+        assert visible == [datetime.fromisoformat(e.visible_at).timestamp() for e in batch.events]
+        total += len(events)
+    assert total > 500  # the world made enough scans for the comparison to mean something
+
+
+def test_a_shared_place_is_one_object_on_the_receiving_side() -> None:
+    packer, unpacker = Packer(), Unpacker()
+    by_facility: dict[str, Location] = {}
+    for batch in _batches():
+        events, _ = _decode(unpacker, _travel(packer, batch))
+        for e in events:
+            if e.location.facility_id is not None:
+                seen = by_facility.setdefault(e.location.facility_id, e.location)
+                if seen == e.location:
+                    assert seen is e.location
+    assert by_facility
+
+
+def test_a_truth_travels_only_when_it_changed_and_none_always() -> None:
+    packer = Packer()
+    truth = ParcelTruth("1Z1", "ups", "ground", "2026-01-05T09:00:00-05:00", "2026-01-08", {}, {})
+    args = ([], 0.0, 0, False)
+    first = packer.pack([], {"1Z1": truth}, *args)
+    assert first.truths == {"1Z1": truth}
+    assert packer.pack([], {"1Z1": truth}, *args).truths == {}
+    truth.attempts = 1
+    assert packer.pack([], {"1Z1": truth}, *args).truths == {"1Z1": truth}
+    assert packer.pack([], {"1Z1": None}, *args).truths == {"1Z1": None}
+    # its story ended: a later snapshot of the same number travels again
+    assert packer.pack([], {"1Z1": truth}, *args).truths == {"1Z1": truth}
+    packer.pack([], {}, [truth], 0.0, 0, False)
+    assert packer.pack([], {"1Z1": truth}, *args).truths == {"1Z1": truth}
+
+
+def test_the_table_starts_over_past_its_limit_and_both_sides_follow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wire, "TABLE_LIMIT", 5)
+    packer, unpacker = Packer(), Unpacker()
+    epochs = set()
+    for batch in _batches():
+        packed = _travel(packer, batch)
+        epochs.add(packed.epoch)
+        events, _ = _decode(unpacker, packed)
+        assert events == batch.events
+    assert len(epochs) > 1
+
+
+def test_a_table_out_of_step_is_refused() -> None:
+    with pytest.raises(ValueError, match="out of step"):
+        Unpacker().take(Packed([], [(3, ("2026-01-09", None, None))], 0, {}, [], 0.0, 0, False, 0))
+
+
+def test_a_batch_is_ingested_piece_by_piece_into_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wire, "PIECE", 16)
+    packer, unpacker = Packer(), Unpacker()
+    store = InMemoryStore()
+    plain = InMemoryStore()
+    pieces = 0
+    for source in _batches():
+        packed = _travel(packer, source)
+        unpacker.take(packed)
+        batch = Batch([], packed.truths, packed.finished, packed.frontier, packed.created, packed.ended)
+        batch.packed = unpacker.pieces(packed)
+        for events, visible in batch.pieces():
+            store.add(events, {}, visible)
+            pieces += 1
+        store.add((), batch.truths)
+        assert batch.events == source.events and batch.packed is None
+        plain.add(source.events, source.truths)
+    assert pieces > len(_batches())  # some batches came in more than one piece
+    assert [r.tracking_number for r in store.records()] == [r.tracking_number for r in plain.records()]
+    for rec in store.records():
+        twin = plain.get(rec.tracking_number)
+        assert twin is not None
+        assert rec.events == twin.events and rec.visible == twin.visible and rec.born == twin.born
+        assert rec.truth == twin.truth
