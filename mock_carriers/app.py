@@ -21,6 +21,7 @@ from mock_carriers.http.guard import ControlGuard
 from mock_carriers.http.limits import RequestLimits
 from mock_carriers.webhooks.hub import WebhookHub
 from mock_carriers.webhooks.models import WebhookConfig
+from mock_carriers.world import collector
 from mock_carriers.world.clock import ClockMode
 from mock_carriers.world.sandbox import DEFAULT_RETENTION, Sandbox
 from sim.scenario import Scenario
@@ -57,6 +58,7 @@ def create_app(
     allow_hosts: Sequence[str] = (),
     deterministic_tokens: bool = False,
     fast_lane: bool = True,
+    settle_collector: bool = False,
 ) -> SandboxApp:
     """The whole sandbox as one ASGI app: ``/_sandbox/...``, and ``/<carrier>`` for every
     registered carrier with the carrier's real paths below its prefix.
@@ -69,6 +71,8 @@ def create_app(
     seed (tests that compare them) instead of a per-process secret — only for a sandbox built here.
     ``fast_lane``: answer the carriers' tracking reads through ``mock_carriers.http.fastlane``
     (byte for byte what the routes answer; off only to compare against the plain routes).
+    ``settle_collector``: once started, freeze what startup built and collect less often
+    (``mock_carriers.world.collector``) — for a serving process, not for an app built in a test.
     """
     if sandbox is None:
         if scenario is None:
@@ -92,6 +96,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
         app.state.tally.start()
+        if settle_collector:
+            collector.settle()
         try:
             yield
         finally:

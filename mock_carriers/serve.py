@@ -104,6 +104,7 @@ def make_app(sandbox: Sandbox, args: argparse.Namespace) -> SandboxApp:
         control_token=token,
         allow_hosts=allow_hosts,
         fast_lane=os.environ.get(FAST_LANE_ENV, "1").strip() != "0",
+        settle_collector=True,
     )
 
 
