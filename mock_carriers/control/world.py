@@ -201,6 +201,7 @@ def build_control_router(sandbox: Sandbox) -> APIRouter:
             "target": state.target,
             "frontier": state.engine.frontier,
             "engine": state.engine.model_dump(exclude_none=True),
+            "engine_leader": sandbox.engine_leader(),
             "parcels_in_memory": len(sandbox.store),
             "parcels_created": sandbox.parcels_created,
         }

@@ -166,8 +166,11 @@ class Feed:
             self.state = "running"
         created: list[Record] = []
         listeners = sandbox.listeners
+        replica = batch.ord_base is not None
+        if replica:  # numbered as every worker numbers them, whatever part of the stream it read
+            self.store.start_ord(batch.ord_base or 0)
         for events, visible in batch.pieces():
-            created += self.store.add(events, {}, visible)
+            created += self.store.add(events, {}, visible, skip_unborn=replica)
             self.events_ingested += len(events)
             # The listeners (the webhook hub) hold the events before the frontier moves past them,
             # so whoever sees the new frontier (a sync() that returns) knows the hub has every

@@ -31,6 +31,7 @@ import orjson
 import redis
 
 from mock_carriers.world.redis_link import LOCK_RENEW_S, GenKeys, Lease
+from mock_carriers.world.redis_trim import TRIM_EVERY_S, Expiry, TrimPlan, numbers, read_plan, trim_point
 from mock_carriers.world.worker import (
     Batch,
     EventHash,
@@ -54,15 +55,17 @@ QUEUE_DEPTH = 32
 
 _APPEND = """
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('xadd', KEYS[2], '*', 'b', ARGV[2])
+local id = redis.call('xadd', KEYS[2], '*', 'b', ARGV[2])
 redis.call('hset', KEYS[3], 'frontier', ARGV[3], 'count', ARGV[4], 'digest', ARGV[5],
-           'created', ARGV[6], 'ended', ARGV[7], 'state', 'running')
-return 1
+           'created', ARGV[6], 'ended', ARGV[7], 'state', 'running', 'parcels', ARGV[8])
+return id
 """
 
 
-def encode_batch(batch: Batch) -> bytes:
+def encode_batch(batch: Batch, ord_base: int = 0) -> bytes:
+    """``ord_base``: parcels (first scans) in the log before this batch (``redis_trim``)."""
     data = {
+        "o": ord_base,
         "e": [e.to_dict() for e in batch.events],
         "t": {tn: (t.to_dict() if t is not None else None) for tn, t in batch.truths.items()},
         "f": [t.to_dict() for t in batch.finished],
@@ -75,7 +78,7 @@ def encode_batch(batch: Batch) -> bytes:
 
 def decode_batch(payload: bytes) -> Batch:
     data = orjson.loads(zlib.decompress(payload))
-    return Batch(
+    batch = Batch(
         [ScanEvent.from_dict(e) for e in data["e"]],
         {tn: (ParcelTruth.from_dict(t) if t is not None else None) for tn, t in data["t"].items()},
         [ParcelTruth.from_dict(t) for t in data["f"]],
@@ -83,6 +86,8 @@ def decode_batch(payload: bytes) -> Batch:
         int(data["c"]),
         bool(data["x"]),
     )
+    batch.ord_base = int(data.get("o", 0))
+    return batch
 
 
 def read_meta(client: redis.Redis, keys: GenKeys) -> dict[str, str]:
@@ -99,6 +104,8 @@ class StreamReplica:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._main, name="feed-replica", daemon=True)
         self._failed: str | None = None
+        #: The last stream entry handed to the pump (what the engine may trim up to), None before.
+        self.position: str | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -148,6 +155,7 @@ class StreamReplica:
                 for entry_id, fields in entries:
                     last = entry_id
                     self._put(decode_batch(fields[b"b"]))
+                    self.position = entry_id.decode()
             if time.monotonic() - checked > 0.5:
                 checked = time.monotonic()
                 self._engine_state()
@@ -187,9 +195,14 @@ class EnginePublisher:
         start: float,
         lookahead: float,
         runner: RunnerKind = "process",
+        peers: Callable[[int], list[tuple[float, str | None]]] | None = None,
+        expiry: Expiry | None = None,
     ) -> None:
         """``generation()``: the world's (generation, seed) now; ``source_for(seed)``: the world's
-        factory; ``target(generation)``: the shared clock's target (epoch)."""
+        factory; ``target(generation)``: the shared clock's target (epoch); ``peers(generation)``:
+        each live API worker's (shown instant, last stream entry read) and ``expiry`` a parcel's
+        retention end — with both, the stream is trimmed to what consumers still need
+        (``redis_trim``)."""
         self._client = client
         self._lease = lease
         self._generation = generation
@@ -207,6 +220,12 @@ class EnginePublisher:
         self.role = "standby"
         #: A generation whose world failed (it would fail again): not led until a reset.
         self._failed: int | None = None
+        self._peers = peers
+        self._expiry = expiry
+        self._plan: TrimPlan | None = None
+        self._appended: str | None = None
+        self._parcels = 0
+        self._trimmed = 0.0
 
     def start(self) -> None:
         self._thread.start()
@@ -251,6 +270,10 @@ class EnginePublisher:
         resume = Resume(frontier, count, digest) if frontier > self._start else None
         runner = make_runner(self._runner_kind, self._source_for(seed), resume)
         hashed = EventHash(count, digest)
+        self._parcels = int(meta.get("parcels", 0))
+        self._plan = None
+        if self._expiry is not None:
+            self._plan, self._appended = read_plan(self._client, keys.feed, self._expiry)
         if resume is not None:
             self._client.hset(keys.meta, mapping={"state": "resimulating", "resimulated": self._start})
         runner.start()
@@ -270,8 +293,26 @@ class EnginePublisher:
                     continue
                 if not self._publish(keys, message, hashed):
                     return
+                if time.monotonic() - self._trimmed > TRIM_EVERY_S:
+                    self._trimmed = time.monotonic()
+                    self.trim(generation)
         finally:
             runner.stop()
+
+    def trim(self, generation: int) -> str | None:
+        """Trim the generation's stream to what its consumers still need; returns the MINID used."""
+        plan, peers = self._plan, self._peers
+        if plan is None or peers is None:
+            return None
+        live = peers(generation)
+        clock = min((shown for shown, _ in live), default=self._target(generation))
+        point = trim_point(plan.cut(clock), [read for _, read in live], self._appended)
+        if point is None:
+            return None
+        keys = self._keys_for(generation)
+        self._client.xtrim(keys.feed, minid=point, approximate=False)
+        self._client.hset(keys.meta, "trimmed", point)
+        return point
 
     def _publish(self, keys: GenKeys, message: Message, hashed: EventHash) -> bool:
         if isinstance(message, Hello):
@@ -290,22 +331,32 @@ class EnginePublisher:
             message.complete()
             after = EventHash(hashed.count, hashed.hexdigest())
             after.update(message.events)
+            plan = self._plan
+            base = self._parcels
+            firsts = sum(1 for e in message.events if e.seq == 1)
             args = [
                 self._lease.owner,
-                encode_batch(message),
+                encode_batch(message, base),
                 repr(message.frontier),
                 after.count,
                 after.hexdigest(),
                 message.created,
                 int(message.ended),
+                base + firsts,
             ]
             fenced = [self._lease.key, keys.feed, keys.meta]
-            if not self._append(keys=fenced, args=args) and not (
-                self._regain(keys, hashed) and self._append(keys=fenced, args=args)
-            ):
+            entry = self._append(keys=fenced, args=args)
+            if not entry and self._regain(keys, hashed):
+                entry = self._append(keys=fenced, args=args)
+            if not entry:
                 log.warning("engine lock lost before a batch was appended; stepping down")
                 return False
             hashed.update(message.events)
+            self._parcels = base + firsts
+            self._appended = entry.decode() if isinstance(entry, bytes) else str(entry)
+            if plan is not None:
+                scans = [(e.tracking_number, e.seq, e.carrier, e.occurred_at) for e in message.events]
+                plan.see(self._appended, scans, [n for t in message.finished for n in numbers(t.to_dict())])
         return True
 
     def _regain(self, keys: GenKeys, hashed: EventHash) -> bool:

@@ -17,12 +17,17 @@ from mock_carriers.world.store import Record
 
 def expiry(rec: Record, finished_at: float) -> float | None:
     """When the parcel's carrier stops showing it (its registry's retention)."""
-    retention = registry.spec(rec.carrier).retention
+    born = datetime.fromisoformat(rec.events[0].occurred_at).timestamp() if rec.events else None
+    return expires(rec.carrier, born, finished_at)
+
+
+def expires(carrier: str, born: float | None, finished_at: float) -> float | None:
+    """The same from the parcel's carrier, first scan (epoch) and finish."""
+    retention = registry.spec(carrier).retention
     if retention is None:
         return None
-    if retention.since == "created" and rec.events:
-        since = datetime.fromisoformat(rec.events[0].occurred_at).timestamp()
-        return max(finished_at, since + retention.days * 86400.0)
+    if retention.since == "created" and born is not None:
+        return max(finished_at, born + retention.days * 86400.0)
     return finished_at + retention.days * 86400.0
 
 

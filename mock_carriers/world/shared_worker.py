@@ -5,6 +5,7 @@ following resets made elsewhere, and leading the engine when this process holds 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from mock_carriers.world.feed import Feed
 from mock_carriers.world.redis_feed import EnginePublisher
 from mock_carriers.world.redis_link import Lease, owner_id
 from mock_carriers.world.redis_tokens import SharedTokens
-from mock_carriers.world.retention import expiry
+from mock_carriers.world.redis_trim import Expiry
+from mock_carriers.world.retention import expires, expiry
 from mock_carriers.world.store import InMemoryStore
 from mock_carriers.world.worker import WorldSource
 from sim.engine import Engine
@@ -170,8 +172,9 @@ class SharedWorker:
         while not getattr(self, "_closing", False):
             try:
                 generation, now = self.generation, self.now().timestamp()
+                position = getattr(self._feed.runner, "position", None) or "-"
                 if (generation, now) != last or time.monotonic() - said > REPORT_S:
-                    value = f"{now!r} {shared.wall()!r}"
+                    value = f"{now!r} {shared.wall()!r} {position}"
                     shared.client.hset(shared.gen(generation).workers, self._worker_id, value)
                     last, said = (generation, now), time.monotonic()
             except Exception:  # Redis away: the peers stop waiting for us after PEER_STALE_S
@@ -182,12 +185,22 @@ class SharedWorker:
         """Whether every live worker of this generation shows ``target`` (or later)."""
         shared = self.shared
         assert shared is not None
+        return all(shown >= target for shown, _ in self._peers(self.generation))
+
+    def _peers(self, generation: int) -> list[tuple[float, str | None]]:
+        """Each live worker of ``generation``: the instant it shows, and the last stream entry its
+        replica has read (None: nothing yet, or a worker too old to say)."""
+        shared = self.shared
+        assert shared is not None
         wall = shared.wall()
-        for value in shared.client.hvals(shared.gen(self.generation).workers):
-            shown, said = (float(x) for x in value.split())
-            if wall - said < PEER_STALE_S and shown < target:
-                return False
-        return True
+        out: list[tuple[float, str | None]] = []
+        for value in shared.client.hvals(shared.gen(generation).workers):
+            fields = value.decode().split() if isinstance(value, bytes) else str(value).split()
+            shown, said = float(fields[0]), float(fields[1])
+            if wall - said < PEER_STALE_S:
+                read = fields[2] if len(fields) > 2 and fields[2] != "-" else None
+                out.append((shown, read))
+        return out
 
     def _stop_reporting(self) -> None:
         self._closing = True
@@ -199,9 +212,30 @@ class SharedWorker:
             except Exception:
                 pass
 
-    def engine_publisher(self) -> EnginePublisher:
+    def engine_leader(self) -> dict[str, Any]:
+        """Who runs the engine now (``/_sandbox/health``): host, process id and runner — here the
+        engine worker of this sandbox; in a shared world the holder of the engine lock (None while
+        nobody holds it, e.g. between a leader's death and a takeover)."""
+        if self.shared is None:
+            leader = getattr(self._feed.runner, "leader", None)
+            return dict(leader()) if callable(leader) else {"host": None, "pid": None, "runner": None}
+        try:
+            held = self.shared.client.get(self.shared.keys.engine_lock)
+        except Exception:  # Redis away: say so rather than fail the health check
+            return {"host": None, "pid": None, "runner": "redis", "error": "Redis did not answer"}
+        if held is None:
+            return {"host": None, "pid": None, "runner": "redis"}
+        owner = held.decode()
+        parts = owner.split(":")  # redis_link.owner_id(): host:pid:random
+        pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+        host = ":".join(parts[:-2]) if len(parts) >= 3 else owner
+        here = host == os.uname().nodename and pid == os.getpid()
+        return {"host": host, "pid": pid, "runner": "redis", "lock": owner, "this_process": here}
+
+    def engine_publisher(self, expiry: Expiry = expires) -> EnginePublisher:
         """The engine of the shared world, run from this process whenever it holds the engine
-        lock (``start()`` it; it waits in standby while another process leads)."""
+        lock (``start()`` it; it waits in standby while another process leads). ``expiry``: when
+        a parcel's retention ends — what the stream is trimmed by (``redis_trim``)."""
         shared = self.shared
         assert shared is not None
 
@@ -225,4 +259,6 @@ class SharedWorker:
             start=self.scenario.start.timestamp(),
             lookahead=self.lookahead.total_seconds(),
             runner=self.runner_kind,
+            peers=self._peers,
+            expiry=expiry,
         )

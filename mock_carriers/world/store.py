@@ -158,11 +158,15 @@ class EventStore(Protocol):
     class with this protocol, docs/architecture.md §9)."""
 
     def add(self, events: Iterable[ScanEvent], truth_of: dict[str, ParcelTruth | None]) -> list[Record]: ...
-    def _add_known(self, events: list[ScanEvent], visible: list[float], created: list[Record]) -> None:
+    def _add_known(
+        self, events: list[ScanEvent], visible: list[float], created: list[Record], skip_unborn: bool
+    ) -> None:
         records = self._records
         for e, at in zip(events, visible, strict=True):
             rec = records.get(e.tracking_number)
             if rec is None:
+                if skip_unborn and e.seq != 1:
+                    continue
                 self._ord += 1
                 rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
                 rec.born = datetime.fromisoformat(e.occurred_at).timestamp()
@@ -239,27 +243,34 @@ class InMemoryStore:
         events: Iterable[ScanEvent],
         truth_of: dict[str, ParcelTruth | None],
         visible: list[float] | None = None,
+        skip_unborn: bool = False,
     ) -> list[Record]:
         """Append events (log order); returns the records they created. A truth given for a
         number replaces the one held (the engine's latest snapshot). ``visible``: each event's
-        ``visible_at`` as an epoch, when the sender computed it already."""
+        ``visible_at`` as an epoch, when the sender computed it already. ``skip_unborn``: leave
+        out the scans of a number this store has not seen begin (a replica read from a trimmed
+        stream: the parcel expired before it started, ``redis_trim``)."""
         created: list[Record] = []
         events = list(events)
         if visible is None:
             visible = [datetime.fromisoformat(e.visible_at).timestamp() for e in events]
         with self._lock:
-            self._add_known(events, visible, created)
+            self._add_known(events, visible, created, skip_unborn)
             for tn, truth in truth_of.items():
                 rec = self._records.get(tn)
                 if rec is not None and truth is not None and rec.finished_at is None:
                     rec.truth = rec.prior = truth
         return created
 
-    def _add_known(self, events: list[ScanEvent], visible: list[float], created: list[Record]) -> None:
+    def _add_known(
+        self, events: list[ScanEvent], visible: list[float], created: list[Record], skip_unborn: bool
+    ) -> None:
         records = self._records
         for e, at in zip(events, visible, strict=True):
             rec = records.get(e.tracking_number)
             if rec is None:
+                if skip_unborn and e.seq != 1:
+                    continue
                 self._ord += 1
                 rec = Record(self._ord, e.tracking_number, e.carrier, e.service)
                 rec.born = datetime.fromisoformat(e.occurred_at).timestamp()

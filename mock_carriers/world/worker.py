@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import queue
 import threading
 import traceback
@@ -76,6 +77,9 @@ class Batch:
     visible: list[float] | None = None
     #: Events still on the wire (a process runner's batch): decoded piece by piece by ``pieces()``.
     packed: Iterator[tuple[list[ScanEvent], list[float]]] | None = None
+    #: Parcels (first scans) in the log before this batch — set on a batch read back from a shared
+    #: world's stream, whose start may have been trimmed (``redis_trim``); else None.
+    ord_base: int | None = None
 
     def pieces(self) -> Iterator[tuple[list[ScanEvent], list[float] | None]]:
         """The events in pieces (with their visible epochs when known), decoding what is still
@@ -223,6 +227,11 @@ def drive(
         emit(Failed("the engine worker failed:\n" + traceback.format_exc(limit=8)))
 
 
+def leader(pid: int | None, runner: str) -> dict[str, str | int | None]:
+    """Who runs the engine: this host, the process, and how (``/_sandbox/health``)."""
+    return {"host": os.uname().nodename, "pid": pid, "runner": runner}
+
+
 class Runner(Protocol):
     def start(self) -> None: ...
     def set_run_to(self, epoch: float) -> None: ...
@@ -262,6 +271,9 @@ class ThreadRunner:
 
     def _main(self) -> None:
         drive(self.factory, self._run_to, self._emit, self.resume)
+
+    def leader(self) -> dict[str, str | int | None]:
+        return leader(os.getpid(), "thread")
 
     def set_run_to(self, epoch: float) -> None:
         with self._cond:
@@ -339,6 +351,9 @@ class ProcessRunner:
         self._process.start()
         for conn in self._children:  # the child holds its ends now
             conn.close()
+
+    def leader(self) -> dict[str, str | int | None]:
+        return leader(self._process.pid, "process")
 
     def set_run_to(self, epoch: float) -> None:
         with self._lock:
