@@ -13,6 +13,7 @@ wrk and nginx are Debian packages; missing ones are installed with apt-get when 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -132,9 +133,14 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def prepare(base: str, advance: str = "3d") -> list[Target]:
-    """Move the clock, pick a delivered parcel per carrier, get credentials, fetch the answers."""
-    with httpx.Client(base_url=base, timeout=300) as http:
+def prepare(base: str, advance: str = "3d", client: httpx.Client | None = None) -> list[Target]:
+    """Move the clock, pick a delivered parcel per carrier, get credentials, fetch the answers
+    (through ``client`` when given, e.g. an in-process TestClient, else over HTTP at ``base``)."""
+    with (
+        contextlib.nullcontext(client)
+        if client is not None
+        else httpx.Client(base_url=base, timeout=300) as http
+    ):
         http.post("/_sandbox/clock", json={"advance": advance}).raise_for_status()
 
         def delivered(carrier: str) -> str:

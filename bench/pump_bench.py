@@ -132,7 +132,6 @@ def run(days: float = 7.0, scenario_name: str = "baseline", settle: bool = True)
     """``settle``: the collector as ``serve`` sets it once it is up (``mock_carriers.world.collector``);
     False: the interpreter's default."""
     from mock_carriers.app import create_app
-    from mock_carriers.world import collector
     from mock_carriers.world.sandbox import Sandbox
     from parcel_sandbox.schema import load_scenario
 
@@ -145,9 +144,15 @@ def run(days: float = 7.0, scenario_name: str = "baseline", settle: bool = True)
     try:
         sandbox.sync()  # the engine's process is up and the world at its start
         if settle:
+            from mock_carriers.world import collector
+
             collector.settle()
-        feed = sandbox._feed
-        events0 = feed.events_ingested
+        ingested = [0]
+
+        def count(events: list[Any], visible: Any = None) -> None:
+            ingested[0] += len(events)
+
+        sandbox.listeners.append(count)
         probe = Probe()
         collector = GcPauses()
         collector.install()
@@ -163,7 +168,7 @@ def run(days: float = 7.0, scenario_name: str = "baseline", settle: bool = True)
         collector.remove()
         cpu = process_cpu() - cpu0 - probe.cpu_s
         threads1 = thread_cpu()
-        events = feed.events_ingested - events0
+        events = ingested[0]
         names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
         by_thread: dict[str, float] = {}
         for tid, seconds in threads1.items():

@@ -20,18 +20,18 @@ without emitting, hashes what it produced, and compares it with the persisted co
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import queue
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import Literal, Protocol
 
+from mock_carriers.world.messages import Batch, EventHash, Failed, Hello, Message, Progress, Resume
 from mock_carriers.world.wire import Packed, Packer, Unpacker
 from sim.events import ParcelTruth, ScanEvent
 
@@ -53,99 +53,6 @@ class WorldSource(Protocol):
     def advance(self, until: datetime | float) -> list[ScanEvent]: ...
     def take_finished(self) -> list[ParcelTruth]: ...
     def truth(self, tracking_number: str) -> ParcelTruth | None: ...
-
-
-@dataclass(slots=True)
-class Hello:
-    """The worker's first message: what it knows before simulating anything."""
-
-    cases: list[dict[str, str]]
-    end: float | None  # epoch of the world's end, None for an endless world
-
-
-@dataclass(slots=True)
-class Batch:
-    events: list[ScanEvent]
-    #: The truth of each tracking number the events touch (None once its story has ended: it
-    #: comes in ``finished``). In a process runner a snapshot; in a thread runner the live object.
-    truths: dict[str, ParcelTruth | None]
-    finished: list[ParcelTruth]
-    frontier: float  # epoch: every event with visible_at <= frontier has been emitted
-    created: int
-    ended: bool
-    #: The epoch of each event's ``visible_at`` when the sender computed it (else None).
-    visible: list[float] | None = None
-    #: Events still on the wire (a process runner's batch): decoded piece by piece by ``pieces()``.
-    packed: Iterator[tuple[list[ScanEvent], list[float]]] | None = None
-    #: Parcels (first scans) in the log before this batch — set on a batch read back from a shared
-    #: world's stream, whose start may have been trimmed (``redis_trim``); else None.
-    ord_base: int | None = None
-
-    def pieces(self) -> Iterator[tuple[list[ScanEvent], list[float] | None]]:
-        """The events in pieces (with their visible epochs when known), decoding what is still
-        packed as it goes; once every piece has been taken, ``events`` holds them all."""
-        if self.packed is None:
-            if self.events:
-                yield self.events, self.visible
-            return
-        packed, self.packed = self.packed, None
-        visible: list[float] = []
-        for events, epochs in packed:
-            self.events.extend(events)
-            visible.extend(epochs)
-            yield events, epochs
-        self.visible = visible
-
-    def complete(self) -> Batch:
-        """Decode whatever is still packed (for a reader that wants ``events`` whole)."""
-        for _ in self.pieces():
-            pass
-        return self
-
-
-@dataclass(slots=True)
-class Progress:
-    """Re-simulating a resumed world: how far it got (nothing emitted)."""
-
-    frontier: float
-
-
-@dataclass(slots=True)
-class Failed:
-    message: str
-
-
-@dataclass(slots=True)
-class Resume:
-    """Re-simulate up to ``frontier`` silently; the log so far holds ``count`` events hashing to
-    ``digest`` (``EventHash``)."""
-
-    frontier: float
-    count: int
-    digest: str
-
-
-Message = Hello | Batch | Progress | Failed
-
-
-class EventHash:
-    """A chained SHA-256 over the events in emission order (their canonical JSON): equal logs, equal
-    digests, whatever step sizes produced them; the state is the last digest, so a ``--db`` file
-    can carry it across restarts."""
-
-    def __init__(self, count: int = 0, digest: str = "") -> None:
-        self._digest = bytes.fromhex(digest) if digest else b""
-        self.count = count
-
-    def update(self, events: list[ScanEvent]) -> None:
-        digest = self._digest
-        for e in events:
-            digest = hashlib.sha256(digest + e.to_json().encode()).digest()
-        self._digest = digest
-        self.count += len(events)
-
-    def hexdigest(self) -> str:
-        return self._digest.hex()
 
 
 def _epoch(instant: datetime) -> float:
