@@ -1,7 +1,7 @@
 """`make bench`: simulation throughput vs bare SimPy, a national network's day (1 M parcels), HTTP
 throughput vs a static server, and scenario loading on hostile files vs libyaml's own scan.
 
-    python -m bench [sim] [day] [http] [loader]      # one or more halves; all by default
+    python -m bench [sim] [day] [http] [wrk] [loader] [pump]   # one or more; all by default
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ console = Console()
 
 
 def main() -> int:
-    only = set(sys.argv[1:]) or {"sim", "day", "http", "wrk", "loader"}
+    only = set(sys.argv[1:]) or {"sim", "day", "http", "wrk", "loader", "pump"}
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -166,6 +166,32 @@ def main() -> int:
         for name, r in limits.items():
             t.add_row(name, str(r["with_us"]), str(r["without_us"]), str(r["ratio"]))
         console.print(t)
+    if "pump" in only:
+        from bench import lane_tail, pump_bench
+
+        with console.status("the API process during advance 7d (default collector, then serve's)"):
+            pump = [pump_bench.run(7.0, settle=False), pump_bench.run(7.0, settle=True)]
+        with console.status("the hot reads' CPU per request, in-process"):
+            tail = lane_tail.run()
+        results["pump"] = {"advance_7d": pump, "lane_tail": tail}
+        t = Table(title="the API process while the clock moves 7 days (CPU, and a 1 ms probe's lateness)")
+        for col in ("collector", "events", "API CPU s / 1k events", "pump", "probe max ms", "p99.9", "gen2"):
+            t.add_column(col, justify="right")
+        for r in pump:
+            probe, gc2 = r["gil_probe"], r["gc_pauses"]["gen2"]
+            t.add_row(
+                r["collector"],
+                f"{r['events']:,}",
+                str(r["api_cpu_s_per_1000_events"]),
+                str(r["pump_cpu_s_per_1000_events"]),
+                str(probe["max_ms"]),
+                str(probe["p999_ms"]),
+                f"{gc2['n']} (max {gc2['max_cpu_ms']} ms CPU)",
+            )
+        console.print(t)
+        for row in tail:
+            cpu = {k: v["cpu"] for k, v in row.items() if isinstance(v, dict)}
+            console.print(f"lane CPU per request, collector {row['collector']}: {cpu}")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
