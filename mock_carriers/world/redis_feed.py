@@ -12,8 +12,7 @@
   frontier, retention and webhook listeners work exactly as in one process, and the hot path
   never needs a network hop.
 
-Batches are stored as zlib-compressed JSON, level 1: ~200 bytes per event with its truth snapshots
-(a week of the baseline, 168,339 events, is 33 MB in Redis); level 6 saves a fifth for 4× the CPU.
+Batches are stored as zlib-compressed JSON (``redis_codec``).
 """
 
 from __future__ import annotations
@@ -23,13 +22,12 @@ import logging
 import queue
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 import redis
 
+from mock_carriers.world.redis_codec import decode_batch, encode_batch
 from mock_carriers.world.redis_link import LOCK_RENEW_S, GenKeys, Lease
 from mock_carriers.world.redis_trim import TRIM_EVERY_S, Expiry, TrimPlan, numbers, read_plan, trim_point
 from mock_carriers.world.worker import (
@@ -44,7 +42,6 @@ from mock_carriers.world.worker import (
     WorldSource,
     make_runner,
 )
-from sim.events import ParcelTruth, ScanEvent
 
 log = logging.getLogger("parcel_sandbox.engine")
 
@@ -60,34 +57,6 @@ redis.call('hset', KEYS[3], 'frontier', ARGV[3], 'count', ARGV[4], 'digest', ARG
            'created', ARGV[6], 'ended', ARGV[7], 'state', 'running', 'parcels', ARGV[8])
 return id
 """
-
-
-def encode_batch(batch: Batch, ord_base: int = 0) -> bytes:
-    """``ord_base``: parcels (first scans) in the log before this batch (``redis_trim``)."""
-    data = {
-        "o": ord_base,
-        "e": [e.to_dict() for e in batch.events],
-        "t": {tn: (t.to_dict() if t is not None else None) for tn, t in batch.truths.items()},
-        "f": [t.to_dict() for t in batch.finished],
-        "fr": batch.frontier,
-        "c": batch.created,
-        "x": batch.ended,
-    }
-    return zlib.compress(orjson.dumps(data), 1)
-
-
-def decode_batch(payload: bytes) -> Batch:
-    data = orjson.loads(zlib.decompress(payload))
-    batch = Batch(
-        [ScanEvent.from_dict(e) for e in data["e"]],
-        {tn: (ParcelTruth.from_dict(t) if t is not None else None) for tn, t in data["t"].items()},
-        [ParcelTruth.from_dict(t) for t in data["f"]],
-        float(data["fr"]),
-        int(data["c"]),
-        bool(data["x"]),
-    )
-    batch.ord_base = int(data.get("o", 0))
-    return batch
 
 
 def read_meta(client: redis.Redis, keys: GenKeys) -> dict[str, str]:
