@@ -42,11 +42,15 @@ def run(
     connections: int,
     seconds: float,
     warmup: float = 1.0,
+    method: str = "GET",
+    body: bytes = b"",
 ) -> dict[str, float]:
-    head = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
         f"{k}: {v}\r\n" for k, v in headers.items()
     )
-    request = (head + "\r\n").encode()
+    if body:
+        head += f"Content-Length: {len(body)}\r\n"
+    request = (head + "\r\n").encode() + body
 
     async def main() -> tuple[list[float], list[int], float]:
         warm: list[float] = []
@@ -76,4 +80,5 @@ def run(
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(1000 * _percentile(latencies, 0.50), 2),
         "p99_ms": round(1000 * _percentile(latencies, 0.99), 2),
+        "p999_ms": round(1000 * _percentile(latencies, 0.999), 2),
     }
