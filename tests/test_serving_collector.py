@@ -28,7 +28,7 @@ def test_settle_freezes_what_exists_and_raises_the_young_threshold(restored: tup
     kept = [[i] for i in range(1000)]  # containers alive now: frozen, never scanned again
     before = collector.settle()
     assert before == (700, 10, 10)
-    assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, 10, 10)
+    assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, 10, collector.OLD_THRESHOLD)
     assert gc.get_freeze_count() >= len(kept)
     frozen_ids = {id(o) for o in gc.get_objects()}
     assert id(kept[0]) not in frozen_ids  # no generation holds it any more: it is permanent
@@ -37,9 +37,9 @@ def test_settle_freezes_what_exists_and_raises_the_young_threshold(restored: tup
 def test_settle_keeps_a_higher_threshold_and_a_collector_switched_off(
     restored: tuple[int, int, int],
 ) -> None:
-    gc.set_threshold(collector.YOUNG_THRESHOLD * 3, 5, 5)
+    gc.set_threshold(collector.YOUNG_THRESHOLD * 3, 5, collector.OLD_THRESHOLD * 2)
     collector.settle()
-    assert gc.get_threshold() == (collector.YOUNG_THRESHOLD * 3, 5, 5)
+    assert gc.get_threshold() == (collector.YOUNG_THRESHOLD * 3, 5, collector.OLD_THRESHOLD * 2)
     gc.set_threshold(0, 10, 10)
     collector.settle()
     assert gc.get_threshold()[0] == 0
