@@ -170,7 +170,8 @@ class Feed:
         if replica:  # numbered as every worker numbers them, whatever part of the stream it read
             self.store.start_ord(batch.ord_base or 0)
         for events, visible in batch.pieces():
-            created += self.store.add(events, {}, visible, skip_unborn=replica)
+            # every piece with the truths (a record is never there without the truth it came with)
+            created += self.store.add(events, batch.truths, visible, skip_unborn=replica)
             self.events_ingested += len(events)
             # The listeners (the webhook hub) hold the events before the frontier moves past them,
             # so whoever sees the new frontier (a sync() that returns) knows the hub has every
@@ -180,7 +181,6 @@ class Feed:
             time.sleep(0)  # let go of the GIL: a request waiting for it runs now
             if self._stopping.is_set():
                 return
-        self.store.add((), batch.truths)
         finished = self.store.finish(batch.finished, batch.frontier)
         for tn, truth in batch.truths.items():
             if truth is not None and truth.case and truth.tracking_number == tn:
