@@ -35,6 +35,9 @@ ALLOW_HOST_ENV = "PARCEL_SANDBOX_ALLOW_HOSTS"  # comma-separated, like repeated 
 #: "0" serves the carriers' tracking reads through the plain FastAPI routes (for benchmarks that
 #: compare the two; the answers are the same bytes either way).
 FAST_LANE_ENV = "PARCEL_SANDBOX_FAST_LANE"
+#: ``default`` keeps the interpreter's garbage collector as it is (to compare against
+#: ``mock_carriers.world.collector``, which a serving process otherwise settles into).
+COLLECTOR_ENV = "PARCEL_SANDBOX_GC"
 #: How the parent of ``--workers N`` hands the scenario and flags to its API worker processes.
 WORKER_ENV = "PARCEL_SANDBOX_WORKER"
 #: Most API worker processes one ``serve`` runs (each holds a replica of the world).
@@ -104,7 +107,7 @@ def make_app(sandbox: Sandbox, args: argparse.Namespace) -> SandboxApp:
         control_token=token,
         allow_hosts=allow_hosts,
         fast_lane=os.environ.get(FAST_LANE_ENV, "1").strip() != "0",
-        settle_collector=True,
+        settle_collector=os.environ.get(COLLECTOR_ENV, "serve").strip() != "default",
     )
 
 
