@@ -131,3 +131,12 @@ def test_a_batch_is_ingested_piece_by_piece_into_the_store(monkeypatch: pytest.M
         assert twin is not None
         assert rec.events == twin.events and rec.visible == twin.visible and rec.born == twin.born
         assert rec.truth == twin.truth
+
+
+def test_a_decoded_batch_is_handed_over_in_pieces_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mock_carriers.world.messages.PIECE", 16)
+    batch = max(_batches(), key=lambda b: len(b.events))
+    assert len(batch.events) > 16
+    pieces = list(batch.pieces())
+    assert [e for events, _ in pieces for e in events] == batch.events
+    assert all(len(events) <= 16 and visible is None for events, visible in pieces)

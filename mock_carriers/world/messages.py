@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mock_carriers.world.wire import PIECE
 from sim.events import ParcelTruth, ScanEvent
 
 
@@ -38,9 +39,10 @@ class Batch:
     def pieces(self) -> Iterator[tuple[list[ScanEvent], list[float] | None]]:
         """The events in pieces (with their visible epochs when known), decoding what is still
         packed as it goes; once every piece has been taken, ``events`` holds them all."""
-        if self.packed is None:
-            if self.events:
-                yield self.events, self.visible
+        if self.packed is None:  # decoded already (a thread runner's, a Redis entry): slice it
+            events, epochs = self.events, self.visible
+            for i in range(0, len(events), PIECE):
+                yield events[i : i + PIECE], None if epochs is None else epochs[i : i + PIECE]
             return
         packed, self.packed = self.packed, None
         visible: list[float] = []
