@@ -16,137 +16,17 @@ is a new class, not a rewrite (docs/architecture.md §9).
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
 from mock_carriers.world.archive import Row, SqliteArchive
-from sim.events import Fate, ParcelTruth, ScanEvent
+from mock_carriers.world.record import ParcelSummary, Record
+from sim.events import ParcelTruth, ScanEvent
 
-
-@dataclass(slots=True)
-class Record:
-    ord: int
-    tracking_number: str
-    carrier: str
-    service: str
-    events: list[ScanEvent] = field(default_factory=list)
-    visible: list[float] = field(default_factory=list)  # epoch of each event's visible_at
-    truth: ParcelTruth | None = None
-    finished_at: float | None = None
-    #: When the carrier stops showing it (its retention after the parcel finished), None before.
-    expires_at: float | None = None
-    #: The truth as it was before the parcel finished (shown until the clock reaches the finish).
-    prior: ParcelTruth | None = None
-    #: Epoch of its first event (the label): before it, the number does not exist yet.
-    born: float = float("-inf")
-
-    def visible_events(self, now: float) -> list[ScanEvent]:
-        return self.events[: bisect.bisect_right(self.visible, now)]
-
-    def status(self, now: float) -> str | None:
-        n = bisect.bisect_right(self.visible, now)
-        return self.events[n - 1].code.value if n else None
-
-    def exists(self, now: float) -> bool:
-        """Whether the number exists at ``now``: created, and not yet past its retention."""
-        return self.born <= now and (self.expires_at is None or now < self.expires_at)
-
-    def truth_at(self, now: float) -> ParcelTruth | None:
-        """The truth known at ``now``: the outcome (fate, delivery, return, loss) only once the
-        parcel has finished by ``now`` — the engine runs ahead, and its truth with it."""
-        if self.finished_at is not None and now >= self.finished_at:
-            return self.truth
-        truth = self.prior if self.finished_at is not None else self.truth
-        if truth is None or (truth.fate is Fate.IN_NETWORK and not truth.delivered_at):
-            return truth
-        return replace(
-            truth,
-            fate=Fate.IN_NETWORK,
-            delivered_at=None,
-            delivered_to=None,
-            lost_at=None,
-            returned_at=None,
-            damaged=False,
-        )
-
-    def story_end(self, truth: ParcelTruth) -> float:
-        """The instant the parcel's story ends: its last scan, delivery, return or loss, whichever
-        is latest. The world may settle a story ahead of the clock (a courier's day is planned at
-        dawn); the truth is final only once the clock has passed this instant."""
-        raw = truth.lost_at or {}
-        marks = [self.events[-1].occurred_at if self.events else None, truth.delivered_at, truth.returned_at]
-        marks.append(str(raw["at"]) if raw.get("at") else None)
-        return max((datetime.fromisoformat(m).timestamp() if m else 0.0) for m in marks)
-
-    def final(self, now: float) -> bool:
-        """Whether the parcel's fate is final at ``now``: finished, and the clock past its end."""
-        return self.finished_at is not None and self.truth is not None and self.story_end(self.truth) < now
-
-    def fate_at(self, now: float) -> str | None:
-        """The fate as of ``now`` (what ``/_sandbox/truth`` says): the final fate once final,
-        ``lost`` once the loss has happened, else ``in_network``; None without a truth. The same
-        for a live world, which learns the end as it goes, and a recording, which knew it all along."""
-        truth = self.truth
-        if truth is None:
-            return None
-        if self.final(now):
-            return truth.fate.value
-        at = (truth.lost_at or {}).get("at")
-        if at and datetime.fromisoformat(str(at)).timestamp() < now:
-            return Fate.LOST.value
-        return Fate.IN_NETWORK.value
-
-    def version(self, now: float) -> int:
-        """How many events are visible at ``now`` (part of a view's cache key)."""
-        return bisect.bisect_right(self.visible, now)
-
-    @classmethod
-    def from_row(cls, row: Row) -> Record:
-        visible = [datetime.fromisoformat(e.visible_at).timestamp() for e in row.events]
-        born = datetime.fromisoformat(row.events[0].occurred_at).timestamp() if row.events else float("-inf")
-        return cls(
-            row.ord,
-            row.tracking_number,
-            row.carrier,
-            row.service,
-            row.events,
-            visible,
-            row.truth,
-            row.finished_at,
-            row.expires_at,
-            row.truth,
-            born,
-        )
-
-    def row(self) -> Row:
-        return Row(
-            self.ord,
-            self.tracking_number,
-            self.carrier,
-            self.service,
-            self.events,
-            self.truth,
-            self.finished_at,
-            self.expires_at,
-        )
-
-
-@dataclass(slots=True)
-class ParcelSummary:
-    ord: int
-    tracking_number: str
-    carrier: str
-    service: str
-    status: str | None
-    fate: str | None
-    case: str | None
-    #: Whether ``fate`` is final (an archived parcel finished long before the clock: always).
-    final: bool = True
+__all__ = ["EventStore", "ExpiryPolicy", "InMemoryStore", "ParcelSummary", "Record"]
 
 
 #: (record, the instant it finished) -> the instant its carrier's retention ends, or None (never).
@@ -192,6 +72,11 @@ class EventStore(Protocol):
     def __len__(self) -> int: ...
 
 
+#: How long an end may wait for its number's first scan (sandbox seconds): the world writes scans
+#: ahead by hours (a courier's route), never by days.
+EARLY_END_S = 3 * 86400.0
+
+
 class InMemoryStore:
     def __init__(
         self,
@@ -201,6 +86,12 @@ class InMemoryStore:
         self._records: dict[str, Record] = {}
         self._ord = 0
         self._finished: deque[tuple[float, str]] = deque()
+        # A story's end can reach the store before its last scans do — even before its first: the
+        # world writes some scans ahead (a courier's stops) and releases them as they occur. Such
+        # an end waits here for the number's first scan.
+        # A number the world never scans (a partner's, when the parcel ended before the hand-over)
+        # is forgotten after EARLY_END_S.
+        self._early: dict[str, tuple[ParcelTruth, float]] = {}
         self._lock = threading.RLock()
         # The archive is opened on first use (a sandbox that never evicts never writes a file).
         self._archive: SqliteArchive | None = archive if isinstance(archive, SqliteArchive) else None
@@ -278,27 +169,39 @@ class InMemoryStore:
                 created.append(rec)
             rec.events.append(e)
             rec.visible.append(at)
+            if rec.finished_at is not None:  # a scan released after its story's end arrived
+                self._end(rec, rec.truth, datetime.fromisoformat(e.occurred_at).timestamp())
+
+    def _end(self, rec: Record, truth: ParcelTruth | None, end: float) -> None:
+        """The story ended with its last scan: its outcome is known from then on."""
+        if rec.finished_at is not None and end <= rec.finished_at:
+            return
+        rec.truth = truth
+        rec.finished_at = end
+        rec.expires_at = self._expiry(rec, end) if self._expiry else None
+        self._finished.append((end, rec.tracking_number))
 
     def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]:
         done: list[Record] = []
         with self._lock:
+            ends = [(self._early.pop(tn)[0], tn) for tn in [tn for tn in self._early if tn in self._records]]
+            for tn in [tn for tn, (_, since) in self._early.items() if since < at - EARLY_END_S]:
+                del self._early[tn]
             for t in truths:
-                numbers = [t.tracking_number] + ([t.partner["tracking_number"]] if t.partner else [])
-                for tn in numbers:
-                    rec = self._records.get(tn)
-                    if rec is not None:
-                        # The story ended with its last scan (``at``, the batch's frontier, when
-                        # it has none): its outcome is known from then on, not from the batch.
-                        end = (
-                            datetime.fromisoformat(rec.events[-1].occurred_at).timestamp()
-                            if rec.events
-                            else at
-                        )
-                        rec.truth = t
-                        rec.finished_at = end
-                        rec.expires_at = self._expiry(rec, end) if self._expiry else None
-                        self._finished.append((end, tn))
-                        done.append(rec)
+                ends.append((t, t.tracking_number))
+                if t.partner:
+                    ends.append((t, t.partner["tracking_number"]))
+            for t, tn in ends:
+                rec = self._records.get(tn)
+                if rec is None:
+                    self._early[tn] = (t, at)
+                    continue
+                # The story ended with its last scan (``at``, the batch's frontier, when it
+                # has none; a later scan moves it): known from then on, not from the batch.
+                end = datetime.fromisoformat(rec.events[-1].occurred_at).timestamp() if rec.events else at
+                rec.finished_at = None
+                self._end(rec, t, end)
+                done.append(rec)
         return done
 
     def records(self) -> list[Record]:
@@ -330,13 +233,18 @@ class InMemoryStore:
         limit: int = 100,
     ) -> list[ParcelSummary]:
         out: list[ParcelSummary] = []
-        archive = self.archive_open
-        if archive is not None:
-            out = [
-                ParcelSummary(*row) for row in archive.list(now, carrier, status, fate, case, after, limit)
-            ]
+        # Memory first, then the archive: a parcel the housekeeper evicts meanwhile is on disk
+        # before it leaves memory, so it shows in one or both (deduplicated below), never in none.
         with self._lock:
             records = list(self._records.values())  # insertion order == ord order
+        archive = self.archive_open
+        if archive is not None:
+            held = {rec.tracking_number for rec in records}
+            out = [
+                ParcelSummary(*row)
+                for row in archive.list(now, carrier, status, fate, case, after, limit)
+                if row[1] not in held
+            ]
         for rec in records:
             if rec.ord <= after or not rec.exists(now):
                 continue
@@ -377,9 +285,10 @@ class InMemoryStore:
         with self._lock:
             gone: list[Record] = []
             while self._finished and self._finished[0][0] < before:
-                _, tn = self._finished.popleft()
+                end, tn = self._finished.popleft()
                 rec = self._records.get(tn)
-                if rec is not None:
+                # an end a later scan moved has a later entry of its own
+                if rec is not None and rec.finished_at == end:
                     gone.append(rec)
         if archive is not None and gone:
             archive.put([r.row() for r in gone])  # on disk first: never a moment it is nowhere
