@@ -67,8 +67,11 @@ def script(
     elif case.story == "weather_delay":
         story.hold_at, story.hold_s = at, case.delay
     elif case.story == "failed_attempts_return":
+        # every attempt the last-mile carrier makes fails; where its policy then holds the parcel
+        # (a post office, a branch), nobody collects it and it goes back after the hold
         story.attempt_failures = max_attempts
         story.after_failure = "retry"
+        fate.unclaimed = True
     elif case.story == "pickup_point":
         story.attempt_failures = 1
         story.after_failure = "pickup_point"
