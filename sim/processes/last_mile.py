@@ -20,7 +20,7 @@ from sim.localtime import iso, local_clock, local_date
 from sim.network import Facility
 from sim.parcels import Parcel, neighbour_door
 from sim.processes import H, Proc
-from sim.processes.returns import return_to_sender
+from sim.processes.returns import return_to_sender, shop_collection
 from sim.profiles import profile
 from sim.profiles.types import FailedDeliveryPolicy
 from sim.stations import REGULAR, SAME_DAY, RoutePlan
@@ -289,8 +289,9 @@ def pickup_point(
         last = incidents.hold_until(
             local_date(placed, pp.tz), policy.hold_days, policy.hold_business_days, open_days
         )
+        # the day after the hold, the courier's collection round takes it back
         after = local_clock(pp.tz, last + timedelta(days=1), 0.0)
-        yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, after, spread))
+        yield world.wait_until(shop_collection(pp, after, _open_days(world, pp, p), p.rng))
         p.truth.delivered_at = None
         p.truth.delivered_to = None
         yield from return_to_sender(env, world, p, pp, ExceptionReason.UNCLAIMED)
