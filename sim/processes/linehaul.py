@@ -333,7 +333,7 @@ class Fleet:
         ready = t
         if f.kind == "sort_hub":
             ready = sort(world, p, f, i, t)
-            if p.fate.damage_returned:
+            if p.forward and p.fate.damage_returned:
                 self.finish(p, "damaged", ready)  # its journey sends it back from here
                 return
             crossing = p.forward and p.prev_country is not None and f.place.country != p.prev_country
