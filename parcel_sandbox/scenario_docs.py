@@ -169,8 +169,8 @@ def render() -> str:
 #: What the truth and the carrier's scans show for each standard story (tests/stories.py checks it).
 STORY_TOLD = {
     "lost": "`fate: lost`, `lost_at` inside a hub it arrived at; once its next scan is overdue the "
-    "carrier shows it running late (`DELAYED`, no cause, no date), and a week later its last word is "
-    "`lost`",
+    "carrier shows it running late (`DELAYED`, no cause, no date), and five days later, in office "
+    "hours, its last word is `lost`",
     "misdelivered": "`fate: misdelivered`, `delivered_to` another door in the recipient's city; the "
     "carrier says `delivered`",
     "weather_delay": "a `weather` delay of {delay} at the middle hub of its route, a `DELAYED` scan "

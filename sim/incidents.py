@@ -33,6 +33,7 @@ REPACK_S = (3 * H, 20 * H)  # a repack: to the hub's damage desk and back onto a
 # A lost parcel: the next scan its carrier expected, counted from the last scan it got (a leg or a
 # sort takes about this long; the carrier's own ``missing_scan_after_s`` is added before it says so).
 EXPECTED_NEXT_SCAN_S = (6 * H, 14 * H)
+TRACE_OFFICE_S = (9 * H, 17 * H)  # a trace's conclusion is entered in office hours (local)
 
 # Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
 # up to two hours (Shippo/aggregator notes in docs/realism.md §4, §9).
@@ -140,6 +141,12 @@ def expected_next_scan(rng: Rng, last_scan: float) -> float:
     """When a parcel's carrier expected the scan after ``last_scan`` (for a parcel that vanished)."""
     lo, hi = EXPECTED_NEXT_SCAN_S
     return last_scan + lo + (hi - lo) * rng.random()
+
+
+def trace_concluded_s(rng: Rng) -> float:
+    """Local seconds after midnight at which a carrier's trace team enters its conclusion."""
+    lo, hi = TRACE_OFFICE_S
+    return lo + (hi - lo) * rng.random()
 
 
 def hold_until(placed: date, days: int, business: bool, open_days: frozenset[int]) -> date:

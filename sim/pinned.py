@@ -15,7 +15,9 @@ from sim.scenario import PinnedCase
 from sim.streams import named_random
 from sim.tracking_numbers import TrackingNumberFactory
 
-LOST_EXCEPTION_AFTER_S = 7 * 86400.0  # a pinned lost parcel is admitted lost a week later
+# a pinned lost parcel: "running late" once its next scan is overdue, then admitted lost after the
+# shortest trace the world draws (5–10 days, sim.incidents.draw_fate)
+LOST_EXCEPTION_AFTER_S = 5 * 86400.0
 
 
 class CaseNumbers:

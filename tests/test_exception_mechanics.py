@@ -167,6 +167,7 @@ def test_a_lost_parcel_runs_late_then_the_carrier_cannot_locate_it(logs: Logs) -
                 flagged += 1
                 assert after[0]["reason"] == "lost"
                 assert at(after[0]) - at(v[late[0]]) >= timedelta(days=5)
+                assert 9 <= at(after[0]).hour < 17  # entered in office hours
     assert total >= 20 and flagged >= 3, (total, flagged)
 
 

@@ -130,6 +130,12 @@ def test_damage_handling_takes_two_draws_whatever_it_decides() -> None:
     assert a.random() == b.random()
 
 
+def test_a_trace_is_concluded_in_office_hours() -> None:
+    lo, hi = incidents.TRACE_OFFICE_S
+    at = [incidents.trace_concluded_s(r) for r in rngs(1000)]
+    assert all(lo <= t <= hi for t in at) and len({round(t) for t in at}) > 950
+
+
 def test_a_lost_parcels_next_scan_was_expected_hours_later() -> None:
     lo, hi = incidents.EXPECTED_NEXT_SCAN_S
     at = [incidents.expected_next_scan(r, 0.0) for r in rngs(1000)]

@@ -3,10 +3,13 @@ the contents, damaged in a hub, go back to the shipper from there."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import simpy
 
 from sim import incidents
 from sim.events import EventCode, ExceptionReason, Fate
+from sim.localtime import local_clock, local_date
 from sim.parcels import Parcel
 from sim.processes import Proc
 from sim.processes.last_mile import last_mile
@@ -45,6 +48,11 @@ def lost(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     p.eta = None
     world.ledger.at_facility(p, EventCode.DELAYED, f)
     if p.fate.lost_exception_after_s:
-        yield world.wait_until(overdue + p.fate.lost_exception_after_s)
+        # its trace ends that many days on, entered in the trace team's office hours
+        done = overdue + p.fate.lost_exception_after_s
+        day, s = local_date(done, f.tz), incidents.trace_concluded_s(p.rng)
+        if local_clock(f.tz, day, s) < done:
+            day += timedelta(days=1)
+        yield world.wait_until(local_clock(f.tz, day, s))
         world.ledger.at_facility(p, EventCode.EXCEPTION, f, ExceptionReason.LOST)
     world.ledger.finish(p)
