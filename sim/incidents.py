@@ -25,6 +25,7 @@ STATION_CHECKIN_S = (3 * 60.0, 30 * 60.0)
 # An address held for correction: the day (1-based, of the hold) the shipper or recipient supplies
 # a corrected one, when it comes at all — mostly the next day or two (an assumption).
 ADDRESS_FIX_DAY_SHARES = (0.55, 0.25, 0.12, 0.08)
+ADDRESS_FIX_AFTER_VANS_S = (1 * H, 8 * H)  # that day, this long after the station's first van leaves
 # Damaged contents (docs/realism.md §3: ~0.5 % of parcels; ~10 % of boxes cosmetically): how the
 # carrier handles it, as shares (an assumption): the damage is only seen at the door (no scan in the
 # network), the parcel is repacked at the hub (a delay), or it goes back to the shipper.
@@ -123,6 +124,12 @@ def address_fix_day(rng: Rng, hold_days: int) -> int:
         if u < acc:
             return min(day, hold_days)
     return hold_days
+
+
+def address_fix_time(rng: Rng, first_van_s: float) -> float:
+    """Local seconds after midnight at which a corrected address comes in, on its day."""
+    lo, hi = ADDRESS_FIX_AFTER_VANS_S
+    return first_van_s + lo + (hi - lo) * rng.random()
 
 
 def damage_handling(rng: Rng) -> tuple[str, float]:

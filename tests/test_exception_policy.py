@@ -110,6 +110,12 @@ def test_an_address_correction_comes_within_the_hold_mostly_early() -> None:
     assert {incidents.address_fix_day(r, 1) for r in rngs(500)} == {1}
 
 
+def test_a_correction_comes_in_after_the_vans_have_left() -> None:
+    lo, hi = incidents.ADDRESS_FIX_AFTER_VANS_S
+    at = [incidents.address_fix_time(r, 8 * H) for r in rngs(1000)]
+    assert all(8 * H + lo <= t <= 8 * H + hi for t in at) and len({round(t) for t in at}) > 950
+
+
 def test_damage_is_sometimes_unscanned_mostly_repacked_for_hours_sometimes_returned() -> None:
     drawn = [incidents.damage_handling(r) for r in rngs(10_000)]
     kinds = Counter(k for k, _ in drawn)

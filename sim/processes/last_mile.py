@@ -173,7 +173,7 @@ def address_hold(env: simpy.Environment, world: World, p: Parcel, ds: Facility, 
         held = timing.next_open_day(held + timedelta(days=1), open_days)
         if n == fixed_on:
             # the correction comes in during the day; the parcel goes out on the next working day
-            yield world.wait_until(local_clock(ds.tz, held, first_van + (1 + 7 * p.rng.random()) * H))
+            yield world.wait_until(local_clock(ds.tz, held, incidents.address_fix_time(p.rng, first_van)))
             p.fate.address_error = False
             retry = timing.next_open_day(held + timedelta(days=1), open_days)
             p.truth.delays.append(
