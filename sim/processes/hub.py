@@ -83,7 +83,8 @@ def damaged(world: World, p: Parcel, hub: Facility, index: int, ready: float) ->
     if how == "returned":
         p.fate.damage_returned = True
         return ready
-    world.note_delay(p, ExceptionReason.DAMAGED, repack, hub, index, ready + repack, at=ready)
+    # repacked, it is scanned again and its new date shown (never in the second of the damage scan)
+    world.note_delay(p, ExceptionReason.DAMAGED, repack, hub, index, ready + repack, at=ready + repack)
     return ready + repack
 
 
