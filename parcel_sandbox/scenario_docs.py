@@ -168,19 +168,24 @@ def render() -> str:
 
 #: What the truth and the carrier's scans show for each standard story (tests/stories.py checks it).
 STORY_TOLD = {
-    "lost": "`fate: lost`, `lost_at` inside a hub it arrived at; the carrier's last word is `lost`, "
-    "a week after the arrival scan",
+    "lost": "`fate: lost`, `lost_at` inside a hub it arrived at; once its next scan is overdue the "
+    "carrier shows it running late (`DELAYED`, no cause, no date), and five days later, in office "
+    "hours, its last word is `lost`",
     "misdelivered": "`fate: misdelivered`, `delivered_to` another door in the recipient's city; the "
     "carrier says `delivered`",
     "weather_delay": "a `weather` delay of {delay} at the middle hub of its route, a `DELAYED` scan "
     "giving weather (a new ETA); then delivered",
-    "failed_attempts_return": "three `DELIVERY_ATTEMPTED` scans (`attempts: 3`), then `returning` "
-    "and `fate: returned`; never delivered",
+    "failed_attempts_return": "every attempt the last-mile carrier makes fails — three "
+    "`DELIVERY_ATTEMPTED` scans with UPS, FedEx, Amazon, Hermes; two with DPD; one with USPS and DHL "
+    "— then, where its policy holds the parcel, `AVAILABLE_FOR_PICKUP` and nobody comes; then "
+    "`returning` and `fate: returned`; never delivered",
     "customs_hold": "`CUSTOMS_HOLD` at the first hub across the border, `CUSTOMS_CLEARED` {delay} "
     "later (a `customs_hold` delay); then delivered",
-    "damaged": "an `EXCEPTION` scan giving `damaged` at the middle hub; `fate: damaged`",
-    "address_return": "an `EXCEPTION` giving `address_issue` at the delivery station, never "
-    "corrected: `returning`, then `fate: returned`",
+    "damaged": "an `EXCEPTION` scan giving `damaged` at the middle hub, repacked there (a `damaged` "
+    "delay of hours); `fate: damaged`",
+    "address_return": "an `EXCEPTION` giving `address_issue` at the delivery station, held there for "
+    "a correction for the carrier's days (an `EXCEPTION` each morning), never corrected: "
+    "`returning`, then `fate: returned`",
 }
 
 
@@ -197,8 +202,10 @@ def _standard_stories() -> list[str]:
         "and follow the scenario's own `cases:`. Like every pinned case, each has its own number "
         "block and random streams, takes no one's room in a hub or on a truck, and its tracking "
         "number is listed by `GET /_sandbox/cases` before it ships, in `serve` and `replay` alike. "
-        "`three-failed-then-returned` fails every attempt `incidents.max_attempts` allows: three by "
-        "default and in every shipped scenario.",
+        "`three-failed-then-returned` fails every attempt its last-mile carrier makes before it "
+        "holds or returns a parcel (its failed-delivery policy, docs/realism.md §11, or "
+        "`incidents.max_attempts` when a scenario sets it): three only where that carrier tries "
+        "three times.",
         "",
         "| case | story | ships after | what the truth and the carrier show |",
         "|---|---|---|---|",

@@ -9,12 +9,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sim.events import ExceptionReason
+from sim.profiles.types import FailedDeliveryPolicy
 from sim.scenario import IncidentRates
 from sim.streams import Rng
 
 H = 3600.0
+DAY = 24 * H
+
+# A van back at the station: its failed parcels are scanned in (notice, reschedule, hold, return)
+# over the check-in, not in the second the van arrives (an assumption: a few minutes to half an hour).
+STATION_CHECKIN_S = (3 * 60.0, 30 * 60.0)
+# An address held for correction: the day (1-based, of the hold) the shipper or recipient supplies
+# a corrected one, when it comes at all — mostly the next day or two (an assumption).
+ADDRESS_FIX_DAY_SHARES = (0.55, 0.25, 0.12, 0.08)
+ADDRESS_FIX_AFTER_VANS_S = (1 * H, 8 * H)  # that day, this long after the station's first van leaves
+# Damaged contents (docs/realism.md §3: ~0.5 % of parcels; ~10 % of boxes cosmetically): how the
+# carrier handles it, as shares (an assumption): the damage is only seen at the door (no scan in the
+# network), the parcel is repacked at the hub (a delay), or it goes back to the shipper.
+DAMAGE_UNSCANNED, DAMAGE_REPACKED = 0.30, 0.55  # the rest (0.15) is returned
+REPACK_S = (3 * H, 20 * H)  # a repack: to the hub's damage desk and back onto a later trailer
+# A lost parcel: the next scan its carrier expected, counted from the last scan it got (a leg or a
+# sort takes about this long; the carrier's own ``missing_scan_after_s`` is added before it says so).
+EXPECTED_NEXT_SCAN_S = (6 * H, 14 * H)
+TRACE_OFFICE_S = (9 * H, 17 * H)  # a trace's conclusion is entered in office hours (local)
 
 # Visibility lag: first appearance 10–30 min (DHL KB); later updates mostly minutes, sometimes
 # up to two hours (Shippo/aggregator notes in docs/realism.md §4, §9).
@@ -28,8 +48,9 @@ class ParcelFate:
 
     lost_leg: int | None = None  # index of the lane on which (or at whose end) it disappears
     lost_in_facility: bool = False  # disappears inside the facility after its arrival scan
-    lost_exception_after_s: float | None = None  # carrier flags "unable to locate" this long after
+    lost_exception_after_s: float | None = None  # trace: "unable to locate" this long after "running late"
     damaged_at_hub: int | None = None  # index into the parcel's hubs
+    damage_returned: bool = False  # set at the damage: the contents go back to the shipper from that hub
     misdelivered: bool = False
     address_error: bool = False
     address_corrected: bool = False
@@ -71,6 +92,82 @@ def attempt_failure(rng: Rng, rate: float, attempt: int) -> ExceptionReason | No
     if u_reason < 0.92:
         return ExceptionReason.NO_ACCESS
     return ExceptionReason.REFUSED
+
+
+def after_failure_step(
+    policy: FailedDeliveryPolicy, reason: ExceptionReason, attempt: int, attempts: int | None = None
+) -> str:
+    """What the carrier does with a parcel whose attempt ``attempt`` (1-based) failed for
+    ``reason``: ``return`` (to the shipper now), ``hold`` (a notice, then it waits for the
+    recipient at ``policy.hold_at``) or ``retry`` (the next working day, unless the recipient
+    redirects it). ``attempts`` overrides the policy's count (a scenario's ``max_attempts``)."""
+    if reason is ExceptionReason.REFUSED and policy.refused_returns_at_once:
+        return "return"
+    if attempt >= (attempts or policy.attempts):
+        return "hold" if policy.hold_after_last else "return"
+    if not policy.auto_redelivery or policy.to_pickup_point_after_first:
+        return "hold"
+    return "retry"
+
+
+def station_checkin(rng: Rng, back: float) -> float:
+    """When a parcel the van brings back at ``back`` is scanned in at the station."""
+    lo, hi = STATION_CHECKIN_S
+    return back + lo + (hi - lo) * rng.random()
+
+
+def address_fix_day(rng: Rng, hold_days: int) -> int:
+    """The day of an address hold (1 … ``hold_days``) a corrected address arrives on."""
+    u, acc = rng.random(), 0.0
+    for day, share in enumerate(ADDRESS_FIX_DAY_SHARES, start=1):
+        acc += share
+        if u < acc:
+            return min(day, hold_days)
+    return hold_days
+
+
+def address_fix_time(rng: Rng, first_van_s: float) -> float:
+    """Local seconds after midnight at which a corrected address comes in, on its day."""
+    lo, hi = ADDRESS_FIX_AFTER_VANS_S
+    return first_van_s + lo + (hi - lo) * rng.random()
+
+
+def damage_handling(rng: Rng) -> tuple[str, float]:
+    """How a damaged parcel is handled — ``unscanned``, ``repacked`` or ``returned`` — and the
+    seconds a repack costs (0 otherwise). Two draws, always."""
+    u, v = rng.random(), rng.random()
+    if u < DAMAGE_UNSCANNED:
+        return "unscanned", 0.0
+    if u < DAMAGE_UNSCANNED + DAMAGE_REPACKED:
+        lo, hi = REPACK_S
+        return "repacked", lo + (hi - lo) * v
+    return "returned", 0.0
+
+
+def expected_next_scan(rng: Rng, last_scan: float) -> float:
+    """When a parcel's carrier expected the scan after ``last_scan`` (for a parcel that vanished)."""
+    lo, hi = EXPECTED_NEXT_SCAN_S
+    return last_scan + lo + (hi - lo) * rng.random()
+
+
+def trace_concluded_s(rng: Rng) -> float:
+    """Local seconds after midnight at which a carrier's trace team enters its conclusion."""
+    lo, hi = TRACE_OFFICE_S
+    return lo + (hi - lo) * rng.random()
+
+
+def hold_until(placed: date, days: int, business: bool, open_days: frozenset[int]) -> date:
+    """The last day a parcel placed on ``placed`` is kept: ``days`` calendar days later, or ``days``
+    working days (``open_days``, 0 = Monday) when ``business``."""
+    if not business:
+        return placed + timedelta(days=days)
+    if not open_days:
+        raise ValueError("a hold in working days needs at least one working weekday")
+    day, left = placed, days
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() in open_days
+    return day
 
 
 def after_failed_attempt(rng: Rng, rates: IncidentRates) -> str:

@@ -15,7 +15,9 @@ from sim.scenario import PinnedCase
 from sim.streams import named_random
 from sim.tracking_numbers import TrackingNumberFactory
 
-LOST_EXCEPTION_AFTER_S = 7 * 86400.0  # a pinned lost parcel is admitted lost a week later
+# a pinned lost parcel: "running late" once its next scan is overdue, then admitted lost after the
+# shortest trace the world draws (5–10 days, sim.incidents.draw_fate)
+LOST_EXCEPTION_AFTER_S = 5 * 86400.0
 
 
 class CaseNumbers:
@@ -67,8 +69,11 @@ def script(
     elif case.story == "weather_delay":
         story.hold_at, story.hold_s = at, case.delay
     elif case.story == "failed_attempts_return":
+        # every attempt the last-mile carrier makes fails; where its policy then holds the parcel
+        # (a post office, a branch), nobody collects it and it goes back after the hold
         story.attempt_failures = max_attempts
         story.after_failure = "retry"
+        fate.unclaimed = True
     elif case.story == "pickup_point":
         story.attempt_failures = 1
         story.after_failure = "pickup_point"

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sim.events import EventCode, ScanEvent
+from sim.profiles import PROFILES
 from sim.status import Status, current_status
 
 
@@ -25,6 +26,11 @@ def _minutes(truth: dict[str, Any], cause: str) -> int:
 
 def _reasons(events: list[ScanEvent], code: EventCode) -> list[str | None]:
     return [e.reason.value if e.reason else None for e in events if e.code is code]
+
+
+def _last_mile_carrier(truth: dict[str, Any]) -> str:
+    partner = truth.get("partner") or {}
+    return str(partner.get("carrier") or truth["carrier"])
 
 
 def untold(story: str, truth: dict[str, Any], events: list[ScanEvent], hold_s: float) -> list[str]:
@@ -62,10 +68,17 @@ def untold(story: str, truth: dict[str, Any], events: list[ScanEvent], hold_s: f
         need(Status.DELAYED in shown, "the carrier said delayed")
         need(fate == "delivered" and last is Status.DELIVERED, f"delivered in the end ({fate}, {last})")
     elif story == "failed_attempts_return":
+        # told as the last-mile carrier's own sequence: every attempt its policy makes fails (three
+        # for UPS, FedEx, Amazon, Hermes; two for DPD; one for USPS, DHL); a carrier that then holds
+        # the parcel (an Access Point, a post office, a branch) shows it there before it goes back
+        policy = PROFILES[_last_mile_carrier(truth)].failed_delivery
         first_return = next((i for i, s in enumerate(shown) if s is Status.RETURNING), len(shown))
         attempts = [e for e in events[:first_return] if e.code is EventCode.DELIVERY_ATTEMPTED]
-        need(len(attempts) == 3, f"three failed attempts before the return ({len(attempts)})")
-        need(truth["attempts"] == 3, f"truth counts three attempts ({truth['attempts']})")
+        n = policy.attempts
+        need(len(attempts) == n, f"{n} failed attempts before the return ({len(attempts)})")
+        need(truth["attempts"] == n, f"truth counts {n} attempts ({truth['attempts']})")
+        held = any(e.code is EventCode.AVAILABLE_FOR_PICKUP for e in events[:first_return])
+        need(held == policy.hold_after_last, f"held for the recipient first: {policy.hold_after_last}")
         need(Status.DELIVERED not in shown, "never shown delivered")
         need(fate == "returned" and last is Status.RETURNED, f"returned to the sender ({fate}, {last})")
     elif story == "customs_hold":

@@ -20,7 +20,7 @@ def test_counting_sees_every_event_and_charges_timeouts_to_process_steps() -> No
     parcels = engine.parcels_created
     assert parcels > 300
     # a process per parcel (demand started before counting), plus one per station-day and route and
-    # per story that outlives its route (a pickup point's hold, a return)
+    # per story that outlives its route (a failed attempt's check-in, a hold, a return)
     routes = timeouts["last_mile.station_day"]
     assert parcels + routes <= kinds["Initialize"] <= 4 * parcels
     assert kinds["Timeout"] == sum(timeouts.values())
@@ -32,6 +32,8 @@ def test_counting_sees_every_event_and_charges_timeouts_to_process_steps() -> No
         "last_mile.station_day",
         "last_mile.route",
         "last_mile.pickup_point",
+        "last_mile.after_failure",  # the van's check-in of a failed attempt
+        "last_mile.address_hold",  # an address held for correction
         "returns.return_to_sender",
         "returns.customer_return",
         "journey.lost",

@@ -178,7 +178,7 @@ def test_cases_command_lists_pinned_cases() -> None:
 
     cases = json.loads(proc.stdout)
     assert [c["name"] for c in cases] == ["three-failed-then-returned", "collect-from-locker"]
-    assert {c["carrier"] for c in cases} == {"usps", "ups"} and all(c["tracking_number"] for c in cases)
+    assert {c["carrier"] for c in cases} == {"amazon", "ups"} and all(c["tracking_number"] for c in cases)
 
 
 @pytest.mark.live

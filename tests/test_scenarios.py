@@ -18,6 +18,7 @@ from sim import places
 from sim.engine import Engine
 from sim.events import ScanEvent
 from sim.golden import GOLDEN_FILE, run_scenario, trace_hash
+from sim.profiles import PROFILES
 from sim.scenario import STANDARD_NAMES, STANDARD_STORIES, StandardStory, load_scenario, shipped_scenarios
 from sim.summary import summarize
 from tests.conftest import read_jsonl, shared_once
@@ -186,6 +187,10 @@ def case_stream(runs: dict[str, Path], scenario_name: str, case: str) -> tuple[l
     return events_by_number(run)[number], truth
 
 
+def at(e: dict) -> datetime:
+    return datetime.fromisoformat(e["occurred_at"])
+
+
 def codes(events: list[dict]) -> list[str]:
     return [e["code"] for e in events]
 
@@ -193,15 +198,15 @@ def codes(events: list[dict]) -> list[str]:
 def test_case_lost_at_hub(scenario_runs: dict[str, Path]) -> None:
     events, truth = case_stream(scenario_runs, "lost_parcels", "lost-at-hub")
     assert truth["fate"] == "lost" and truth["lost_at"]["facility_id"] == "fedex-hub-MEM"
-    assert (
-        events[-2]["code"] == "ARRIVED_AT_FACILITY"
-        and events[-2]["location"]["facility_id"] == "fedex-hub-MEM"
-    )
-    assert events[-1]["code"] == "EXCEPTION" and events[-1]["reason"] == "lost"
-    gap = datetime.fromisoformat(events[-1]["occurred_at"]) - datetime.fromisoformat(
-        events[-2]["occurred_at"]
-    )
-    assert gap >= timedelta(days=7)
+    arrived, late, lost = events[-3:]
+    assert arrived["code"] == "ARRIVED_AT_FACILITY" and arrived["location"]["facility_id"] == "fedex-hub-MEM"
+    # the carrier notices late: its next scan overdue, "running late" (no cause, the date withdrawn)
+    assert late["code"] == "DELAYED" and late["reason"] is None and late["estimated_delivery"] is None
+    assert at(late) - at(arrived) >= timedelta(seconds=PROFILES["fedex"].eta.missing_scan_after_s)
+    # then, after its trace, it says it cannot locate the parcel
+    assert lost["code"] == "EXCEPTION" and lost["reason"] == "lost"
+    assert at(lost) - at(late) >= timedelta(days=5)
+    assert 9 <= at(lost).hour < 17  # entered by the trace team in office hours
     assert "DELIVERED" not in codes(events)
 
 
@@ -226,8 +231,14 @@ def test_case_delayed_two_days_by_weather(scenario_runs: dict[str, Path]) -> Non
 def test_case_three_failed_attempts_then_returned(scenario_runs: dict[str, Path]) -> None:
     events, truth = case_stream(scenario_runs, "failed_attempts", "three-failed-then-returned")
     attempts = [e for e in events if e["code"] == "DELIVERY_ATTEMPTED"]
-    assert [e["details"]["attempt"] for e in attempts] == [1, 2, 3]
+    assert [e["details"]["attempt"] for e in attempts] == [1, 2, 3]  # Amazon: three, on three days
+    assert len({e["occurred_at"][:10] for e in attempts}) == 3
+    # each failure is scanned back in at the station after the van returns, never in its second
+    for e in attempts[:2]:
+        nxt = events[events.index(e) + 1]
+        assert nxt["code"] == "DELIVERY_RESCHEDULED" and at(nxt) - at(e) >= timedelta(minutes=3)
     assert codes(events)[-1] == "RETURNED_TO_SENDER" and "RETURN_TO_SENDER" in codes(events)
+    assert "AVAILABLE_FOR_PICKUP" not in codes(events)  # Amazon keeps no hold: straight back
     assert truth["fate"] == "returned" and truth["attempts"] == 3
 
 
@@ -239,7 +250,12 @@ def test_case_collected_from_locker(scenario_runs: dict[str, Path]) -> None:
 
 def test_case_address_return(scenario_runs: dict[str, Path]) -> None:
     events, truth = case_stream(scenario_runs, "address_errors", "undeliverable-address")
-    assert [e["reason"] for e in events if e["code"] == "EXCEPTION"] == ["address_issue"]
+    held = [e for e in events if e["code"] == "EXCEPTION"]
+    # found at loading, then held for a correction: a scan each of FedEx's hold days, then back
+    days = PROFILES["fedex"].failed_delivery.address_hold_days
+    assert [e["reason"] for e in held] == ["address_issue"] * (1 + days)
+    back = next(e for e in events if e["code"] == "RETURN_TO_SENDER")
+    assert at(back) - at(held[0]) >= timedelta(days=days)
     assert codes(events)[-1] == "RETURNED_TO_SENDER" and truth["fate"] == "returned"
 
 

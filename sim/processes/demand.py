@@ -14,6 +14,7 @@ from sim.places import Place
 from sim.processes import DAY, Proc
 from sim.processes.journey import journey
 from sim.processes.returns import customer_return
+from sim.profiles import profile
 from sim.scenario import PinnedCase
 from sim.streams import ParcelRng, choose, named_random, stream_seed
 from sim.world import World
@@ -107,5 +108,7 @@ def pinned_case(env: simpy.Environment, world: World, case: PinnedCase) -> Proc:
     p = world.new_parcel(case.carrier, Service(case.service), fc, dest, rng, case)
     if p is None:
         raise ValueError(f"case {case.name!r}: {case.carrier} does not serve {case.destination}")
-    p.fate, p.story = pinned.script(case, p.route, world.net.facilities, world.rates.max_attempts)
+    last_mile = world.net.facilities[p.route[-1]].carrier or p.stream.carrier
+    attempts = world.rates.max_attempts or profile(last_mile).failed_delivery.attempts
+    p.fate, p.story = pinned.script(case, p.route, world.net.facilities, attempts)
     yield from journey(env, world, p)

@@ -63,10 +63,29 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
     if p.forward and p.hubs_done == 0:
         world.ledger.at_facility(p, EventCode.PROCESSED_AT_FACILITY, hub, at=ready)
     if p.forward and p.fate.damaged_at_hub == p.hubs_done:
-        p.truth.damaged = True
-        world.ledger.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED, at=ready)
+        ready = damaged(world, p, hub, index, ready)
     p.hubs_done += 1
     return ready
+
+
+def damaged(world: World, p: Parcel, hub: Facility, index: int, ready: float) -> float:
+    """Damaged in ``hub``: often only seen at the door (no scan here), else an exception scan and a
+    repack that costs hours, or the contents go back to the shipper (``p.fate.damage_returned``:
+    the line-haul ends here). A pinned case is always repacked, by the shortest repack."""
+    p.truth.damaged = True
+    if p.story.no_incidents:
+        how, repack = "repacked", incidents.REPACK_S[0]
+    else:
+        how, repack = incidents.damage_handling(p.rng)
+    if how == "unscanned":
+        return ready
+    world.ledger.at_facility(p, EventCode.EXCEPTION, hub, ExceptionReason.DAMAGED, at=ready)
+    if how == "returned":
+        p.fate.damage_returned = True
+        return ready
+    # repacked, it is scanned again and its new date shown (never in the second of the damage scan)
+    world.note_delay(p, ExceptionReason.DAMAGED, repack, hub, index, ready + repack, at=ready + repack)
+    return ready + repack
 
 
 def customs(world: World, p: Parcel, hub: Facility, index: int, ready: float) -> float:

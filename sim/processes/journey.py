@@ -1,14 +1,21 @@
-"""A parcel's story from label to end: line-haul, then the last mile — or the scans just stop."""
+"""A parcel's story from label to end: line-haul, then the last mile — or the scans just stop, or
+the contents, damaged in a hub, go back to the shipper from there."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import simpy
 
+from sim import incidents
 from sim.events import EventCode, ExceptionReason, Fate
+from sim.localtime import local_clock, local_date
 from sim.parcels import Parcel
 from sim.processes import Proc
 from sim.processes.last_mile import last_mile
 from sim.processes.linehaul import travel
+from sim.processes.returns import return_to_sender
+from sim.profiles import profile
 from sim.world import World
 
 
@@ -19,17 +26,33 @@ def journey(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     if outcome == "lost":
         yield from lost(env, world, p)
         return
+    if outcome == "damaged":
+        hub = world.net.facilities[p.route[p.at]]
+        yield from return_to_sender(env, world, p, hub, ExceptionReason.DAMAGED)
+        return
     yield from last_mile(env, world, p)
 
 
 def lost(env: simpy.Environment, world: World, p: Parcel) -> Proc:
-    """Scans just stop; sometimes, days later, the carrier admits it cannot find the parcel."""
+    """Scans just stop, and the carrier notices late: when the scan it expected next is overdue by
+    its own ``missing_scan_after_s`` it shows "running late" (a DELAYED scan without a cause, the
+    date withdrawn, the promise left to expire); for some, after a trace of days
+    (``fate.lost_exception_after_s``), "unable to locate". The rest just stay silent."""
     p.truth.fate = Fate.LOST
+    where = p.truth.lost_at or {}
+    fid = where.get("facility_id") or where.get("lane", "").split(">")[0]
+    f = world.net.facilities.get(fid) or p.fc
+    carrier = profile(p.stream.carrier)
+    overdue = incidents.expected_next_scan(p.rng, world.now) + carrier.eta.missing_scan_after_s
+    yield world.wait_until(overdue)
+    p.eta = None
+    world.ledger.at_facility(p, EventCode.DELAYED, f)
     if p.fate.lost_exception_after_s:
-        yield env.timeout(p.fate.lost_exception_after_s)
-        where = p.truth.lost_at or {}
-        fid = where.get("facility_id") or where.get("lane", "").split(">")[0]
-        f = world.net.facilities.get(fid) or p.fc
-        p.eta = None
+        # its trace ends that many days on, entered in the trace team's office hours
+        done = overdue + p.fate.lost_exception_after_s
+        day, s = local_date(done, f.tz), incidents.trace_concluded_s(p.rng)
+        if local_clock(f.tz, day, s) < done:
+            day += timedelta(days=1)
+        yield world.wait_until(local_clock(f.tz, day, s))
         world.ledger.at_facility(p, EventCode.EXCEPTION, f, ExceptionReason.LOST)
     world.ledger.finish(p)

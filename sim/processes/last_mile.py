@@ -19,12 +19,13 @@ from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, Fat
 from sim.localtime import iso, local_clock, local_date
 from sim.network import Facility
 from sim.parcels import Parcel, neighbour_door
-from sim.processes import DAY, H, Proc
-from sim.processes.returns import return_to_sender
+from sim.processes import H, Proc
+from sim.processes.returns import return_to_sender, shop_collection
+from sim.profiles import profile
+from sim.profiles.types import FailedDeliveryPolicy
 from sim.stations import REGULAR, SAME_DAY, RoutePlan
 from sim.world import World
 
-PICKUP_POINT_HOLD_DAYS = {"ups": 7, "fedex": 7, "usps": 15, "dhl": 7, "amazon": 3}
 PREDICT_CARRIERS = frozenset({"dpd"})  # announce a 1-hour window as the van leaves (DPD Predict)
 SCAN_GAP_S = (15.0, 40.0)  # between the scans of parcels handed over at one stop
 SHOP_DROP_S = (20 * 60.0, 2 * H)  # a failed parcel reaches the pickup point within this much open time
@@ -53,6 +54,11 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
 
 def _open_days(world: World, ds: Facility, p: Parcel) -> frozenset[int]:
     return world.plan.delivery_days[ds.carrier or p.stream.carrier]
+
+
+def _policy(world: World, p: Parcel) -> FailedDeliveryPolicy:
+    """The failed-delivery policy of the carrier that runs ``p``'s last mile."""
+    return profile(world.net.facilities[p.route[-1]].carrier or p.stream.carrier).failed_delivery
 
 
 def _cutoff(world: World, ds: Facility, day: date, kind: str) -> float:
@@ -116,7 +122,7 @@ def route(env: simpy.Environment, world: World, ds: Facility, day: date, plan: R
     for t, p in plan.loads:
         if p.fate.address_error:
             off_van.add(id(p))
-            address_problem(env, world, p, ds, day, t)
+            env.process(address_hold(env, world, p, ds, day, t))
             continue
         stop = planned.get(id(p), plan.back)
         start = max(plan.dispatch + H, stop - 2 * H)
@@ -141,7 +147,7 @@ def route(env: simpy.Environment, world: World, ds: Facility, day: date, plan: R
         return  # nothing comes back that needs the van to be at the station
     yield world.wait_until(plan.back)
     for p, reason, n in failed:
-        after_failure(env, world, p, ds, day, reason, n)
+        env.process(after_failure(env, world, p, ds, day, reason, n))
     for p in plan.spilled:
         if id(p) in off_van:
             continue
@@ -151,24 +157,38 @@ def route(env: simpy.Environment, world: World, ds: Facility, day: date, plan: R
         book(env, world, p, ds, next_day)
 
 
-def address_problem(
-    env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, at: float
-) -> None:
-    """Found at loading: the address cannot be delivered to. Fixed for the next day, or returned."""
+def address_hold(env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, at: float) -> Proc:
+    """Found at loading: the address cannot be delivered to. The parcel is held at the station for
+    a correction for the carrier's working days (``address_hold_days``) — an exception scan each
+    morning it is still held — and goes out the day after a correction comes, or back to the
+    shipper when none does."""
     world.ledger.emit(p, EventCode.EXCEPTION, ds.location, ds.tz, ExceptionReason.ADDRESS_ISSUE, at=at)
-    if not p.fate.address_corrected:
-        env.process(return_to_sender(env, world, p, ds, ExceptionReason.ADDRESS_ISSUE))
-        return
-    p.fate.address_error = False  # corrected: the next day's route has the right address
-    retry = timing.next_open_day(day + timedelta(days=1), _open_days(world, ds, p))
-    p.truth.delays.append(
-        Delay(ExceptionReason.ADDRESS_ISSUE, round((retry - day).days * 1440), iso(at, ds.tz), ds.id)
-    )
-    world.set_eta(p, retry)
-    world.ledger.emit(
-        p, EventCode.DELIVERY_RESCHEDULED, ds.location, ds.tz, ExceptionReason.ADDRESS_ISSUE, at=at
-    )
-    book(env, world, p, ds, retry)
+    p.eta = None  # no delivery date while the address is wrong
+    hold_days = _policy(world, p).address_hold_days
+    fixed_on = incidents.address_fix_day(p.rng, hold_days) if p.fate.address_corrected else None
+    open_days = _open_days(world, ds, p)
+    first_van = world.stations.schedule(ds.id).first_van_s
+    held = day
+    for n in range(1, hold_days + 1):
+        held = timing.next_open_day(held + timedelta(days=1), open_days)
+        if n == fixed_on:
+            # the correction comes in during the day; the parcel goes out on the next working day
+            yield world.wait_until(local_clock(ds.tz, held, incidents.address_fix_time(p.rng, first_van)))
+            p.fate.address_error = False
+            retry = timing.next_open_day(held + timedelta(days=1), open_days)
+            p.truth.delays.append(
+                Delay(ExceptionReason.ADDRESS_ISSUE, round((world.now - at) / 60), iso(at, ds.tz), ds.id)
+            )
+            world.set_eta(p, retry)
+            world.ledger.at_facility(p, EventCode.DELIVERY_RESCHEDULED, ds, ExceptionReason.ADDRESS_ISSUE)
+            book(env, world, p, ds, retry)
+            return
+        morning = local_clock(ds.tz, held, first_van)
+        yield world.wait_until(incidents.station_checkin(p.rng, morning - H))
+        world.ledger.at_facility(p, EventCode.EXCEPTION, ds, ExceptionReason.ADDRESS_ISSUE)
+    back = timing.next_open_day(held + timedelta(days=1), open_days)
+    yield world.wait_until(incidents.station_checkin(p.rng, local_clock(ds.tz, back, first_van) - H))
+    yield from return_to_sender(env, world, p, ds, ExceptionReason.ADDRESS_ISSUE)
 
 
 def attempt(
@@ -189,23 +209,29 @@ def attempt(
     if reason is None:
         deliver(world, p, at)
         return None
-    world.ledger.emit(p, EventCode.DELIVERY_ATTEMPTED, p.dest_location, ds.tz, reason, {"attempt": n}, at=at)
+    details: dict[str, Any] = {"attempt": n}
+    if _policy(world, p).notice_left and reason is not ExceptionReason.REFUSED:
+        details["notice_left"] = True  # a card at the door (InfoNotice, door tag, PS Form 3849)
+    world.ledger.emit(p, EventCode.DELIVERY_ATTEMPTED, p.dest_location, ds.tz, reason, details, at=at)
     return reason
 
 
 def after_failure(
     env: simpy.Environment, world: World, p: Parcel, ds: Facility, day: date, reason: ExceptionReason, n: int
-) -> None:
-    """Back at the station after a failed attempt: try again, leave it at a pickup point, or return."""
-    if n >= world.rates.max_attempts:
-        env.process(return_to_sender(env, world, p, ds, reason))
+) -> Proc:
+    """Back at the station after a failed attempt, scanned in during the van's check-in (not in the
+    second of the attempt): the carrier's policy returns it (refused, or its last attempt), holds it
+    for the recipient, or tries again the next working day — unless the recipient redirects it to
+    a pickup point or the shipper recalls it (the scenario's ``after_failed_attempt`` mix)."""
+    yield world.wait_until(incidents.station_checkin(p.rng, world.now))
+    step = incidents.after_failure_step(_policy(world, p), reason, n, world.rates.max_attempts)
+    if step == "retry":
+        step = p.story.after_failure or incidents.after_failed_attempt(p.rng, world.rates)
+    if step in ("hold", "pickup_point"):
+        yield from pickup_point(env, world, p, chosen=False)
         return
-    choice = p.story.after_failure or incidents.after_failed_attempt(p.rng, world.rates)
-    if choice == "pickup_point":
-        env.process(pickup_point(env, world, p, chosen=False))
-        return
-    if choice == "return":
-        env.process(return_to_sender(env, world, p, ds, reason))
+    if step == "return":
+        yield from return_to_sender(env, world, p, ds, reason)
         return
     next_day = timing.next_open_day(day + timedelta(days=1), _open_days(world, ds, p))
     world.set_eta(p, next_day)
@@ -258,8 +284,14 @@ def pickup_point(
         p.truth.delivered_at = iso(placed, pp.tz)
         p.truth.delivered_to = {**pp.location.to_dict()}
     if p.fate.unclaimed:
-        hold = PICKUP_POINT_HOLD_DAYS.get(carrier, 7) * DAY
-        yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, placed + hold, spread))
+        policy = profile(carrier).failed_delivery
+        open_days = frozenset(d for d, spans in enumerate(hours) if spans)
+        last = incidents.hold_until(
+            local_date(placed, pp.tz), policy.hold_days, policy.hold_business_days, open_days
+        )
+        # the day after the hold, the courier's collection round takes it back
+        after = local_clock(pp.tz, last + timedelta(days=1), 0.0)
+        yield world.wait_until(shop_collection(pp, after, _open_days(world, pp, p), p.rng))
         p.truth.delivered_at = None
         p.truth.delivered_to = None
         yield from return_to_sender(env, world, p, pp, ExceptionReason.UNCLAIMED)

@@ -333,6 +333,9 @@ class Fleet:
         ready = t
         if f.kind == "sort_hub":
             ready = sort(world, p, f, i, t)
+            if p.forward and p.fate.damage_returned:
+                self.finish(p, "damaged", ready)  # its journey sends it back from here
+                return
             crossing = p.forward and p.prev_country is not None and f.place.country != p.prev_country
             if crossing:
                 ready = customs(world, p, f, i, ready)

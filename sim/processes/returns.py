@@ -46,6 +46,15 @@ def shop_collection(pp: Facility, dropped: float, open_days: frozenset[int], rng
     raise ValueError("no collection round within two weeks")
 
 
+def way_it_came(route: list[str], start: str, fc: str) -> list[str]:
+    """The facilities a parcel came through, from ``start`` back to its shipper's ``fc`` — the way
+    home when the network has no path of its own (a cross-border parcel): it never teleports."""
+    back = route[: route.index(start) + 1][::-1] if start in route else [start, *route[::-1]]
+    if back[-1] != fc:
+        back.append(fc)
+    return back
+
+
 def return_to_sender(
     env: simpy.Environment, world: World, p: Parcel, here: Facility, reason: ExceptionReason
 ) -> Proc:
@@ -53,9 +62,13 @@ def return_to_sender(
     net = world.net
     p.eta = None
     world.ledger.at_facility(p, EventCode.RETURN_TO_SENDER, here, reason)
-    start = net.stations.get((here.carrier or p.carrier, p.dest.key), here.id)
+    start = here.id
+    if here.kind == "pickup_point":  # the courier takes it back to its station first
+        start = net.stations.get((here.carrier or p.carrier, p.dest.key), here.id)
     back = world.plan.return_route(p.carrier, p.partner, p.route, p.handover, start, p.fc.id)
-    if back:
+    if not back:
+        back = way_it_came(p.route, start, p.fc.id)
+    if len(back) > 1:
         p.route = back
         p.express = False
         yield from travel(env, world, p, forward=False)

@@ -61,6 +61,7 @@ PROFILE = CarrierProfile(
         hold_at="locker",
         hold_days=3,
         hold_business_days=False,
+        hold_after_last=False,
     ),
     # Drivers' app scans stream live; an assumption inside the aggregator band (docs/realism.md §9).
     visibility=VisibilityProfile(

@@ -100,7 +100,8 @@ class ServiceProfile:
 
 @dataclass(frozen=True, slots=True)
 class FailedDeliveryPolicy:
-    """What a carrier does when nobody takes the parcel."""
+    """What a carrier does when a parcel cannot be delivered as planned: nobody takes it, the
+    address is wrong, it was refused, or it went missing (``sim.incidents.after_failure_step``)."""
 
     attempts: int  # doorstep attempts before the parcel is held or returned
     notice_left: bool  # a card / notice at the door (or an e-mail)
@@ -110,8 +111,14 @@ class FailedDeliveryPolicy:
     hold_business_days: bool  # hold_days counts working days (else calendar days)
     #: after the first failure it goes straight to a branch / shop instead of a second attempt
     to_pickup_point_after_first: bool = False
-    address_hold_days: int = 5  # held for an address correction this long before returning
+    address_hold_days: int = 5  # working days held for an address correction before returning
     refused_returns_at_once: bool = True
+    #: after the last attempt it waits at ``hold_at`` (False: straight back to the shipper)
+    hold_after_last: bool = True
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.hold_days < 1 or self.address_hold_days < 1:
+            raise ValueError("attempts, hold_days and address_hold_days are at least 1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,4 +46,10 @@ class IncidentRates(StrictModel):
     after_failed_attempt: AfterFailedAttempt = Field(
         default_factory=AfterFailedAttempt, description="What happens after a failed attempt (shares)."
     )
-    max_attempts: int = Field(3, ge=1, le=5, description="Delivery attempts before return to sender.")
+    max_attempts: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description="Delivery attempts before the parcel is held or returned, for every carrier "
+        "(default: each carrier's own policy, sim/profiles).",
+    )

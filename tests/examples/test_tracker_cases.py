@@ -84,14 +84,19 @@ def test_lost_parcel_is_suspected_after_its_silence_and_the_blind_variant_never_
         else:
             raise AssertionError(f"{number} was never lost within 12 days")
         now = move_clock(http, sandbox, to=lost_instant(r.json()) + timedelta(hours=6))
-        events = parcel(http, sandbox, number)["events"]
-        last_scan = datetime.fromisoformat(events[-1]["occurred_at"])
         assert checked_since(http, good, carrier, number, now)["status"] == "in_transit"
+        # The carrier notices late: once the scan it expected is overdue it shows the parcel
+        # running late (a DELAYED scan giving no cause); then nothing more for days.
+        now, events = step_until(http, sandbox, number, latest_code("DELAYED"), step="6h")
+        last_scan = datetime.fromisoformat(events[-1]["occurred_at"])
+        assert last_scan - lost_instant(r.json()) >= timedelta(hours=12)
+        assert checked_since(http, good, carrier, number, now)["status"] == "delayed"
+        assert checked_since(http, blind, carrier, number, now)["status"] == "in_transit"
 
-        # One hour short of the silence window: still just in transit.
+        # One hour short of the silence window: still just late.
         now = move_clock(http, sandbox, to=last_scan + silence - timedelta(hours=1))
         assert parcel(http, sandbox, number)["events"] == events, "the lost parcel was scanned again"
-        assert checked_since(http, good, carrier, number, now)["status"] == "in_transit"
+        assert checked_since(http, good, carrier, number, now)["status"] == "delayed"
         # Past it: suspected lost, with the last scan's place in the detail.
         now = move_clock(http, sandbox, advance="2h")
         answer = checked_since(http, good, carrier, number, now)

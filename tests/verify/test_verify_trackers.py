@@ -1,6 +1,6 @@
 """verify against the reference tracker and its two broken variants, each on a real server, the
 sandbox on another: the reference passes; ignores-exceptions fails on delays, failed attempts and
-the lost parcel; stale fails on accuracy and lag. The HTML report opens in headless Chromium;
+the lost parcel, and only there; stale fails on accuracy and lag. The HTML report opens in headless Chromium;
 the command's exit code gates CI."""
 
 from __future__ import annotations
@@ -60,7 +60,11 @@ def test_ignoring_exceptions_fails_on_delays_attempts_and_the_lost_parcel(sandbo
         assert result["exceptions"][kind]["seen"] > 0
     lost = next(p for p in result["parcels"] if p["case"] == "lost-at-hub")
     assert lost["tracking_number"] in result["exceptions"]["lost"]["missed"]
-    assert "status accuracy" not in text  # its statuses are right whenever nothing goes wrong
+    # its statuses are right whenever nothing goes wrong: every wrong answer is one where the carrier
+    # showed an exception (since issue 12 there are more of those — a lost parcel runs late first,
+    # an address is held for days — so its overall accuracy may now fall below the bar as well)
+    wrong = result["accuracy"]["wrong"]
+    assert wrong and set(wrong) <= {"delayed", "exception", "failed_attempt", "lost"}, wrong
 
 
 def test_a_stale_tracker_fails_on_accuracy_and_lag(sandbox_url: str) -> None:
