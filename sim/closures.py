@@ -83,6 +83,15 @@ class Closures:
                 return s, e, cause
         return None
 
+    def work_done(self, facility_id: str, start: float, work_s: float) -> float:
+        """When ``work_s`` seconds of work begun at ``start`` are done in the facility: the work
+        stops while it is fully closed (an outage, a storm of severity 1) and goes on when it opens."""
+        done = start + work_s
+        for s, e in sorted(self.full_closures(facility_id)):
+            if s < done and e > start:
+                done += e - max(s, start)
+        return done
+
     def full_closures(self, facility_id: str) -> list[tuple[float, float]]:
         """Spans during which the facility does no work at all (outages, storms of severity 1)."""
         return [(s, e) for s, e, _, sev in self.facilities.get(facility_id, ()) if sev >= 1.0]

@@ -85,3 +85,12 @@ def test_a_closure_that_begins_during_an_unload_is_found_with_its_span() -> None
     assert c.closing_within("h2", at(MONDAY, 5, 0), at(MONDAY, 5, 59)) is None  # not yet
     assert c.closing_within("h2", at(MONDAY, 6), at(MONDAY, 7)) is None  # already closed: the gate's
     assert c.closing_within("h1", at(MONDAY, 5, 50), at(MONDAY, 6, 10)) is None  # a partial storm
+
+
+def test_work_stops_while_the_facility_is_closed_and_goes_on_when_it_opens() -> None:
+    c = Closures([outage()], tiny_network().facilities)  # h2 closed Monday 06:00 for 24 h
+    reopen = at(MONDAY, 6) + 24 * H
+    assert c.work_done("h2", at(MONDAY, 1), 3 * H) == at(MONDAY, 4)  # done before it closes
+    assert c.work_done("h2", at(MONDAY, 5), 3 * H) == reopen + 2 * H  # one hour before, two after
+    assert c.work_done("h2", at(MONDAY, 12), 3 * H) == reopen + 3 * H  # begun while closed
+    assert c.work_done("h1", at(MONDAY, 5), 3 * H) == at(MONDAY, 8)  # another hub works on

@@ -83,9 +83,11 @@ def damaged(world: World, p: Parcel, hub: Facility, index: int, ready: float) ->
     if how == "returned":
         p.fate.damage_returned = True
         return ready
-    # repacked, it is scanned again and its new date shown (never in the second of the damage scan)
-    world.note_delay(p, ExceptionReason.DAMAGED, repack, hub, index, ready + repack, at=ready + repack)
-    return ready + repack
+    # repacked, it is scanned again and its new date shown (never in the second of the damage scan);
+    # a hub that closes meanwhile repacks nothing until it reopens
+    done = world.closures.work_done(hub.id, ready, repack)
+    world.note_delay(p, ExceptionReason.DAMAGED, done - ready, hub, index, done, at=done)
+    return done
 
 
 def customs(world: World, p: Parcel, hub: Facility, index: int, ready: float) -> float:
