@@ -110,7 +110,7 @@ class LaneQueue:
     lane: Lane
     origin: Facility
     dest: Facility
-    pickup_days: frozenset[int] | None  # a shipper's pickup lane: the carrier's pickup days
+    pickup_days: timing.Days | None  # a shipper's pickup lane: the carrier's pickup days
     room: int
     carrier: str = ""
     shuttle: bool = False  # a same-day shuttle from the warehouse (sim.pickups, sim.same_day)

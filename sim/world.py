@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim import courier_routes, incidents, packages, same_day, timing
+from sim import courier_routes, incidents, packages, promises, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
+from sim.eta import first_estimate
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
 from sim.incidents import ParcelFate
-from sim.localtime import iso
+from sim.localtime import iso, local_date
 from sim.network import Facility, Network
 from sim.parcels import Ledger, Parcel, Stream, facility_address, home_address, home_location
 from sim.pickups import Pickups
@@ -21,10 +22,12 @@ from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
 from sim.population import Destinations, recipient
+from sim.profiles import ProfileError, profile
 from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
 from sim.streams import Rng, named_random
 from sim.tracking_numbers import TrackingNumberFactory
+from sim.workdays import WorkCalendars
 
 if TYPE_CHECKING:
     from sim.processes.linehaul import Fleet
@@ -52,12 +55,14 @@ class World:
         carriers = sorted(set(scenario.carriers) | partners)
         self.stations = Stations(seed, scenario, net.facilities)  # delivery stations' days
         self.pickups = Pickups(seed)  # trucks at shippers' docks
+        self.calendars = WorkCalendars(scenario)  # each carrier's days per place, holidays included
         self.plan = Planner(
             net,
             delivery_days={c: timing.weekday_set(scenario.delivery_days(c)) for c in carriers},
             pickup_days={c: timing.weekday_set(scenario.pickup_days(c)) for c in carriers},
             station_cutoff=self.stations.cutoff_s,
             pickup_departure=lambda c, fc, t, days: self.pickups.next_truck(c, fc.id, fc.tz, t, days).departs,
+            calendars=self.calendars,
         )
         self.destinations = Destinations(scenario, net)
         self.closures = Closures(scenario.disruptions, net.facilities)
@@ -196,16 +201,41 @@ class World:
             case=case,
         )
         ds = self.net.facilities[route[-1]]
+        expected = self.plan.delivery_day(carrier, service in FAST_SERVICES, route, 0, now)
         if service is Service.SAME_DAY and len(route) == 2:  # straight from the FC to the station
             day = same_day.promise(now, ds.tz)
+            by = timing.end_of_day(day, ds.tz, courier_routes.courier_day(ds.carrier or carrier).until_s)
         else:
-            day = self.plan.promise(carrier, service, partner, route, fc, international, now)
-        self.set_eta(p, day)
-        until = courier_routes.courier_day(ds.carrier or carrier).until_s  # the carrier's "end of day"
-        truth.promised_by = iso(timing.end_of_day(day, ds.tz, until), ds.tz)
+            day, by = self._promise(carrier, service, fc, dest, now, expected)
+        # the carrier's first estimate is its own plan (with its own error), not the promise
+        self.set_eta(p, self.first_estimate(p, ds, expected, now))
+        truth.promised_by = iso(by, ds.tz)
         self.ledger.track(tn, p)
         self.created += 1
         return p
+
+    def _promise(
+        self, carrier: str, service: Service, fc: Facility, dest: Place, now: float, expected: date
+    ) -> tuple[date, float]:
+        """The day sold and the instant it runs out: the carrier's published standard from its
+        cut-off and calendar (``sim.promises``); a carrier or service no profile describes is
+        sold its plan."""
+        try:
+            sold = promises.promise(carrier, service.value, fc.place, dest, now)
+            return sold.day, sold.by
+        except ProfileError:
+            ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
+            until = courier_routes.courier_day(ds.carrier or carrier).until_s
+            return expected, timing.end_of_day(expected, ds.tz, until)
+
+    def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:
+        """The estimate a carrier first shows: its plan, a working day off now and then."""
+        try:
+            eta = profile(ds.carrier or p.carrier).eta
+        except ProfileError:
+            return expected
+        days = self.plan.delivery_at(p.carrier, ds, p.service.value, p.carrier)
+        return first_estimate(p.rng, eta, expected, local_date(now, ds.tz), lambda d: timing.works(d, days))
 
     def _origin(self, fc: Facility) -> dict[str, Any]:
         """A warehouse as the truth's origin: one (read-only) record a warehouse, shared by its parcels."""
