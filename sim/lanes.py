@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 H = 3600.0
 #: Trailers and aircraft leave a hub when a sort wave ends (sim.waves).
 HUB_DEPARTURES = waves.wave_ends()
-HUB_TO_STATION_DEPARTURES = HUB_DEPARTURES
+#: Hubs also send trucks to their stations as the morning's inbound sort fills them, timed to
+#: reach the stations before their couriers' sort cut-off (first vans 07:30–09:45, staging 75 min:
+#: sim.courier_routes): the overnight line-haul's parcels go out that morning — next day.
+STATION_MORNING_RUN_S = 6 * H
+HUB_TO_STATION_DEPARTURES = tuple(sorted({*HUB_DEPARTURES, STATION_MORNING_RUN_S}))
 STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
 HUB_TO_FC_DEPARTURES = (10 * H, 16 * H)
 PICKUP_TIMES = (11 * H, 17 * H, 20 * H)

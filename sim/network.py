@@ -193,6 +193,10 @@ class Network:
         return tuple(path)
 
 
+#: The longest hub-to-hub drive an express parcel rides (an overnight run); farther, it flies.
+EXPRESS_TRUCK_MAX_S = 9 * 3600.0
+
+
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
     g.add_edge(lane.src, lane.dst, lane=lane, weight=lane.expected_s)
 
@@ -263,9 +267,14 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
     for h in hubs:
         by_country.setdefault(h.place.country, []).append(h)
     for _, hs in sorted(by_country.items()):
+        flies = any(h.place.key in AIR_HUBS.get(carrier, ()) for h in hs)
         for a, b in _hub_pairs(hs):
-            both(road_lane(a, b, HUB_DEPARTURES))
-            both(road_lane(b, a, HUB_DEPARTURES))
+            for lane in (road_lane(a, b, HUB_DEPARTURES), road_lane(b, a, HUB_DEPARTURES)):
+                # express trucks only where the drive fits the night; farther it flies
+                if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S:
+                    _add_lane(ground, lane)
+                else:
+                    both(lane)
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
         for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
             for h in hs:

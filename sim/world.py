@@ -22,11 +22,12 @@ from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
 from sim.population import Destinations, recipient
-from sim.profiles import ProfileError, profile
+from sim.profiles import PROFILES, ProfileError, profile
 from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
 from sim.streams import Rng, named_random
 from sim.tracking_numbers import TrackingNumberFactory
+from sim.visibility import Uploads
 from sim.workdays import WorkCalendars
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ class World:
         self.net = net
         self.start_epoch = scenario.start.timestamp()
         self.rates = scenario.incidents
-        self.ledger = Ledger(env, self.start_epoch)
+        self.ledger = Ledger(
+            env, self.start_epoch, Uploads(seed, {k: pr.visibility for k, pr in PROFILES.items()})
+        )
         self.unroutable = 0  # demand no route serves: counted, and shown in the summary
         self.created = 0
         self.numbers = TrackingNumberFactory(named_random(seed, "tracking"))
