@@ -30,6 +30,8 @@ HUB_DEPARTURES = waves.wave_ends()
 #: sim.courier_routes): the overnight line-haul's parcels go out that morning — next day.
 STATION_MORNING_RUN_S = 6 * H
 HUB_TO_STATION_DEPARTURES = tuple(sorted({*HUB_DEPARTURES, STATION_MORNING_RUN_S}))
+#: The longest hub-to-hub drive an express parcel rides (an overnight run); farther, it flies.
+EXPRESS_TRUCK_MAX_S = 9 * H
 STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
 HUB_TO_FC_DEPARTURES = (10 * H, 16 * H)
 PICKUP_TIMES = (11 * H, 17 * H, 20 * H)

@@ -24,6 +24,7 @@ from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
     EXCHANGE_DEPARTURES,
+    EXPRESS_TRUCK_MAX_S,
     HUB_DEPARTURES,
     HUB_TO_FC_DEPARTURES,
     HUB_TO_STATION_DEPARTURES,
@@ -193,10 +194,6 @@ class Network:
         return tuple(path)
 
 
-#: The longest hub-to-hub drive an express parcel rides (an overnight run); farther, it flies.
-EXPRESS_TRUCK_MAX_S = 9 * 3600.0
-
-
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
     g.add_edge(lane.src, lane.dst, lane=lane, weight=lane.expected_s)
 
@@ -271,10 +268,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         for a, b in _hub_pairs(hs):
             for lane in (road_lane(a, b, HUB_DEPARTURES), road_lane(b, a, HUB_DEPARTURES)):
                 # express trucks only where the drive fits the night; farther it flies
-                if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S:
-                    _add_lane(ground, lane)
-                else:
-                    both(lane)
+                (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
         for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
             for h in hs:

@@ -12,6 +12,7 @@ holidays from ``sim.public_holidays``), never on the simulation's own plan.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -222,7 +223,7 @@ def eta_figures(logs: list[ParcelLog]) -> dict[str, float]:
         ]
         if not dates:
             continue
-        changes = [(a, b) for (_, a), (_, b) in zip(dates, dates[1:], strict=False) if a != b]
+        changes = [(a, b) for (_, a), (_, b) in itertools.pairwise(dates) if a != b]
         revisions += len(changes)
         earlier += sum(b < a for a, b in changes)
         if not delivered:
