@@ -7,7 +7,7 @@ along the way come from ``sim.travel``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 H = 3600.0
 #: Trailers and aircraft leave a hub when a sort wave ends (sim.waves).
 HUB_DEPARTURES = waves.wave_ends()
-#: Hubs also send trucks to their stations as the morning's inbound sort fills them, timed to
-#: reach the stations before their couriers' sort cut-off (first vans 07:30–09:45, staging 75 min:
-#: sim.courier_routes): the overnight line-haul's parcels go out that morning — next day.
-STATION_MORNING_RUN_S = 6 * H
-HUB_TO_STATION_DEPARTURES = tuple(sorted({*HUB_DEPARTURES, STATION_MORNING_RUN_S}))
+#: Hubs also send trucks to their stations as the morning's inbound sort fills them, each timed to
+#: reach its station at these local times, before the couriers' sort cut-off (first vans
+#: 07:30–09:45, staging 75 min: sim.courier_routes): the night's line-haul goes out that morning.
+STATION_MORNING_ARRIVALS_S = (5.5 * H, 6.25 * H)
+HUB_TO_STATION_DEPARTURES = HUB_DEPARTURES
+#: Between hubs, the evening and night sorts also dispatch trailers as they fill (mid-way through
+#: the twilight and night waves), so the evening's pickups reach a hub a night's drive away early.
+HUB_TO_HUB_EXTRA_S = (19 * H + waves.DISPATCH_AFTER_WAVE_S, 0 * H + waves.DISPATCH_AFTER_WAVE_S)
+HUB_TO_HUB_DEPARTURES = tuple(sorted({*HUB_DEPARTURES, *HUB_TO_HUB_EXTRA_S}))
 #: The longest hub-to-hub drive an express parcel rides (an overnight run); farther, it flies.
 EXPRESS_TRUCK_MAX_S = 9 * H
 STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
@@ -73,6 +77,14 @@ def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: b
     km = km_between(a, b)
     tl = travel.drive(travel.road_km(km, a.place.country), a.place.country)
     return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
+
+
+def station_lane(hub: Facility, station: Facility, backup: bool = False) -> Lane:
+    """A hub's trucks to one of its stations: after each wave, and the morning runs timed (by the
+    drive) to reach the station by ``STATION_MORNING_ARRIVALS_S``."""
+    lane = road_lane(hub, station, HUB_TO_STATION_DEPARTURES, backup)
+    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in STATION_MORNING_ARRIVALS_S}
+    return replace(lane, departures=tuple(sorted({*lane.departures, *morning})))
 
 
 def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:

@@ -27,7 +27,7 @@ from sim.lanes import (
     EXPRESS_TRUCK_MAX_S,
     HUB_DEPARTURES,
     HUB_TO_FC_DEPARTURES,
-    HUB_TO_STATION_DEPARTURES,
+    HUB_TO_HUB_DEPARTURES,
     INTERCONTINENTAL_DEPARTURES,
     PICKUP_TIMES,
     STATION_TO_HUB_DEPARTURES,
@@ -36,12 +36,16 @@ from sim.lanes import (
     bank_departure,
     km_between,
     road_lane,
+    station_lane,
 )
 from sim.places import Place
 from sim.scenario import Scenario
 
 # --- the shape of the network ----------------------------------------------------------------
 NEIGHBOUR_HUBS = 3  # a hub trucks to its three nearest hubs in the country (and they to it)
+# and straight to every hub a night's drive away: parcel centres within ~500 km (≈ 650 km of road,
+# a night at a truck's speed) run direct overnight trailers (DHL's 38 parcel centres: docs/realism.md)
+OVERNIGHT_KM = 500.0
 LOCAL_STATION_KM = 60.0  # a shipper this close to a station hands its local parcels to it
 CROSS_BORDER_TRUCK_KM = 700.0  # hubs this close across a border truck to each other
 # Air hubs (place keys): UPS Worldport (Louisville) and Köln/Bonn; FedEx Memphis World Hub and
@@ -199,14 +203,16 @@ def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
 
 
 def _hub_pairs(hubs: list[Facility]) -> list[tuple[Facility, Facility]]:
-    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest, and
-    the closest pair between any parts left unconnected, so every hub reaches every other."""
+    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest and to
+    every hub within a night's drive (``OVERNIGHT_KM``), and the closest pair between any parts left
+    unconnected, so every hub reaches every other."""
     dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
     pairs: set[tuple[str, str]] = set()
     for a in hubs:
         others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
-        for _, b_id in others[:NEIGHBOUR_HUBS]:
-            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
+        for k, (d, b_id) in enumerate(others):
+            if k < NEIGHBOUR_HUBS or d <= OVERNIGHT_KM:
+                pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
     part = {h.id: h.id for h in hubs}
 
     def root(x: str) -> str:
@@ -266,7 +272,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
     for _, hs in sorted(by_country.items()):
         flies = any(h.place.key in AIR_HUBS.get(carrier, ()) for h in hs)
         for a, b in _hub_pairs(hs):
-            for lane in (road_lane(a, b, HUB_DEPARTURES), road_lane(b, a, HUB_DEPARTURES)):
+            for lane in (road_lane(a, b, HUB_TO_HUB_DEPARTURES), road_lane(b, a, HUB_TO_HUB_DEPARTURES)):
                 # express trucks only where the drive fits the night; farther it flies
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
@@ -310,7 +316,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 both(road_lane(s, h, pickups, backup))
                 both(road_lane(h, s, HUB_TO_FC_DEPARTURES, backup))
             else:
-                both(road_lane(h, s, HUB_TO_STATION_DEPARTURES, backup))
+                both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
