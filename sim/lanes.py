@@ -47,6 +47,7 @@ EXCHANGE_DEPARTURES = (5.5 * H,)
 AIR_BANK_ARRIVAL_S = 23.5 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
 
+AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
 BACKUP_PENALTY_S = 48 * H  # a spoke's second hub is used only when its first is down
 
 
@@ -63,7 +64,8 @@ class Lane:
 
     @property
     def expected_s(self) -> float:
-        headway = 24 * H / len(self.departures)
+        # flights are banked: timed to the sorts they connect, a parcel waits hours, not half a day
+        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 24 * H / len(self.departures)
         penalty = BACKUP_PENALTY_S if self.backup else 0.0
         return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S + penalty
 

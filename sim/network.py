@@ -278,7 +278,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
         for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
             for h in hs:
-                if h.id != air.id and km_between(h, air) >= travel.AIR_MIN_KM:
+                if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
                     inbound = air_lane(h, air, (0.0,))
                     dep = bank_departure(h, air, inbound.duration_s, reference)
                     _add_lane(express, air_lane(h, air, (dep,)))
@@ -303,6 +303,10 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                     ):
                         # across an ocean even ground parcels (and returns) fly
                         (_add_lane(express, lane) if trucked else both(lane))
+    airs_in: dict[str, list[Facility]] = {}
+    for h in hubs:
+        if h.place.key in AIR_HUBS.get(carrier, ()):
+            airs_in.setdefault(h.place.country, []).append(h)
     spokes = [
         f
         for f in net.facilities.values()
@@ -318,6 +322,11 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             else:
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
+        # the air hub sorts express to the destination building: its morning flight's containers
+        # go from the airport straight to the station (next-day before the couriers leave)
+        for air in airs_in.get(s.place.country, []) if s.kind == "delivery_station" else []:
+            if km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
+                _add_lane(express, air_lane(air, s, INTERCONTINENTAL_DEPARTURES))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
     for fc in net.fcs:

@@ -22,7 +22,7 @@ from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
 from sim.population import Destinations, recipient
-from sim.profiles import PROFILES, ProfileError, profile
+from sim.profiles import PROFILES, ProfileError, profile, service_profile
 from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
 from sim.streams import Rng, named_random
@@ -221,15 +221,17 @@ class World:
         self, carrier: str, service: Service, fc: Facility, dest: Place, now: float, expected: date
     ) -> tuple[date, float]:
         """The day sold and the instant it runs out: the carrier's published standard from its
-        cut-off and calendar (``sim.promises``); a carrier or service no profile describes is
-        sold its plan."""
+        cut-off and calendar (``sim.promises``); a carrier that sells each order its own plan
+        (``promise_from_plan``: Amazon's checkout date), or a service no profile describes, its plan."""
+        ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
+        until = courier_routes.courier_day(ds.carrier or carrier).until_s
         try:
-            sold = promises.promise(carrier, service.value, fc.place, dest, now)
-            return sold.day, sold.by
+            if not service_profile(carrier, service.value, fc.place, dest).promise_from_plan:
+                sold = promises.promise(carrier, service.value, fc.place, dest, now)
+                return sold.day, sold.by
         except ProfileError:
-            ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
-            until = courier_routes.courier_day(ds.carrier or carrier).until_s
-            return expected, timing.end_of_day(expected, ds.tz, until)
+            pass
+        return expected, timing.end_of_day(expected, ds.tz, until)
 
     def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:
         """The estimate a carrier first shows: its plan, a working day off now and then."""
