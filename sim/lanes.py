@@ -46,6 +46,11 @@ EXCHANGE_DEPARTURES = (5.5 * H,)
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
 AIR_BANK_ARRIVAL_S = 23.5 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
+#: The air hub's outbound bank leaves 3 h after the inbound bank lands (UPS Worldport's night sort
+#: runs from about 23:00 to 03:00, its planes out by ~04:00; docs/realism.md §5); its containers,
+#: built to the destination building, reach a station within ``AIR_RAMP_TO_STATION_S`` of landing.
+AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 3.0 * H) % (24 * H)
+AIR_RAMP_TO_STATION_S = 0.75 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
 BACKUP_PENALTY_S = 48 * H  # a spoke's second hub is used only when its first is down
@@ -87,6 +92,12 @@ def station_lane(hub: Facility, station: Facility, backup: bool = False) -> Lane
     lane = road_lane(hub, station, HUB_TO_STATION_DEPARTURES, backup)
     morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in STATION_MORNING_ARRIVALS_S}
     return replace(lane, departures=tuple(sorted({*lane.departures, *morning})))
+
+
+def air_to_station(air: Facility, station: Facility) -> Lane:
+    """The air hub's morning flight to a station's airport, its containers straight to the station."""
+    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
 
 
 def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:

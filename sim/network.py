@@ -22,6 +22,7 @@ import networkx as nx
 from sim import places, travel
 from sim.events import Location
 from sim.lanes import (
+    AIR_BANK_OUTBOUND_S,
     AMAZON_PICKUP_TIMES,
     EXCHANGE_DEPARTURES,
     EXPRESS_TRUCK_MAX_S,
@@ -33,6 +34,7 @@ from sim.lanes import (
     STATION_TO_HUB_DEPARTURES,
     Lane,
     air_lane,
+    air_to_station,
     bank_departure,
     km_between,
     road_lane,
@@ -282,7 +284,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                     inbound = air_lane(h, air, (0.0,))
                     dep = bank_departure(h, air, inbound.duration_s, reference)
                     _add_lane(express, air_lane(h, air, (dep,)))
-                    _add_lane(express, air_lane(air, h, INTERCONTINENTAL_DEPARTURES))
+                    _add_lane(express, air_lane(air, h, (AIR_BANK_OUTBOUND_S,)))
     countries = sorted(by_country)
     for a_country in countries:
         for b_country in countries:
@@ -326,7 +328,7 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         # go from the airport straight to the station (next-day before the couriers leave)
         for air in airs_in.get(s.place.country, []) if s.kind == "delivery_station" else []:
             if km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
-                _add_lane(express, air_lane(air, s, INTERCONTINENTAL_DEPARTURES))
+                _add_lane(express, air_to_station(air, s))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
     for fc in net.fcs:
