@@ -11,7 +11,7 @@ import simpy
 from sim import courier_routes, incidents, packages, promises, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
-from sim.eta import first_estimate
+from sim.eta import announce_at, first_estimate
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
 from sim.incidents import ParcelFate
 from sim.localtime import iso, local_date
@@ -138,6 +138,15 @@ class World:
         if expected > p.eta_day:
             self.set_eta(p, expected)
             self.ledger.at_facility(p, EventCode.DELAYED, f, cause, at=at)
+
+    def announce_at(self, p: Parcel, known_at: float) -> float:
+        """When a carrier shows what it learnt at ``known_at`` (a closed gate, a cancelled
+        trailer): some minutes later, by its profile (``sim.eta.announce_at``)."""
+        try:
+            eta = profile(p.stream.carrier).eta
+        except ProfileError:
+            return known_at
+        return max(self.now, announce_at(p.rng, eta, known_at))
 
     # --- new parcels ------------------------------------------------------------------------
     def new_parcel(
