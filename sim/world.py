@@ -3,6 +3,7 @@ the making of new parcels. The processes (``sim.processes``) move parcels throug
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,22 @@ class World:
         except ProfileError:
             return known_at
         return max(self.now, announce_at(p.rng, eta, known_at))
+
+    def announce_cancelled(
+        self,
+        waiting: Iterable[tuple[float, int, Parcel]],
+        cut: float,
+        dep: float,
+        later: float,
+        cause: ExceptionReason,
+        f: Facility,
+    ) -> None:
+        """A departure from ``f`` at ``dep`` that does not run (a storm, a stopped lane): the
+        parcels ready for it (by ``cut``) learn it then, not when ``later``'s takes them."""
+        for ready, _, p in waiting:
+            if ready <= cut and p.planned_dep is not None and p.planned_dep <= dep:
+                self.note_delay(p, cause, later - p.planned_dep, f, p.at, later, at=self.announce_at(p, dep))
+                p.planned_dep = later  # told once: the later departure is now its plan
 
     # --- new parcels ------------------------------------------------------------------------
     def new_parcel(

@@ -150,7 +150,7 @@ class Fleet:
                 self.call(q, later, private, why or cause)
                 return
             q.missed[dep] = cause
-            self.announce_missed(q, dep, later, cause)
+            world.announce_cancelled(q.queue, self.latest_ready(q, dep), dep, later, cause, q.origin)
             if later not in q.called:
                 q.called.add(later)
                 self.call(q, later, None)
@@ -175,14 +175,6 @@ class Fleet:
             if len(q.missed) > 64:
                 q.missed = {d: c for d, c in q.missed.items() if d >= dep - 7 * 86400}
         self.drive(q, load, dep, rng, why if private is not None else None)
-
-    def announce_missed(self, q: LaneQueue, dep: float, later: float, cause: ExceptionReason) -> None:
-        """A departure that does not run (a storm, a stopped lane): its parcels learn it then."""
-        w, cut = self.world, self.latest_ready(q, dep)
-        for ready, _, p in q.queue:
-            if ready <= cut and p.planned_dep is not None and p.planned_dep <= dep:
-                w.note_delay(p, cause, later - p.planned_dep, q.origin, p.at, later, at=w.announce_at(p, dep))
-                p.planned_dep = later  # told once: the later departure is now its plan
 
     def divert(
         self, q: LaneQueue, dep: float, private: list[Parcel] | None, why: ExceptionReason | None
