@@ -46,10 +46,10 @@ EXCHANGE_DEPARTURES = (5.5 * H,)
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
 AIR_BANK_ARRIVAL_S = 23.5 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
-#: The air hub's outbound bank leaves 3 h after the inbound bank lands (UPS Worldport's night sort
-#: runs from about 23:00 to 03:00, its planes out by ~04:00; docs/realism.md §5); its containers,
+#: The air hub's outbound bank leaves 4½ h after the inbound bank lands (UPS Worldport's night sort
+#: runs from about 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5); its containers,
 #: built to the destination building, reach a station within ``AIR_RAMP_TO_STATION_S`` of landing.
-AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 3.0 * H) % (24 * H)
+AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.5 * H) % (24 * H)
 AIR_RAMP_TO_STATION_S = 0.75 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
@@ -111,6 +111,14 @@ def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference:
     (``AIR_BANK_ARRIVAL_S`` hub time), at the zones' offsets on the ``reference`` day."""
     shift = (hub.tz.utcoffset(reference) or 0) - (spoke.tz.utcoffset(reference) or 0)  # type: ignore[operator]
     return (AIR_BANK_ARRIVAL_S - shift.total_seconds() - duration_s) % (24 * H)
+
+
+def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lane, Lane]:
+    """A spoke's express flights: to the air hub, landing for its night sort, and back on its
+    outbound bank."""
+    inbound = air_lane(spoke, air, (0.0,))
+    dep = bank_departure(spoke, air, inbound.duration_s, reference)
+    return air_lane(spoke, air, (dep,)), air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,))
 
 
 def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:

@@ -22,7 +22,6 @@ import networkx as nx
 from sim import places, travel
 from sim.events import Location
 from sim.lanes import (
-    AIR_BANK_OUTBOUND_S,
     AMAZON_PICKUP_TIMES,
     EXCHANGE_DEPARTURES,
     EXPRESS_TRUCK_MAX_S,
@@ -35,7 +34,7 @@ from sim.lanes import (
     Lane,
     air_lane,
     air_to_station,
-    bank_departure,
+    bank_lanes,
     km_between,
     road_lane,
     station_lane,
@@ -45,9 +44,6 @@ from sim.scenario import Scenario
 
 # --- the shape of the network ----------------------------------------------------------------
 NEIGHBOUR_HUBS = 3  # a hub trucks to its three nearest hubs in the country (and they to it)
-# and straight to every hub a night's drive away: parcel centres within ~500 km (≈ 650 km of road,
-# a night at a truck's speed) run direct overnight trailers (DHL's 38 parcel centres: docs/realism.md)
-OVERNIGHT_KM = 500.0
 LOCAL_STATION_KM = 60.0  # a shipper this close to a station hands its local parcels to it
 CROSS_BORDER_TRUCK_KM = 700.0  # hubs this close across a border truck to each other
 # Air hubs (place keys): UPS Worldport (Louisville) and Köln/Bonn; FedEx Memphis World Hub and
@@ -205,16 +201,14 @@ def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
 
 
 def _hub_pairs(hubs: list[Facility]) -> list[tuple[Facility, Facility]]:
-    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest and to
-    every hub within a night's drive (``OVERNIGHT_KM``), and the closest pair between any parts left
-    unconnected, so every hub reaches every other."""
+    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest, and
+    the closest pair between any parts left unconnected, so every hub reaches every other."""
     dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
     pairs: set[tuple[str, str]] = set()
     for a in hubs:
         others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
-        for k, (d, b_id) in enumerate(others):
-            if k < NEIGHBOUR_HUBS or d <= OVERNIGHT_KM:
-                pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
+        for _, b_id in others[:NEIGHBOUR_HUBS]:
+            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
     part = {h.id: h.id for h in hubs}
 
     def root(x: str) -> str:
@@ -268,23 +262,21 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         _add_lane(ground, lane)
         _add_lane(express, lane)
 
+    airs = [h for h in hubs if h.place.key in AIR_HUBS.get(carrier, ())]
     by_country: dict[str, list[Facility]] = {}
     for h in hubs:
         by_country.setdefault(h.place.country, []).append(h)
     for _, hs in sorted(by_country.items()):
-        flies = any(h.place.key in AIR_HUBS.get(carrier, ()) for h in hs)
+        flies = any(h in airs for h in hs)
         for a, b in _hub_pairs(hs):
             for lane in (road_lane(a, b, HUB_TO_HUB_DEPARTURES), road_lane(b, a, HUB_TO_HUB_DEPARTURES)):
                 # express trucks only where the drive fits the night; farther it flies
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
-        for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
-            for h in hs:
-                if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
-                    inbound = air_lane(h, air, (0.0,))
-                    dep = bank_departure(h, air, inbound.duration_s, reference)
-                    _add_lane(express, air_lane(h, air, (dep,)))
-                    _add_lane(express, air_lane(air, h, (AIR_BANK_OUTBOUND_S,)))
+        for air, h in ((air, h) for air in hs if air in airs for h in hs):
+            if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
+                for lane in bank_lanes(h, air, reference):
+                    _add_lane(express, lane)
     countries = sorted(by_country)
     for a_country in countries:
         for b_country in countries:
@@ -300,20 +292,11 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             for ga, gb in _air_gateway_pairs(net, carrier, a_country, b_country):
                 if km_between(ga, gb) >= travel.AIR_MIN_KM:
                     for lane in (
-                        air_lane(ga, gb, INTERCONTINENTAL_DEPARTURES),
-                        air_lane(gb, ga, INTERCONTINENTAL_DEPARTURES),
+                        air_lane(x, y, INTERCONTINENTAL_DEPARTURES) for x, y in ((ga, gb), (gb, ga))
                     ):
-                        # across an ocean even ground parcels (and returns) fly
-                        (_add_lane(express, lane) if trucked else both(lane))
-    airs_in: dict[str, list[Facility]] = {}
-    for h in hubs:
-        if h.place.key in AIR_HUBS.get(carrier, ()):
-            airs_in.setdefault(h.place.country, []).append(h)
-    spokes = [
-        f
-        for f in net.facilities.values()
-        if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"
-    ]
+                        (_add_lane(express, lane) if trucked else both(lane))  # oceans: even ground flies
+    spokes = [f for f in net.facilities.values() if f.kind == "fulfilment_centre" or f.carrier == carrier]
+    spokes = [f for f in spokes if f.kind in ("delivery_station", "fulfilment_centre")]
     for s in spokes:
         for rank, h in enumerate(_nearest(s.place, by_country.get(s.place.country, []), 2)):
             backup = rank > 0
@@ -326,8 +309,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
         # the air hub sorts express to the destination building: its morning flight's containers
         # go from the airport straight to the station (next-day before the couriers leave)
-        for air in airs_in.get(s.place.country, []) if s.kind == "delivery_station" else []:
-            if km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
+        for air in airs if s.kind == "delivery_station" else []:
+            if air.place.country == s.place.country and km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
                 _add_lane(express, air_to_station(air, s))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).

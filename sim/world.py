@@ -234,10 +234,11 @@ class World:
         if service is Service.SAME_DAY and len(route) == 2:  # straight from the FC to the station
             day = same_day.promise(now, ds.tz)
             by = timing.end_of_day(day, ds.tz, courier_routes.courier_day(ds.carrier or carrier).until_s)
+            self.set_eta(p, day)  # the evening's routes are booked for it: today, or it is late
         else:
             day, by = self._promise(carrier, service, fc, dest, now, expected)
-        # the carrier's first estimate is its own plan (with its own error), not the promise
-        self.set_eta(p, self.first_estimate(p, ds, expected, now))
+            # the carrier's first estimate is its own plan (with its own error), not the promise
+            self.set_eta(p, self.first_estimate(p, ds, expected, now))
         truth.promised_by = iso(by, ds.tz)
         self.ledger.track(tn, p)
         self.created += 1
@@ -247,16 +248,20 @@ class World:
         self, carrier: str, service: Service, fc: Facility, dest: Place, now: float, expected: date
     ) -> tuple[date, float]:
         """The day sold and the instant it runs out: the carrier's published standard from its
-        cut-off and calendar (``sim.promises``); a carrier that sells each order its own plan
-        (``promise_from_plan``: Amazon's checkout date), or a service no profile describes, its plan."""
+        cut-off and calendar (``sim.promises``). A carrier that shows each order a date
+        (``promise_from_plan``: Amazon's checkout) sells the later of that and its plan; a service
+        no profile describes, its plan."""
         ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
         until = courier_routes.courier_day(ds.carrier or carrier).until_s
         try:
+            sold = promises.promise(carrier, service.value, fc.place, dest, now)
             if not service_profile(carrier, service.value, fc.place, dest).promise_from_plan:
-                sold = promises.promise(carrier, service.value, fc.place, dest, now)
                 return sold.day, sold.by
         except ProfileError:
-            pass
+            return expected, timing.end_of_day(expected, ds.tz, until)
+        # a checkout date: the service's advertised days, later where the network cannot make them
+        if expected <= sold.day:
+            return sold.day, sold.by
         return expected, timing.end_of_day(expected, ds.tz, until)
 
     def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:
