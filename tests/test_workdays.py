@@ -82,3 +82,14 @@ def test_a_devices_batch_shares_its_upload_and_a_late_batch_is_hours_late() -> N
     assert 0.3 * vis.late_batch_share < late / 20_000 < 3 * vis.late_batch_share
     first = up.visible_at(t0, "ups-hub-X", "ups", ParcelRng(1), True) - t0
     assert vis.first_event_s[0] <= first <= vis.first_event_s[1]
+
+
+def test_the_lag_table_is_the_profiles_lognormal() -> None:
+    from sim.visibility import lag_quantiles
+
+    vis = PROFILES["ups"].visibility
+    table = lag_quantiles(vis)
+    assert list(table) == sorted(table)
+    assert abs(table[len(table) // 2] - vis.lag_median_s) < 1e-6 * vis.lag_median_s
+    p95 = table[round(0.95 * (len(table) - 1))]
+    assert abs(p95 - vis.lag_p95_s) / vis.lag_p95_s < 0.02
