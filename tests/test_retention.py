@@ -112,3 +112,67 @@ def test_a_parcel_delivered_40_days_ago_is_trackable_through_every_carrier(
     if publisher is not None:
         publisher.stop()
     sandbox.close()
+
+
+def _scan(tn: str, code: str, at: str) -> Any:
+    from sim.events import EventCode, Location, ScanEvent
+
+    where = Location(None, "address", "Kristi", "Memphis", "TN", "38105", "US", 35.14, -90.04)
+    return ScanEvent(f"e-{tn}-{at}", 0, tn, "amazon", "same_day", EventCode(code), None, at, at, where, None)
+
+
+@pytest.mark.unit
+def test_an_end_that_arrives_before_the_scans_waits_for_them_and_a_later_scan_moves_it() -> None:
+    """The world writes some scans ahead (a courier's stops) and releases them as they occur, so
+    the engine may report a story's end before its scans: the store keeps that end until the
+    number's scans arrive — a parcel is never listed without its truth — and a scan that comes
+    after the end moves the end (the outcome shows from the last scan, not earlier)."""
+    from sim.events import ParcelTruth
+
+    store = InMemoryStore()
+    truth = ParcelTruth("TBA1", "amazon", "same_day", "2026-11-02T07:51:38-06:00", "", {}, {})
+    assert store.finish([truth], 0.0) == []  # no scan of it yet
+    store.add([_scan("TBA1", "LABEL_CREATED", "2026-11-02T07:51:38-06:00")], {"TBA1": None})
+    done = store.finish([], 0.0)
+    rec = store.get("TBA1")
+    assert rec is not None and done == [rec] and rec.truth is truth
+    first_end = rec.finished_at
+    assert first_end == datetime.fromisoformat("2026-11-02T07:51:38-06:00").timestamp()
+    store.add([_scan("TBA1", "DELIVERED", "2026-11-02T17:39:57-06:00")], {"TBA1": None})
+    delivered = datetime.fromisoformat("2026-11-02T17:39:57-06:00").timestamp()
+    assert rec.finished_at == delivered and rec.truth is truth
+    # eviction takes it once, at its real end, not at the end that moved
+    assert store.evict(delivered) == 0 and store.holds("TBA1")
+    # an end whose number is never scanned (a partner's, before the hand-over) is forgotten
+    partner = ParcelTruth("TBA2", "amazon", "same_day", "2026-11-02T07:51:38-06:00", "", {}, {})
+    store.finish([partner], 0.0)
+    assert "TBA2" in store._early
+    store.finish([], 4 * 86400.0)
+    assert "TBA2" not in store._early
+
+
+@pytest.mark.unit
+def test_a_parcel_evicted_while_the_store_lists_shows_once(tmp_path: Path) -> None:
+    """The housekeeper moves finished parcels to disk while requests list the store: a listing
+    that reads the archive just before a parcel moves there must still see it (in memory)."""
+    from mock_carriers.world.archive import SqliteArchive
+    from sim.events import ParcelTruth
+
+    archive = SqliteArchive(tmp_path / "a.sqlite", "w", "w")
+    store = InMemoryStore(archive, lambda rec, at: at + 1e6)
+    for n in (1, 2):
+        store._records[f"TN{n}"] = Record(n, f"TN{n}", "ups", "ground", born=0.0)
+    store.finish([ParcelTruth("TN1", "ups", "ground", "2026-11-02T00:00:00+00:00", "", {}, {})], 50.0)
+    store.evict(60.0)  # the archive is open and holds TN1
+    store.finish([ParcelTruth("TN2", "ups", "ground", "2026-11-02T00:00:00+00:00", "", {}, {})], 70.0)
+    listed = archive.list
+
+    def list_then_evict(*args: Any) -> Any:
+        rows = listed(*args)
+        store.evict(100.0)  # the housekeeper, between the archive's answer and the memory's
+        return rows
+
+    archive.list = list_then_evict  # type: ignore[method-assign]
+    assert [s.tracking_number for s in store.list(100.0)] == ["TN1", "TN2"]
+    archive.list = listed  # type: ignore[method-assign]
+    assert [s.tracking_number for s in store.list(100.0)] == ["TN1", "TN2"]  # both on disk now

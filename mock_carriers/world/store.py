@@ -175,6 +175,11 @@ class EventStore(Protocol):
     def __len__(self) -> int: ...
 
 
+#: How long an end may wait for its number's first scan (sandbox seconds): the world writes scans
+#: ahead by hours (a courier's route), never by days.
+EARLY_END_S = 3 * 86400.0
+
+
 class InMemoryStore:
     def __init__(
         self,
@@ -184,6 +189,12 @@ class InMemoryStore:
         self._records: dict[str, Record] = {}
         self._ord = 0
         self._finished: deque[tuple[float, str]] = deque()
+        # A story's end can reach the store before its last scans do — even before its first: the
+        # world writes some scans ahead (a courier's stops) and releases them as they occur. Such
+        # an end waits here for the number's first scan.
+        # A number the world never scans (a partner's, when the parcel ended before the hand-over)
+        # is forgotten after EARLY_END_S.
+        self._early: dict[str, tuple[ParcelTruth, float]] = {}
         self._lock = threading.RLock()
         # The archive is opened on first use (a sandbox that never evicts never writes a file).
         self._archive: SqliteArchive | None = archive if isinstance(archive, SqliteArchive) else None
@@ -236,32 +247,44 @@ class InMemoryStore:
                     created.append(rec)
                 rec.events.append(e)
                 rec.visible.append(datetime.fromisoformat(e.visible_at).timestamp())
+                if rec.finished_at is not None:  # a scan released after its story's end arrived
+                    self._end(rec, rec.truth, datetime.fromisoformat(e.occurred_at).timestamp())
             for tn, truth in truth_of.items():
                 rec = self._records.get(tn)
                 if rec is not None and truth is not None and rec.finished_at is None:
                     rec.truth = rec.prior = truth
         return created
 
+    def _end(self, rec: Record, truth: ParcelTruth | None, end: float) -> None:
+        """The story ended with its last scan: its outcome is known from then on."""
+        if rec.finished_at is not None and end <= rec.finished_at:
+            return
+        rec.truth = truth
+        rec.finished_at = end
+        rec.expires_at = self._expiry(rec, end) if self._expiry else None
+        self._finished.append((end, rec.tracking_number))
+
     def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]:
         done: list[Record] = []
         with self._lock:
+            ends = [(self._early.pop(tn)[0], tn) for tn in [tn for tn in self._early if tn in self._records]]
+            for tn in [tn for tn, (_, since) in self._early.items() if since < at - EARLY_END_S]:
+                del self._early[tn]
             for t in truths:
-                numbers = [t.tracking_number] + ([t.partner["tracking_number"]] if t.partner else [])
-                for tn in numbers:
-                    rec = self._records.get(tn)
-                    if rec is not None:
-                        # The story ended with its last scan (``at``, the batch's frontier, when
-                        # it has none): its outcome is known from then on, not from the batch.
-                        end = (
-                            datetime.fromisoformat(rec.events[-1].occurred_at).timestamp()
-                            if rec.events
-                            else at
-                        )
-                        rec.truth = t
-                        rec.finished_at = end
-                        rec.expires_at = self._expiry(rec, end) if self._expiry else None
-                        self._finished.append((end, tn))
-                        done.append(rec)
+                ends.append((t, t.tracking_number))
+                if t.partner:
+                    ends.append((t, t.partner["tracking_number"]))
+            for t, tn in ends:
+                rec = self._records.get(tn)
+                if rec is None:
+                    self._early[tn] = (t, at)
+                    continue
+                # The story ended with its last scan (``at``, the batch's frontier, when it
+                # has none; a later scan moves it): known from then on, not from the batch.
+                end = datetime.fromisoformat(rec.events[-1].occurred_at).timestamp() if rec.events else at
+                rec.finished_at = None
+                self._end(rec, t, end)
+                done.append(rec)
         return done
 
     def records(self) -> list[Record]:
@@ -293,13 +316,18 @@ class InMemoryStore:
         limit: int = 100,
     ) -> list[ParcelSummary]:
         out: list[ParcelSummary] = []
-        archive = self.archive_open
-        if archive is not None:
-            out = [
-                ParcelSummary(*row) for row in archive.list(now, carrier, status, fate, case, after, limit)
-            ]
+        # Memory first, then the archive: a parcel the housekeeper evicts meanwhile is on disk
+        # before it leaves memory, so it shows in one or both (deduplicated below), never in none.
         with self._lock:
             records = list(self._records.values())  # insertion order == ord order
+        archive = self.archive_open
+        if archive is not None:
+            held = {rec.tracking_number for rec in records}
+            out = [
+                ParcelSummary(*row)
+                for row in archive.list(now, carrier, status, fate, case, after, limit)
+                if row[1] not in held
+            ]
         for rec in records:
             if rec.ord <= after or not rec.exists(now):
                 continue
@@ -340,9 +368,10 @@ class InMemoryStore:
         with self._lock:
             gone: list[Record] = []
             while self._finished and self._finished[0][0] < before:
-                _, tn = self._finished.popleft()
+                end, tn = self._finished.popleft()
                 rec = self._records.get(tn)
-                if rec is not None:
+                # an end a later scan moved has a later entry of its own
+                if rec is not None and rec.finished_at == end:
                     gone.append(rec)
         if archive is not None and gone:
             archive.put([r.row() for r in gone])  # on disk first: never a moment it is nowhere
