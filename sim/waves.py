@@ -33,7 +33,7 @@ class Wave:
 # pickups and the long-haul trailers and run at full rate; the sunrise and day sorts clear what the
 # night left and the daytime arrivals, with a smaller crew.
 HUB_WAVES: tuple[Wave, ...] = (  # on local quarter hours (``open_at`` relies on it)
-    Wave("sunrise", 4.0 * H, 8.0 * H, 1.0),
+    Wave("sunrise", 4.5 * H, 8.0 * H, 0.75),
     Wave("day", 9.5 * H, 14.0 * H, 0.75),
     Wave("twilight", 16.5 * H, 21.0 * H, 1.0),
     Wave("night", 22.0 * H, 28.0 * H, 1.0),
