@@ -26,7 +26,7 @@ from sim.population import Destinations, recipient
 from sim.profiles import PROFILES, ProfileError, profile, service_profile
 from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
-from sim.streams import Rng, named_random
+from sim.streams import ParcelRng, Rng, named_random, stream_seed
 from sim.tracking_numbers import TrackingNumberFactory
 from sim.visibility import Uploads
 from sim.workdays import WorkCalendars
@@ -147,7 +147,10 @@ class World:
             eta = profile(p.stream.carrier).eta
         except ProfileError:
             return known_at
-        return max(self.now, announce_at(p.rng, eta, known_at))
+        # its own draw, keyed by parcel and instant: the parcel's stream (its later incidents) stays
+        # the same whether or not a closure made it wait
+        rng = ParcelRng(stream_seed(self.seed, f"announce:{p.tracking_number}:{round(known_at)}"))
+        return max(self.now, announce_at(rng, eta, known_at))
 
     def announce_cancelled(
         self,
