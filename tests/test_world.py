@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
-from statistics import mean, median
+from statistics import median
 
 import pytest
 
