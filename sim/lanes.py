@@ -7,7 +7,7 @@ along the way come from ``sim.travel``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,7 +25,17 @@ if TYPE_CHECKING:
 H = 3600.0
 #: Trailers and aircraft leave a hub when a sort wave ends (sim.waves).
 HUB_DEPARTURES = waves.wave_ends()
+#: Hubs also send trucks to their stations as the morning's inbound sort fills them, each timed to
+#: reach its station at these local times, before the couriers' sort cut-off (first vans
+#: 07:30–09:45, staging 75 min: sim.courier_routes): the night's line-haul goes out that morning.
+STATION_MORNING_ARRIVALS_S = (5.5 * H, 6.25 * H)
 HUB_TO_STATION_DEPARTURES = HUB_DEPARTURES
+#: Between hubs, the evening and night sorts also dispatch trailers as they fill (mid-way through
+#: the twilight and night waves), so the evening's pickups reach a hub a night's drive away early.
+HUB_TO_HUB_EXTRA_S = (19 * H + waves.DISPATCH_AFTER_WAVE_S, 0 * H + waves.DISPATCH_AFTER_WAVE_S)
+HUB_TO_HUB_DEPARTURES = tuple(sorted({*HUB_DEPARTURES, *HUB_TO_HUB_EXTRA_S}))
+#: The longest hub-to-hub drive an express parcel rides (an overnight run); farther, it flies.
+EXPRESS_TRUCK_MAX_S = 9 * H
 STATION_TO_HUB_DEPARTURES = (13 * H, 19 * H, 21 * H)
 HUB_TO_FC_DEPARTURES = (10 * H, 16 * H)
 PICKUP_TIMES = (11 * H, 17 * H, 20 * H)
@@ -36,7 +46,13 @@ EXCHANGE_DEPARTURES = (5.5 * H,)
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
 AIR_BANK_ARRIVAL_S = 23.5 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
+#: The air hub's outbound bank leaves 4½ h after the inbound bank lands (UPS Worldport's night sort
+#: runs from about 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5); its containers,
+#: built to the destination building, reach a station within ``AIR_RAMP_TO_STATION_S`` of landing.
+AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.5 * H) % (24 * H)
+AIR_RAMP_TO_STATION_S = 0.75 * H
 
+AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
 BACKUP_PENALTY_S = 48 * H  # a spoke's second hub is used only when its first is down
 
 
@@ -53,7 +69,8 @@ class Lane:
 
     @property
     def expected_s(self) -> float:
-        headway = 24 * H / len(self.departures)
+        # flights are banked: timed to the sorts they connect, a parcel waits hours, not half a day
+        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 24 * H / len(self.departures)
         penalty = BACKUP_PENALTY_S if self.backup else 0.0
         return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S + penalty
 
@@ -69,6 +86,20 @@ def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: b
     return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
 
 
+def station_lane(hub: Facility, station: Facility, backup: bool = False) -> Lane:
+    """A hub's trucks to one of its stations: after each wave, and the morning runs timed (by the
+    drive) to reach the station by ``STATION_MORNING_ARRIVALS_S``."""
+    lane = road_lane(hub, station, HUB_TO_STATION_DEPARTURES, backup)
+    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in STATION_MORNING_ARRIVALS_S}
+    return replace(lane, departures=tuple(sorted({*lane.departures, *morning})))
+
+
+def air_to_station(air: Facility, station: Facility) -> Lane:
+    """The air hub's morning flight to a station's airport, its containers straight to the station."""
+    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
+
+
 def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:
     km = km_between(a, b)
     tl = travel.fly(km)
@@ -80,6 +111,14 @@ def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference:
     (``AIR_BANK_ARRIVAL_S`` hub time), at the zones' offsets on the ``reference`` day."""
     shift = (hub.tz.utcoffset(reference) or 0) - (spoke.tz.utcoffset(reference) or 0)  # type: ignore[operator]
     return (AIR_BANK_ARRIVAL_S - shift.total_seconds() - duration_s) % (24 * H)
+
+
+def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lane, Lane]:
+    """A spoke's express flights: to the air hub, landing for its night sort, and back on its
+    outbound bank."""
+    inbound = air_lane(spoke, air, (0.0,))
+    dep = bank_departure(spoke, air, inbound.duration_s, reference)
+    return air_lane(spoke, air, (dep,)), air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,))
 
 
 def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:
@@ -110,7 +149,7 @@ class LaneQueue:
     lane: Lane
     origin: Facility
     dest: Facility
-    pickup_days: frozenset[int] | None  # a shipper's pickup lane: the carrier's pickup days
+    pickup_days: timing.Days | None  # a shipper's pickup lane: the carrier's pickup days
     room: int
     carrier: str = ""
     shuttle: bool = False  # a same-day shuttle from the warehouse (sim.pickups, sim.same_day)

@@ -24,17 +24,20 @@ from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
     EXCHANGE_DEPARTURES,
+    EXPRESS_TRUCK_MAX_S,
     HUB_DEPARTURES,
     HUB_TO_FC_DEPARTURES,
-    HUB_TO_STATION_DEPARTURES,
+    HUB_TO_HUB_DEPARTURES,
     INTERCONTINENTAL_DEPARTURES,
     PICKUP_TIMES,
     STATION_TO_HUB_DEPARTURES,
     Lane,
     air_lane,
-    bank_departure,
+    air_to_station,
+    bank_lanes,
     km_between,
     road_lane,
+    station_lane,
 )
 from sim.places import Place
 from sim.scenario import Scenario
@@ -259,21 +262,21 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         _add_lane(ground, lane)
         _add_lane(express, lane)
 
+    airs = [h for h in hubs if h.place.key in AIR_HUBS.get(carrier, ())]
     by_country: dict[str, list[Facility]] = {}
     for h in hubs:
         by_country.setdefault(h.place.country, []).append(h)
     for _, hs in sorted(by_country.items()):
+        flies = any(h in airs for h in hs)
         for a, b in _hub_pairs(hs):
-            both(road_lane(a, b, HUB_DEPARTURES))
-            both(road_lane(b, a, HUB_DEPARTURES))
+            for lane in (road_lane(a, b, HUB_TO_HUB_DEPARTURES), road_lane(b, a, HUB_TO_HUB_DEPARTURES)):
+                # express trucks only where the drive fits the night; farther it flies
+                (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
-        for air in (h for h in hs if h.place.key in AIR_HUBS.get(carrier, ())):
-            for h in hs:
-                if h.id != air.id and km_between(h, air) >= travel.AIR_MIN_KM:
-                    inbound = air_lane(h, air, (0.0,))
-                    dep = bank_departure(h, air, inbound.duration_s, reference)
-                    _add_lane(express, air_lane(h, air, (dep,)))
-                    _add_lane(express, air_lane(air, h, INTERCONTINENTAL_DEPARTURES))
+        for air, h in ((air, h) for air in hs if air in airs for h in hs):
+            if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
+                for lane in bank_lanes(h, air, reference):
+                    _add_lane(express, lane)
     countries = sorted(by_country)
     for a_country in countries:
         for b_country in countries:
@@ -289,16 +292,11 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             for ga, gb in _air_gateway_pairs(net, carrier, a_country, b_country):
                 if km_between(ga, gb) >= travel.AIR_MIN_KM:
                     for lane in (
-                        air_lane(ga, gb, INTERCONTINENTAL_DEPARTURES),
-                        air_lane(gb, ga, INTERCONTINENTAL_DEPARTURES),
+                        air_lane(x, y, INTERCONTINENTAL_DEPARTURES) for x, y in ((ga, gb), (gb, ga))
                     ):
-                        # across an ocean even ground parcels (and returns) fly
-                        (_add_lane(express, lane) if trucked else both(lane))
-    spokes = [
-        f
-        for f in net.facilities.values()
-        if (f.kind == "delivery_station" and f.carrier == carrier) or f.kind == "fulfilment_centre"
-    ]
+                        (_add_lane(express, lane) if trucked else both(lane))  # oceans: even ground flies
+    spokes = [f for f in net.facilities.values() if f.kind == "fulfilment_centre" or f.carrier == carrier]
+    spokes = [f for f in spokes if f.kind in ("delivery_station", "fulfilment_centre")]
     for s in spokes:
         for rank, h in enumerate(_nearest(s.place, by_country.get(s.place.country, []), 2)):
             backup = rank > 0
@@ -307,8 +305,13 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 both(road_lane(s, h, pickups, backup))
                 both(road_lane(h, s, HUB_TO_FC_DEPARTURES, backup))
             else:
-                both(road_lane(h, s, HUB_TO_STATION_DEPARTURES, backup))
+                both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
+        # the air hub sorts express to the destination building: its morning flight's containers
+        # go from the airport straight to the station (next-day before the couriers leave)
+        for air in airs if s.kind == "delivery_station" else []:
+            if air.place.country == s.place.country and km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
+                _add_lane(express, air_to_station(air, s))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
     for fc in net.fcs:

@@ -31,6 +31,7 @@ from sim.network import Facility
 from sim.places import Place
 from sim.scenario import PinnedCase
 from sim.streams import Rng
+from sim.visibility import Uploads
 
 
 def event_id(tracking_number: str, seq: int) -> str:
@@ -165,10 +166,11 @@ class Ledger:
     """What the world has written: scan events since the engine last took them, truths of parcels
     whose story ended, and the parcels still in flight by every tracking number they carry."""
 
-    __slots__ = ("_env", "_low", "_minutes", "_n", "_start", "finished", "in_flight")
+    __slots__ = ("_env", "_low", "_minutes", "_n", "_start", "finished", "in_flight", "uploads")
 
-    def __init__(self, env: simpy.Environment, start_epoch: float) -> None:
+    def __init__(self, env: simpy.Environment, start_epoch: float, uploads: Uploads | None = None) -> None:
         self._env = env
+        self.uploads = uploads  # the carriers' scan uploads (sim.visibility); None: the flat lag
         self._start = start_epoch
         self.finished: list[ParcelTruth] = []
         self.in_flight: dict[str, Parcel] = {}
@@ -236,7 +238,12 @@ class Ledger:
             if at > upload:
                 upload = at
         # a tracker never sees a later scan before an earlier one of the same number
-        visible = upload + visibility_lag(p.rng, seq == 1)
+        up = self.uploads
+        if up is None:
+            visible = upload + visibility_lag(p.rng, seq == 1)
+        else:
+            device = loc.facility_id or f"{s.carrier}:couriers:{loc.city}"
+            visible = up.visible_at(upload, device, s.carrier, p.rng, seq == 1)
         if visible < s.last_visible:
             visible = s.last_visible
         s.last_visible = visible

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sim.localtime import local_clock, local_date
 from sim.streams import ParcelRng, Rng, stream_seed
+from sim.timing import Days, works
 
 H = 3600.0
 MINUTE = 60.0
@@ -116,7 +117,7 @@ class Pickups:
         fc_id: str,
         tz: ZoneInfo,
         ready: float,
-        open_days: frozenset[int],
+        open_days: Days,
         same_day: bool = False,
     ) -> Truck:
         """The first truck on a pickup day that arrives at least ``LABEL_CUTOFF_S`` after ``ready``."""
@@ -124,7 +125,7 @@ class Pickups:
         n = len(self.windows(carrier, fc_id, same_day))
         for offset in range(16):
             d = day + timedelta(days=offset)
-            if d.weekday() not in open_days:
+            if not works(d, open_days):
                 continue
             for i in range(n):
                 t = self.truck(carrier, fc_id, tz, d, i, same_day)
@@ -138,7 +139,7 @@ class Pickups:
         fc_id: str,
         tz: ZoneInfo,
         ready: float,
-        open_days: frozenset[int],
+        open_days: Days,
         rng: Rng,
         same_day: bool = False,
     ) -> tuple[float, float]:

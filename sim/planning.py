@@ -1,5 +1,6 @@
-"""Plans: the facility path a parcel takes, the day it would arrive if all went to plan, and the
-promise it is sold with.
+"""Plans: the facility path a parcel takes and the day it would arrive if all went to plan — the
+carrier's own expectation, from which its estimates start (the promise sold is the published
+standard's: ``sim.promises``).
 
 A plan uses the published schedules only (pickup times, lane departures, a nominal sort, a customs
 allowance); what really happens — queues, closures, missed trailers — is the processes' business,
@@ -10,43 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sim import loading, timing, waves
 from sim.events import Service
 from sim.lanes import Lane
-from sim.localtime import local_date
 from sim.network import Facility, Network
 from sim.places import Place
+from sim.timing import Days
+
+if TYPE_CHECKING:
+    from sim.workdays import WorkCalendars
 
 H = 3600.0
 FAST_SERVICES = frozenset({Service.SAME_DAY, Service.NEXT_DAY, Service.TWO_DAY, Service.INTERNATIONAL})
 CUSTOMS_PLANNING_S = 4 * H
-STANDARD_DAYS = {Service.NEXT_DAY: 1, Service.TWO_DAY: 2}  # business days a service is sold as
 
 Calendars = dict[str, frozenset[int]]  # carrier -> working weekdays (0 = Monday)
-
-
-def promise_day(
-    service: Service,
-    planned: date,
-    ship_day: date,
-    carrier_days: frozenset[int],
-    last_mile_days: frozenset[int],
-    international: bool,
-) -> date:
-    """The delivery day a parcel is sold with, given the day its plan arrives.
-
-    Next-day and two-day promise their standard business days even when the plan is faster (and
-    the plan when it is slower); economy adds a business day of slack on whoever runs its last
-    mile; cross-border parcels add one for customs; everything else promises the plan."""
-    if service in STANDARD_DAYS:
-        standard = timing.add_business_days(ship_day, STANDARD_DAYS[service], carrier_days)
-        return max(planned, standard)
-    if service is Service.ECONOMY:
-        return timing.add_business_days(planned, 1, last_mile_days)
-    if international:
-        return timing.add_business_days(planned, 1, carrier_days)
-    return planned
 
 
 class Planner:
@@ -58,16 +39,33 @@ class Planner:
         delivery_days: Calendars,
         pickup_days: Calendars,
         station_cutoff: Callable[[str], float] | None = None,
-        pickup_departure: Callable[[str, Facility, float, frozenset[int]], float] | None = None,
+        pickup_departure: Callable[[str, Facility, float, Days], float] | None = None,
+        calendars: WorkCalendars | None = None,
     ) -> None:
         self.net = net
-        self.delivery_days = delivery_days
+        self.delivery_days = delivery_days  # weekdays per carrier, when no calendars are given
         self.pickup_days = pickup_days
+        self.calendars = calendars  # per place, service and shipper, with holidays (sim.workdays)
         # the first-/last-mile schedules (sim.stations, sim.pickups), when the world has them
         self.station_cutoff = station_cutoff
         self.pickup_departure = pickup_departure
         self._lanes: dict[tuple[str, bool, str, str], Lane] = {}
         self._plans: dict[tuple[str, bool, tuple[str, ...], float], date] = {}
+
+    def pickup_at(self, carrier: str, f: Facility) -> Days:
+        """The days ``carrier`` collects at facility ``f``."""
+        if self.calendars is None:
+            return self.pickup_days[carrier]
+        return self.calendars.days(carrier, "pickup", f.place)
+
+    def delivery_at(
+        self, carrier: str, ds: Facility, service: str | None = None, shipper: str | None = None
+    ) -> Days:
+        """The days the station ``ds`` delivers for ``carrier``'s ``service`` (parcels of ``shipper``)."""
+        runs = ds.carrier or carrier
+        if self.calendars is None:
+            return self.delivery_days[runs]
+        return self.calendars.days(runs, "delivery", ds.place, service, shipper)
 
     def fcs(self, carrier: str) -> list[Facility]:
         """The fulfilment centres a carrier collects from: those in countries where it has hubs."""
@@ -181,8 +179,8 @@ class Planner:
         lane = self.lane(carrier, express, route[j], route[j + 1])
         if f.kind == "fulfilment_centre":
             if self.pickup_departure is not None:  # the shipper's pickup truck (sim.pickups)
-                return self.pickup_departure(carrier, f, t, self.pickup_days[carrier])
-            return timing.pickup_time(t, f.tz, lane.departures, self.pickup_days[carrier])
+                return self.pickup_departure(carrier, f, t, self.pickup_at(carrier, f))
+            return timing.pickup_time(t, f.tz, lane.departures, self.pickup_at(carrier, f))
         if f.kind == "sort_hub":
             t = waves.planned_sort(t, f.tz)
         elif not first:  # through a station on the way (a hand-over, a return)
@@ -204,31 +202,10 @@ class Planner:
     def _at_station(self, carrier: str, ds_id: str, t: float) -> date:
         """The day a parcel at its delivery station at ``t`` goes out: the station's cut-off."""
         ds = self.net.facilities[ds_id]
-        days = self.delivery_days[ds.carrier or carrier]
+        days = self.delivery_at(carrier, ds)
         if self.station_cutoff is not None:
             return timing.delivery_day(t, ds.tz, days, self.station_cutoff(ds.id))
         return timing.delivery_day(t, ds.tz, days)
-
-    def promise(
-        self,
-        carrier: str,
-        service: Service,
-        partner: str | None,
-        route: list[str],
-        fc: Facility,
-        international: bool,
-        created: float,
-    ) -> date:
-        """The delivery day sold at label creation (``promise_day`` on the planned day)."""
-        planned = self.delivery_day(carrier, service in FAST_SERVICES, route, 0, created)
-        return promise_day(
-            service,
-            planned,
-            local_date(created, fc.tz),
-            self.delivery_days[carrier],
-            self.delivery_days[partner or carrier],
-            international,
-        )
 
 
 def _km(a: Place, b: Place) -> float:

@@ -7,6 +7,8 @@ Times are absolute epoch seconds (floats); local calendars come from each facili
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -61,49 +63,71 @@ def departures_on(tz: ZoneInfo, day: date, departures: tuple[float, ...]) -> tup
     return tuple(local_clock(tz, day, dep) for dep in departures)
 
 
-def is_open_day(day: date, open_days: frozenset[int]) -> bool:
-    return day.weekday() in open_days
+@dataclass(frozen=True, slots=True)
+class WorkDays:
+    """A carrier's working days at a place: its weekdays less the dates it closes (public holidays
+    it does not work, ``sim.calendars``). ``weekday in days`` asks about the weekday only."""
+
+    weekdays: frozenset[int]
+    closed: frozenset[date] = frozenset()
+
+    def __contains__(self, weekday: object) -> bool:
+        return weekday in self.weekdays
+
+    def __len__(self) -> int:
+        return len(self.weekdays)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.weekdays)
+
+
+Days = frozenset[int] | WorkDays  # plain weekday sets still work everywhere a calendar does
+
+
+def works(day: date, open_days: Days) -> bool:
+    """Whether ``day`` is a working day: its weekday works and it is not a closed date."""
+    return day.weekday() in open_days and not (isinstance(open_days, WorkDays) and day in open_days.closed)
+
+
+def is_open_day(day: date, open_days: Days) -> bool:
+    return works(day, open_days)
 
 
 def weekday_set(keys: tuple[str, ...] | list[str]) -> frozenset[int]:
     return frozenset(WEEKDAY_KEYS.index(k) for k in keys)
 
 
-def next_open_day(day: date, open_days: frozenset[int], holidays: frozenset[date] = frozenset()) -> date:
+def next_open_day(day: date, open_days: Days, holidays: frozenset[date] = frozenset()) -> date:
     """``day`` itself if the carrier works that day, else the next day it does."""
     for offset in range(0, 15):
         d = day + timedelta(days=offset)
-        if d.weekday() in open_days and d not in holidays:
+        if works(d, open_days) and d not in holidays:
             return d
     raise ValueError("a carrier needs at least one working weekday")
 
 
-def add_business_days(day: date, n: int, open_days: frozenset[int]) -> date:
+def add_business_days(day: date, n: int, open_days: Days) -> date:
     d = day
     for _ in range(n):
         d = next_open_day(d + timedelta(days=1), open_days)
     return d
 
 
-def delivery_day(
-    arrival: float, tz: ZoneInfo, open_days: frozenset[int], cutoff_s: float = STATION_CUTOFF_S
-) -> date:
+def delivery_day(arrival: float, tz: ZoneInfo, open_days: Days, cutoff_s: float = STATION_CUTOFF_S) -> date:
     """The local day a parcel reaching its delivery station at ``arrival`` goes out for delivery
     (``cutoff_s``: the station's sort cut-off, local seconds after midnight)."""
     today = local_date(arrival, tz)
-    if arrival <= local_clock(tz, today, cutoff_s) and today.weekday() in open_days:
+    if arrival <= local_clock(tz, today, cutoff_s) and works(today, open_days):
         return today
     return next_open_day(today + timedelta(days=1), open_days)
 
 
-def pickup_time(
-    ready: float, tz: ZoneInfo, pickup_times: tuple[float, ...], open_days: frozenset[int]
-) -> float:
+def pickup_time(ready: float, tz: ZoneInfo, pickup_times: tuple[float, ...], open_days: Days) -> float:
     """When the carrier collects a parcel labelled at ``ready`` from a shipper (cut-off 1 h before)."""
     day = local_date(ready, tz)
     for offset in range(0, 15):
         d = day + timedelta(days=offset)
-        if d.weekday() not in open_days:
+        if not works(d, open_days):
             continue
         for t in pickup_times:
             at = local_clock(tz, d, t)

@@ -51,6 +51,9 @@ AIR_TAXI_CLIMB_S = 0.5 * H
 AIR_ORIGIN_HANDLING_S = 1.5 * H
 AIR_DEST_HANDLING_S = 1.5 * H
 AIR_MIN_KM = 1000.0  # air only for legs of at least 1,000 km (singlestore-logistics-sim default)
+#: Overnight express flies to and from its air hub from this far: farther than a truck covers
+#: between the evening's sort and the air hub's night sort (~8 h at road speeds with the metro ends).
+EXPRESS_AIR_MIN_KM = 600.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ stream (``rng``). Pure: no clock, no SimPy.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 from sim.profiles.types import VisibilityProfile
 from sim.streams import Rng, stream_seed
@@ -66,3 +67,64 @@ def visible_at(scan_at: float, device: str, seed: int, rng: Rng, vis: Visibility
     """When a scan made at ``scan_at`` on ``device`` becomes visible to a tracker."""
     up = upload_at(scan_at, vis.batch_interval_s, device_phase(seed, device, vis.batch_interval_s))
     return up + batch_delay(seed, device, up, vis) + transmission_lag(rng, vis)
+
+
+#: for a carrier no profile describes: streams within minutes, a batch hours late now and then
+DEFAULT = VisibilityProfile(
+    batch_interval_s=5 * 60,
+    lag_median_s=5 * 60,
+    lag_p95_s=40 * 60,
+    late_batch_share=0.008,
+    late_batch_s=(2 * 3600, 6 * 3600),
+)
+LAG_STEPS = 512  # transmission lags drawn from this many quantiles of the lognormal, interpolated
+
+
+def lag_quantiles(vis: VisibilityProfile, steps: int = LAG_STEPS) -> tuple[float, ...]:
+    """The lognormal (median, p95) transmission lag at ``steps + 1`` evenly spaced probabilities
+    (the ends at half a step in, so the table stays finite)."""
+    sigma = math.log(vis.lag_p95_s / vis.lag_median_s) / Z95
+    dist = NormalDist()
+    probs = [min(max(k / steps, 0.5 / steps), 1 - 0.5 / steps) for k in range(steps + 1)]
+    return tuple(vis.lag_median_s * math.exp(sigma * dist.inv_cdf(q)) for q in probs)
+
+
+MEMO_KEPT = 200_000  # device phases and batch delays remembered (bounded: a served world runs on)
+
+
+class Uploads:
+    """The world's scanners: each device's phase and each batch's lateness drawn once (one hash per
+    device and per batch, not per scan), each scan's own lag from its parcel's stream."""
+
+    __slots__ = ("_batches", "_lags", "_phases", "_profiles", "seed")
+
+    def __init__(self, seed: int, profiles: dict[str, VisibilityProfile]) -> None:
+        self.seed = seed
+        self._profiles = profiles
+        self._phases: dict[str, float] = {}
+        self._batches: dict[tuple[str, float], float] = {}
+        self._lags: dict[str, tuple[float, ...]] = {}
+
+    def visible_at(self, scan_at: float, device: str, carrier: str, rng: Rng, first: bool) -> float:
+        """When a scan made (or written) at ``scan_at`` by ``carrier`` on ``device`` shows."""
+        vis = self._profiles.get(carrier, DEFAULT)
+        if first:
+            return first_visible_at(scan_at, rng, vis)
+        phase = self._phases.get(device)
+        if phase is None:
+            if len(self._phases) > MEMO_KEPT:
+                self._phases.clear()
+            phase = self._phases[device] = device_phase(self.seed, device, vis.batch_interval_s)
+        up = upload_at(scan_at, vis.batch_interval_s, phase)
+        key = (device, up)
+        late = self._batches.get(key)
+        if late is None:
+            if len(self._batches) > MEMO_KEPT:
+                self._batches.clear()
+            late = self._batches[key] = batch_delay(self.seed, device, up, vis)
+        table = self._lags.get(carrier)
+        if table is None:
+            table = self._lags[carrier] = lag_quantiles(vis)
+        x = rng.random() * LAG_STEPS  # the lognormal by its quantiles: one uniform, no gauss
+        k = int(x)
+        return up + late + table[k] + (table[k + 1] - table[k]) * (x - k)

@@ -3,17 +3,19 @@ the making of new parcels. The processes (``sim.processes``) move parcels throug
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim import courier_routes, incidents, packages, same_day, timing
+from sim import courier_routes, incidents, packages, promises, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
+from sim.eta import announce_at, first_estimate
 from sim.events import Delay, EstimatedDelivery, EventCode, ExceptionReason, ParcelTruth, Service
 from sim.incidents import ParcelFate
-from sim.localtime import iso
+from sim.localtime import iso, local_date
 from sim.network import Facility, Network
 from sim.parcels import Ledger, Parcel, Stream, facility_address, home_address, home_location
 from sim.pickups import Pickups
@@ -21,10 +23,13 @@ from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
 from sim.population import Destinations, recipient
+from sim.profiles import PROFILES, ProfileError, profile, service_profile
 from sim.scenario import PinnedCase, Scenario
 from sim.stations import Stations
-from sim.streams import Rng, named_random
+from sim.streams import ParcelRng, Rng, named_random, stream_seed
 from sim.tracking_numbers import TrackingNumberFactory
+from sim.visibility import Uploads
+from sim.workdays import WorkCalendars
 
 if TYPE_CHECKING:
     from sim.processes.linehaul import Fleet
@@ -43,7 +48,9 @@ class World:
         self.net = net
         self.start_epoch = scenario.start.timestamp()
         self.rates = scenario.incidents
-        self.ledger = Ledger(env, self.start_epoch)
+        self.ledger = Ledger(
+            env, self.start_epoch, Uploads(seed, {k: pr.visibility for k, pr in PROFILES.items()})
+        )
         self.unroutable = 0  # demand no route serves: counted, and shown in the summary
         self.created = 0
         self.numbers = TrackingNumberFactory(named_random(seed, "tracking"))
@@ -52,12 +59,14 @@ class World:
         carriers = sorted(set(scenario.carriers) | partners)
         self.stations = Stations(seed, scenario, net.facilities)  # delivery stations' days
         self.pickups = Pickups(seed)  # trucks at shippers' docks
+        self.calendars = WorkCalendars(scenario)  # each carrier's days per place, holidays included
         self.plan = Planner(
             net,
             delivery_days={c: timing.weekday_set(scenario.delivery_days(c)) for c in carriers},
             pickup_days={c: timing.weekday_set(scenario.pickup_days(c)) for c in carriers},
             station_cutoff=self.stations.cutoff_s,
             pickup_departure=lambda c, fc, t, days: self.pickups.next_truck(c, fc.id, fc.tz, t, days).departs,
+            calendars=self.calendars,
         )
         self.destinations = Destinations(scenario, net)
         self.closures = Closures(scenario.disruptions, net.facilities)
@@ -131,6 +140,34 @@ class World:
             self.set_eta(p, expected)
             self.ledger.at_facility(p, EventCode.DELAYED, f, cause, at=at)
 
+    def announce_at(self, p: Parcel, known_at: float) -> float:
+        """When a carrier shows what it learnt at ``known_at`` (a closed gate, a cancelled
+        trailer): some minutes later, by its profile (``sim.eta.announce_at``)."""
+        try:
+            eta = profile(p.stream.carrier).eta
+        except ProfileError:
+            return known_at
+        # its own draw, keyed by parcel and instant: the parcel's stream (its later incidents) stays
+        # the same whether or not a closure made it wait
+        rng = ParcelRng(stream_seed(self.seed, f"announce:{p.tracking_number}:{round(known_at)}"))
+        return max(self.now, announce_at(rng, eta, known_at))
+
+    def announce_cancelled(
+        self,
+        waiting: Iterable[tuple[float, int, Parcel]],
+        cut: float,
+        dep: float,
+        later: float,
+        cause: ExceptionReason,
+        f: Facility,
+    ) -> None:
+        """A departure from ``f`` at ``dep`` that does not run (a storm, a stopped lane): the
+        parcels ready for it (by ``cut``) learn it then, not when ``later``'s takes them."""
+        for ready, _, p in waiting:
+            if ready <= cut and p.planned_dep is not None and p.planned_dep <= dep:
+                self.note_delay(p, cause, later - p.planned_dep, f, p.at, later, at=self.announce_at(p, dep))
+                p.planned_dep = later  # told once: the later departure is now its plan
+
     # --- new parcels ------------------------------------------------------------------------
     def new_parcel(
         self,
@@ -196,16 +233,48 @@ class World:
             case=case,
         )
         ds = self.net.facilities[route[-1]]
+        expected = self.plan.delivery_day(carrier, service in FAST_SERVICES, route, 0, now)
         if service is Service.SAME_DAY and len(route) == 2:  # straight from the FC to the station
             day = same_day.promise(now, ds.tz)
+            by = timing.end_of_day(day, ds.tz, courier_routes.courier_day(ds.carrier or carrier).until_s)
+            self.set_eta(p, day)  # the evening's routes are booked for it: today, or it is late
         else:
-            day = self.plan.promise(carrier, service, partner, route, fc, international, now)
-        self.set_eta(p, day)
-        until = courier_routes.courier_day(ds.carrier or carrier).until_s  # the carrier's "end of day"
-        truth.promised_by = iso(timing.end_of_day(day, ds.tz, until), ds.tz)
+            day, by = self._promise(carrier, service, fc, dest, now, expected)
+            # the carrier's first estimate is its own plan (with its own error), not the promise
+            self.set_eta(p, self.first_estimate(p, ds, expected, now))
+        truth.promised_by = iso(by, ds.tz)
         self.ledger.track(tn, p)
         self.created += 1
         return p
+
+    def _promise(
+        self, carrier: str, service: Service, fc: Facility, dest: Place, now: float, expected: date
+    ) -> tuple[date, float]:
+        """The day sold and the instant it runs out: the carrier's published standard from its
+        cut-off and calendar (``sim.promises``). A carrier that shows each order a date
+        (``promise_from_plan``: Amazon's checkout) sells the later of that and its plan; a service
+        no profile describes, its plan."""
+        ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
+        until = courier_routes.courier_day(ds.carrier or carrier).until_s
+        try:
+            sold = promises.promise(carrier, service.value, fc.place, dest, now)
+            if not service_profile(carrier, service.value, fc.place, dest).promise_from_plan:
+                return sold.day, sold.by
+        except ProfileError:
+            return expected, timing.end_of_day(expected, ds.tz, until)
+        # a checkout date: the service's advertised days, later where the network cannot make them
+        if expected <= sold.day:
+            return sold.day, sold.by
+        return expected, timing.end_of_day(expected, ds.tz, until)
+
+    def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:
+        """The estimate a carrier first shows: its plan, a working day off now and then."""
+        try:
+            eta = profile(ds.carrier or p.carrier).eta
+        except ProfileError:
+            return expected
+        days = self.plan.delivery_at(p.carrier, ds, p.service.value, p.carrier)
+        return first_estimate(p.rng, eta, expected, local_date(now, ds.tz), lambda d: timing.works(d, days))
 
     def _origin(self, fc: Facility) -> dict[str, Any]:
         """A warehouse as the truth's origin: one (read-only) record a warehouse, shared by its parcels."""

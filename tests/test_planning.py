@@ -3,7 +3,7 @@ and the promise a service is sold with."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import networkx as nx
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from sim import places, travel
 from sim.events import Service
 from sim.lanes import EXCHANGE_DEPARTURES, Lane
-from sim.planning import CUSTOMS_PLANNING_S, Planner, promise_day
+from sim.planning import CUSTOMS_PLANNING_S, Planner
 from tests.tinyworld import MON_TO_FRI, MON_TO_SAT, MONDAY, H, add_lane, at, facility, tiny_network
 
 pytestmark = pytest.mark.unit
@@ -153,37 +153,3 @@ def test_fulfilment_centres_are_those_in_the_carriers_hub_countries() -> None:
     p = planner()
     assert [f.id for f in p.fcs("ups")] == ["fc"]
     assert p.fcs("dhl") == []  # no hubs, no pickups
-
-
-# --- promises -------------------------------------------------------------------------------
-
-
-def test_next_day_and_two_day_promise_their_business_days_or_the_slower_plan() -> None:
-    # next-day shipped Friday on a Mon–Fri carrier: Monday, even if the plan is as fast
-    assert promise_day(Service.NEXT_DAY, NEXT_MON, FRI, MON_TO_FRI, MON_TO_FRI, False) == NEXT_MON
-    # a slower plan is promised as planned
-    assert promise_day(Service.NEXT_DAY, NEXT_TUE, FRI, MON_TO_FRI, MON_TO_FRI, False) == NEXT_TUE
-    # two-day shipped Thursday: Monday, though the plan would make Friday
-    assert promise_day(Service.TWO_DAY, FRI, THU, MON_TO_FRI, MON_TO_FRI, False) == NEXT_MON
-
-
-def test_economy_adds_a_day_on_whoever_runs_the_last_mile() -> None:
-    assert promise_day(Service.ECONOMY, FRI, MONDAY, MON_TO_FRI, MON_TO_SAT, False) == SAT
-    assert promise_day(Service.ECONOMY, FRI, MONDAY, MON_TO_SAT, MON_TO_FRI, False) == NEXT_MON
-
-
-def test_cross_border_adds_a_day_and_domestic_ground_promises_the_plan() -> None:
-    assert promise_day(Service.GROUND, FRI, MONDAY, MON_TO_FRI, MON_TO_FRI, True) == NEXT_MON
-    assert promise_day(Service.GROUND, FRI, MONDAY, MON_TO_FRI, MON_TO_FRI, False) == FRI
-    assert promise_day(Service.INTERNATIONAL, WED, MONDAY, MON_TO_SAT, MON_TO_SAT, True) == THU
-
-
-def test_the_planner_promises_from_its_own_plan() -> None:
-    p = planner()
-    fc = p.net.facilities["fc"]
-    created = at(MONDAY, 9)
-    ground = p.promise("ups", Service.GROUND, None, ["fc", "h1", "ds"], fc, False, created)
-    assert ground == TUE
-    two_day = p.promise("ups", Service.TWO_DAY, None, ["fc", "h1", "ds"], fc, False, created)
-    assert two_day == WED
-    assert isinstance(two_day, date)

@@ -28,7 +28,8 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
     )
     if closed:
         end, cause = closed
-        world.note_delay(p, cause, end - arrived, hub, index, end, at=end)
+        # the carrier knows as the parcel reaches the closed hub, not when it reopens
+        world.note_delay(p, cause, end - arrived, hub, index, end, at=world.announce_at(p, arrived))
         start = end
     floor = incidents.sort_seconds(p.rng)
     sorter = world.capacity.sorters[hub.id]

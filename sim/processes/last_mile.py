@@ -52,8 +52,10 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     yield  # a generator, so callers ``yield from`` it like every other step
 
 
-def _open_days(world: World, ds: Facility, p: Parcel) -> frozenset[int]:
-    return world.plan.delivery_days[ds.carrier or p.stream.carrier]
+def _open_days(world: World, ds: Facility, p: Parcel) -> timing.Days:
+    """The days ``ds`` delivers ``p``: its carrier's days for the service there, holidays closed,
+    plus the days it works for the parcel's shipper only (USPS Sundays for Amazon)."""
+    return world.plan.delivery_at(p.stream.carrier, ds, p.service.value, p.carrier)
 
 
 def _policy(world: World, p: Parcel) -> FailedDeliveryPolicy:

@@ -58,7 +58,8 @@ class Fleet:
         if q is None:
             net = self.world.net
             origin = net.facilities[lane.src]
-            pickup = self.world.plan.pickup_days[p.carrier] if origin.kind == "fulfilment_centre" else None
+            fc = origin.kind == "fulfilment_centre"
+            pickup = self.world.plan.pickup_at(p.carrier, origin) if fc else None
             q = self.queues[key] = LaneQueue(
                 lane,
                 origin,
@@ -149,6 +150,7 @@ class Fleet:
                 self.call(q, later, private, why or cause)
                 return
             q.missed[dep] = cause
+            world.announce_cancelled(q.queue, self.latest_ready(q, dep), dep, later, cause, q.origin)
             if later not in q.called:
                 q.called.add(later)
                 self.call(q, later, None)

@@ -32,7 +32,7 @@ def dock_receipt(fc: Facility, arrived: float, rng: Rng) -> float:
     )
 
 
-def shop_collection(pp: Facility, dropped: float, open_days: frozenset[int], rng: Rng) -> float:
+def shop_collection(pp: Facility, dropped: float, open_days: timing.Days, rng: Rng) -> float:
     """When the courier's afternoon round collects a drop-off made at ``dropped`` (a working day's
     collection window at or after it)."""
     lo, hi = opening_hours.SHOP_COLLECTION_S
@@ -90,7 +90,7 @@ def customer_return(env: simpy.Environment, world: World, p: Parcel) -> Proc:
     yield world.wait_until(opening_hours.add_open_time(hours, pp.tz, world.now, wait))
     world.ledger.at_facility(p, EventCode.PICKED_UP, pp)
     ds = world.net.facilities[p.route[0]]
-    collected = shop_collection(pp, world.now, world.plan.pickup_days[p.carrier], p.rng)
+    collected = shop_collection(pp, world.now, world.plan.pickup_at(p.carrier, pp), p.rng)
     lo, hi = COLLECTION_DRIVE_S
     yield world.wait_until(collected + lo + (hi - lo) * p.rng.random())
     world.ledger.at_facility(p, EventCode.ARRIVED_AT_FACILITY, ds)

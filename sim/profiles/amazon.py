@@ -22,7 +22,10 @@ CUTOFF_S = 20 * H  # Amazon's own trailers leave every four hours (sim.pickups);
 
 # Amazon delivers seven days a week and counts every day (amazon.com delivery help: "Amazon
 # Logistics delivers 7 days a week"); its promises are calendar days.
-_all = dict(pickup_days=EVERY_DAY, business_days=EVERY_DAY, end_of_day_s=END_OF_DAY_S)
+# Amazon publishes no zone table: each order is shown a delivery date at checkout that its network
+# plans for it (amazon.com "Delivery date" help: "the delivery date shown at checkout"): the
+# advertised days below, or later where its plan for the order cannot make them.
+_all = dict(pickup_days=EVERY_DAY, business_days=EVERY_DAY, end_of_day_s=END_OF_DAY_S, promise_from_plan=True)
 
 PROFILE = CarrierProfile(
     key="amazon",

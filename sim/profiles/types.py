@@ -96,6 +96,9 @@ class ServiceProfile:
     #: shippers whose parcels this service also delivers on extra weekdays (USPS Sunday for Amazon)
     extra_days_for: Mapping[str, Weekdays] = field(default_factory=lambda: MappingProxyType({}))
     peak: PeakAdjustment | None = None
+    #: the date sold is a checkout date: the advertised standard, or later where the carrier's plan
+    #: for the order cannot make it (Amazon shows each order a date its network can make)
+    promise_from_plan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
