@@ -54,8 +54,9 @@ class LocustLikeClient:
 
 
 #: When each status is common: couriers are out in the afternoon; shippers' trucks are collected in
-#: the evening (sim.pickups), so parcels are sorted and leave the hubs at night.
-AFTERNOON, NIGHT = "2026-11-03T15:00:00+01:00", "2026-11-03T22:30:00+01:00"
+#: the late afternoon (sim.pickups), so parcels are sorted and leave the hubs in the evening — by
+#: 22:30 a sorted parcel's departure is uploaded with its sort scan, and departed is all there is.
+AFTERNOON, NIGHT = "2026-11-03T15:00:00+01:00", "2026-11-03T20:00:00+01:00"
 
 
 def _world_at(instant: str) -> Iterator[tuple[TestClient, dict[str, list[str]]]]:
