@@ -184,7 +184,8 @@ class InMemoryStore:
     def finish(self, truths: Iterable[ParcelTruth], at: float) -> list[Record]:
         done: list[Record] = []
         with self._lock:
-            ends = [(self._early.pop(tn)[0], tn) for tn in [tn for tn in self._early if tn in self._records]]
+            scanned = [tn for tn in self._early if tn in self._records]  # their scans came since
+            ends = [(self._early.pop(tn)[0], tn) for tn in scanned]
             for tn in [tn for tn, (_, since) in self._early.items() if since < at - EARLY_END_S]:
                 del self._early[tn]
             for t in truths:
