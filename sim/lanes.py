@@ -86,11 +86,17 @@ def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: b
     return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
 
 
-def station_lane(hub: Facility, station: Facility, backup: bool = False) -> Lane:
-    """A hub's trucks to one of its stations: after each wave, and the morning runs timed (by the
-    drive) to reach the station by ``STATION_MORNING_ARRIVALS_S``."""
-    lane = road_lane(hub, station, HUB_TO_STATION_DEPARTURES, backup)
-    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in STATION_MORNING_ARRIVALS_S}
+def station_lane(
+    hub: Facility,
+    station: Facility,
+    backup: bool = False,
+    departures: tuple[float, ...] = HUB_TO_STATION_DEPARTURES,
+    arrivals: tuple[float, ...] = STATION_MORNING_ARRIVALS_S,
+) -> Lane:
+    """A hub's trucks to one of its stations: after each wave (``departures``), and the morning runs
+    timed (by the drive) to reach the station by ``arrivals``."""
+    lane = road_lane(hub, station, departures, backup)
+    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in arrivals}
     return replace(lane, departures=tuple(sorted({*lane.departures, *morning})))
 
 

@@ -13,13 +13,14 @@ time (travel + half the headway + a nominal sort), so Dijkstra finds the fastest
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import networkx as nx
 
-from sim import places, travel
+from sim import places, travel, waves
 from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
@@ -40,6 +41,8 @@ from sim.lanes import (
     station_lane,
 )
 from sim.places import Place
+from sim.profiles import hub_operations
+from sim.profiles.types import HubOperations
 from sim.scenario import Scenario
 
 # --- the shape of the network ----------------------------------------------------------------
@@ -112,6 +115,7 @@ class Facility:
     name: str
     location: Location
     tz: ZoneInfo
+    waves: tuple[waves.Wave, ...] = waves.HUB_WAVES  # a hub's sort waves (its carrier's, its country's)
 
 
 def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str | None = None) -> Facility:
@@ -120,7 +124,9 @@ def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str 
     loc = Location(
         fid, kind, label, place.city, place.region, place.postal_code, place.country, place.lat, place.lon
     )
-    return Facility(fid, kind, carrier, place, label, loc, place.zone)
+    ops = hub_operations(carrier or "", place.country) if kind == "sort_hub" else None
+    hub_waves = ops.waves if ops is not None else waves.HUB_WAVES
+    return Facility(fid, kind, carrier, place, label, loc, place.zone, hub_waves)
 
 
 def _nearest(place: Place, candidates: list[Facility], n: int) -> list[Facility]:
@@ -266,10 +272,14 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
     by_country: dict[str, list[Facility]] = {}
     for h in hubs:
         by_country.setdefault(h.place.country, []).append(h)
-    for _, hs in sorted(by_country.items()):
+    ops_of: dict[str, HubOperations | None] = {}
+    for country, hs in sorted(by_country.items()):
         flies = any(h in airs for h in hs)
-        for a, b in _hub_pairs(hs):
-            for lane in (road_lane(a, b, HUB_TO_HUB_DEPARTURES), road_lane(b, a, HUB_TO_HUB_DEPARTURES)):
+        ops = ops_of[country] = hub_operations(carrier, country)
+        pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else _hub_pairs(hs)
+        deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES
+        for a, b in pairs:
+            for lane in (road_lane(a, b, deps), road_lane(b, a, deps)):
                 # express trucks only where the drive fits the night; farther it flies
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
@@ -304,6 +314,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 pickups = AMAZON_PICKUP_TIMES if carrier == "amazon" else PICKUP_TIMES
                 both(road_lane(s, h, pickups, backup))
                 both(road_lane(h, s, HUB_TO_FC_DEPARTURES, backup))
+            elif (ops := ops_of.get(h.place.country)) is not None:
+                both(station_lane(h, s, backup, waves.wave_ends(ops.waves), ops.station_arrivals_s))
             else:
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))

@@ -23,8 +23,11 @@ EARTH_RADIUS_KM = 6371.0
 # Newell (1980) found road distances ~1.2 × the straight line; Ballou, Rahardja & Sakai (2002,
 # Transportation Research A 36:843) measured national circuity factors, the US's ~1.2 and Europe's
 # higher (Kim et al. 2015 place South Korea's 1.26 between the US and the EU). Kazakhstan's sparse
-# trunk network is given the European figure.
-CIRCUITY = {"US": 1.20, "CA": 1.20}
+# trunk network is given the European figure. Germany's dense Autobahn network: the fastest route's
+# length over the great circle for ten pairs of the shipped German metros (HAM–BER 289 km, HAM–MUC
+# 775, FRA–BER 545, CGN–BER 575, HAM–FRA 490, LEJ–MUC 430, DTM–LEJ 420, CGN–MUC 575, STR–BER 630,
+# HAM–CGN 425 road km, as route planners give them) averages 1.22 (1.13–1.29).
+CIRCUITY = {"US": 1.20, "CA": 1.20, "DE": 1.22}
 CIRCUITY_DEFAULT = 1.30  # Europe (DE, SI), Kazakhstan
 
 # --- moving speeds of line-haul trucks, km/h -----------------------------------------------------

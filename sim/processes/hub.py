@@ -41,7 +41,7 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
     ready = sorted_at + floor
     if index < len(p.route) - 1:
         lane = world.plan.lane(p.carrier, p.express, hub.id, p.route[index + 1])
-        planned_ready = waves.planned_sort(arrived, hub.tz)
+        planned_ready = waves.planned_sort(arrived, hub.tz, hub.waves)
         # ready no later than planned makes the planned trailer (departures only move forward)
         planned = (
             timing.next_departure(planned_ready, hub.tz, lane.departures) if ready > planned_ready else 0.0
