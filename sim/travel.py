@@ -34,8 +34,10 @@ CIRCUITY_DEFAULT = 1.30  # Europe (DE, SI), Kazakhstan
 # US: FHWA Freight Facts and Figures 2010, table 3-8 — trucks' average operating speed on 25
 # Interstates 52.8–59.2 mph (~90 km/h). EU: trucks over 3.5 t are limited to 80 km/h on German
 # motorways (StVO §3(3)) and governed at 90 km/h (Directive 92/6/EEC); 75 km/h moving average is an
-# assumption below both limits. KZ: assumed 70 km/h (two-lane trunk roads; no measured figure).
-TRUCK_KMH = {"US": 90.0, "CA": 90.0, "KZ": 70.0}
+# assumption below both limits. Germany's night line-haul runs on the Autobahn when it is emptiest
+# and holds the 80 km/h limit (an assumption, like the 75). KZ: assumed 70 km/h (two-lane trunk
+# roads; no measured figure).
+TRUCK_KMH = {"US": 90.0, "CA": 90.0, "KZ": 70.0, "DE": 80.0}
 TRUCK_KMH_DEFAULT = 75.0
 LOCAL_KMH = (
     45.0  # through metro traffic (FHWA: trucks average < 55 mph on metro Interstates, slower off them)
