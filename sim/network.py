@@ -187,19 +187,35 @@ class Network:
         One Dijkstra from ``src`` answers every destination at once (a world asks for thousands
         of routes from a handful of fulfilment centres); Dijkstra's path to a node is the same
         whether it stops at that node or runs on."""
-        key = (carrier, express, src, avoid)
+        facilities = self.facilities
+        home = facilities[src].place.country if src in facilities else None
+        # a domestic parcel stays in its country where the carrier can keep it there (no US parcel
+        # rides Canada's trucks, clearing customs twice, from Newark to Seattle)
+        domestic = home if dst in facilities and facilities[dst].place.country == home else None
+        path = self._paths(carrier, express, src, avoid, domestic).get(dst) if domestic else None
+        if path is None:
+            path = self._paths(carrier, express, src, avoid, None).get(dst)
+        if path is None or (avoid and dst in avoid and dst != src):
+            return None
+        return tuple(path)
+
+    def _paths(
+        self, carrier: str, express: bool, src: str, avoid: frozenset[str], country: str | None
+    ) -> dict[str, list[str]]:
+        """Dijkstra's paths from ``src`` (inside ``country`` only, when one is given)."""
+        key = (carrier, express, src, avoid, country)
         paths = self._routes.get(key)
         if paths is None:
             g = self.graph(carrier, express)
+            if country is not None:
+                facilities = self.facilities
+                g = nx.subgraph_view(g, filter_node=lambda n: facilities[n].place.country == country)
             if avoid:
                 g = nx.restricted_view(g, [a for a in avoid if a != src], [])
             paths = self._routes[key] = (
                 nx.single_source_dijkstra_path(g, src, weight="weight") if src in g else {}
             )
-        path = paths.get(dst)
-        if path is None or (avoid and dst in avoid and dst != src):
-            return None
-        return tuple(path)
+        return paths
 
 
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
