@@ -46,10 +46,12 @@ EXCHANGE_DEPARTURES = (5.5 * H,)
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
 AIR_BANK_ARRIVAL_S = 23.5 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
-#: The air hub's outbound bank leaves 4½ h after the inbound bank lands (UPS Worldport's night sort
-#: runs from about 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5); its containers,
-#: built to the destination building, reach a station within ``AIR_RAMP_TO_STATION_S`` of landing.
-AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.5 * H) % (24 * H)
+#: The air hub's outbound bank leaves the sort 4 h after the inbound bank lands and its planes take
+#: off half an hour later (``travel.AIR_BANK_LOADING_S``: UPS Worldport's night sort runs from about
+#: 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5) — not another 1½ h of handling
+#: after the sort; its containers, built to the destination building, reach a station within
+#: ``AIR_RAMP_TO_STATION_S`` of landing.
+AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.0 * H) % (24 * H)
 AIR_RAMP_TO_STATION_S = 0.75 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
@@ -102,13 +104,15 @@ def station_lane(
 
 def air_to_station(air: Facility, station: Facility) -> Lane:
     """The air hub's morning flight to a station's airport, its containers straight to the station."""
-    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
     return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
 
 
-def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:
+def air_lane(
+    a: Facility, b: Facility, departures: tuple[float, ...], origin_s: float = travel.AIR_ORIGIN_HANDLING_S
+) -> Lane:
     km = km_between(a, b)
-    tl = travel.fly(km)
+    tl = travel.fly(km, origin_s)
     return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
 
 
@@ -124,7 +128,9 @@ def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lan
     outbound bank."""
     inbound = air_lane(spoke, air, (0.0,))
     dep = bank_departure(spoke, air, inbound.duration_s, reference)
-    return air_lane(spoke, air, (dep,)), air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,))
+    return air_lane(spoke, air, (dep,)), air_lane(
+        air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S
+    )
 
 
 def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:

@@ -55,6 +55,10 @@ AIR_ROUTE_FACTOR = 1.05
 AIR_TAXI_CLIMB_S = 0.5 * H
 AIR_ORIGIN_HANDLING_S = 1.5 * H
 AIR_DEST_HANDLING_S = 1.5 * H
+#: An air hub's outbound bank: its containers are built on the sort floor to each destination, so
+#: from the end of the sort they are only towed to the aircraft and loaded (UPS Worldport's night
+#: sort ends about 03:30 and its planes leave from about 04:00, docs/realism.md §5).
+AIR_BANK_LOADING_S = 0.5 * H
 AIR_MIN_KM = 1000.0  # air only for legs of at least 1,000 km (singlestore-logistics-sim default)
 #: Overnight express flies to and from its air hub from this far: farther than a truck covers
 #: between the evening's sort and the air hub's night sort (~8 h at road speeds with the metro ends).
@@ -171,12 +175,12 @@ def drive(km: float, country: str, team: bool | None = None) -> Timeline:
     return Timeline(tuple(stretches), kmh, km, t + GATE_S)
 
 
-def fly(great_circle_km: float) -> Timeline:
+def fly(great_circle_km: float, origin_handling_s: float = AIR_ORIGIN_HANDLING_S) -> Timeline:
     """An air leg hub to hub: origin handling, the flight, destination handling. The vehicle is
     on the ground at the origin hub until the flight leaves and at the destination once it lands."""
     flight = great_circle_km * AIR_ROUTE_FACTOR / AIR_CRUISE_KMH * 3600 + AIR_TAXI_CLIMB_S
     km = great_circle_km
-    start = AIR_ORIGIN_HANDLING_S
+    start = origin_handling_s
     return Timeline(
         ((start, start + flight, 0.0),), km / flight * 3600, km, start + flight + AIR_DEST_HANDLING_S
     )
