@@ -44,14 +44,17 @@ AMAZON_PICKUP_TIMES = (9 * H, 13 * H, 17 * H, 21 * H)
 EXCHANGE_DEPARTURES = (5.5 * H,)
 #: Spoke flights are timed to land for the air hub's night sort (its local time), and the hub's
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
-AIR_BANK_ARRIVAL_S = 23.5 * H
+#: Its containers are on the sort by 01:00 hub time: the night sort runs from about 23:00 to 03:30
+#: (docs/realism.md §5), so the bank lands over its first two hours; the farthest spokes, which
+#: need the latest pickups, land last (an assumption: all spokes are timed to the latest slot).
+AIR_BANK_ARRIVAL_S = 1.0 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
 #: The air hub's outbound bank leaves the sort 4 h after the inbound bank lands and its planes take
 #: off half an hour later (``travel.AIR_BANK_LOADING_S``: UPS Worldport's night sort runs from about
 #: 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5) — not another 1½ h of handling
 #: after the sort; its containers, built to the destination building, reach a station within
 #: ``AIR_RAMP_TO_STATION_S`` of landing.
-AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.0 * H) % (24 * H)
+AIR_BANK_OUTBOUND_S = 3.5 * H
 AIR_RAMP_TO_STATION_S = 0.75 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
@@ -109,10 +112,14 @@ def air_to_station(air: Facility, station: Facility) -> Lane:
 
 
 def air_lane(
-    a: Facility, b: Facility, departures: tuple[float, ...], origin_s: float = travel.AIR_ORIGIN_HANDLING_S
+    a: Facility,
+    b: Facility,
+    departures: tuple[float, ...],
+    origin_s: float = travel.AIR_ORIGIN_HANDLING_S,
+    dest_s: float = travel.AIR_DEST_HANDLING_S,
 ) -> Lane:
     km = km_between(a, b)
-    tl = travel.fly(km, origin_s)
+    tl = travel.fly(km, origin_s, dest_s)
     return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
 
 
@@ -126,9 +133,10 @@ def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference:
 def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lane, Lane]:
     """A spoke's express flights: to the air hub, landing for its night sort, and back on its
     outbound bank."""
-    inbound = air_lane(spoke, air, (0.0,))
+    unload = travel.AIR_BANK_UNLOADING_S
+    inbound = air_lane(spoke, air, (0.0,), dest_s=unload)
     dep = bank_departure(spoke, air, inbound.duration_s, reference)
-    return air_lane(spoke, air, (dep,)), air_lane(
+    return air_lane(spoke, air, (dep,), dest_s=unload), air_lane(
         air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S
     )
 

@@ -59,10 +59,13 @@ AIR_DEST_HANDLING_S = 1.5 * H
 #: from the end of the sort they are only towed to the aircraft and loaded (UPS Worldport's night
 #: sort ends about 03:30 and its planes leave from about 04:00, docs/realism.md §5).
 AIR_BANK_LOADING_S = 0.5 * H
+#: … and at the air hub an inbound bank's containers go from the aircraft straight onto the sort
+#: (Worldport: ~13 min through the sort; DHL Leipzig: < 2 h for the whole transfer, §10).
+AIR_BANK_UNLOADING_S = 0.5 * H
 AIR_MIN_KM = 1000.0  # air only for legs of at least 1,000 km (singlestore-logistics-sim default)
 #: Overnight express flies to and from its air hub from this far: farther than a truck covers
 #: between the evening's sort and the air hub's night sort (~8 h at road speeds with the metro ends).
-EXPRESS_AIR_MIN_KM = 600.0
+EXPRESS_AIR_MIN_KM = 450.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +178,17 @@ def drive(km: float, country: str, team: bool | None = None) -> Timeline:
     return Timeline(tuple(stretches), kmh, km, t + GATE_S)
 
 
-def fly(great_circle_km: float, origin_handling_s: float = AIR_ORIGIN_HANDLING_S) -> Timeline:
+def fly(
+    great_circle_km: float,
+    origin_handling_s: float = AIR_ORIGIN_HANDLING_S,
+    dest_handling_s: float = AIR_DEST_HANDLING_S,
+) -> Timeline:
     """An air leg hub to hub: origin handling, the flight, destination handling. The vehicle is
     on the ground at the origin hub until the flight leaves and at the destination once it lands."""
     flight = great_circle_km * AIR_ROUTE_FACTOR / AIR_CRUISE_KMH * 3600 + AIR_TAXI_CLIMB_S
     km = great_circle_km
     start = origin_handling_s
-    return Timeline(
-        ((start, start + flight, 0.0),), km / flight * 3600, km, start + flight + AIR_DEST_HANDLING_S
-    )
+    return Timeline(((start, start + flight, 0.0),), km / flight * 3600, km, start + flight + dest_handling_s)
 
 
 def along(lat1: float, lon1: float, lat2: float, lon2: float, fraction: float) -> tuple[float, float]:
