@@ -141,6 +141,32 @@ def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lan
     )
 
 
+def hub_pairs(hubs: list[Facility], neighbours: int) -> list[tuple[Facility, Facility]]:
+    """Which hubs of one country truck to each other: each to its ``neighbours`` nearest, and
+    the closest pair between any parts left unconnected, so every hub reaches every other."""
+    dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
+    pairs: set[tuple[str, str]] = set()
+    for a in hubs:
+        others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
+        for _, b_id in others[:neighbours]:
+            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
+    part = {h.id: h.id for h in hubs}
+
+    def root(x: str) -> str:
+        while part[x] != x:
+            x = part[x]
+        return x
+
+    for a_id, b_id in sorted(pairs):
+        part[root(a_id)] = root(b_id)
+    while len({root(h.id) for h in hubs}) > 1:
+        _, a_id, b_id = min((d, a, b) for (a, b), d in dist.items() if root(a) != root(b))
+        pairs.add(tuple(sorted((a_id, b_id))))  # type: ignore[arg-type]
+        part[root(a_id)] = root(b_id)
+    by_id = {h.id: h for h in hubs}
+    return [(by_id[a], by_id[b]) for a, b in sorted(pairs)]
+
+
 def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:
     """Where a vehicle on ``lane`` from ``a`` to ``b`` is ``stop`` seconds into its trip: the point
     along the way, named for the nearest city, and that city's zone (a scan there reads its clock)."""

@@ -2,13 +2,13 @@
 at real places, joined by scheduled lanes the way carriers run them; fastest-route routing that can
 avoid hubs that are down.
 
-Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is
-a backup, used only when the first is down); each hub trucks to its few nearest hubs in the country;
-express services fly between the hubs and the carrier's air hub (no hub flies to every other); a
-border is crossed by truck between hubs near it, or by air between gateways (air hubs and listed
-exchange offices). One directed graph per carrier and mode: ``ground`` (trucks, and flights across
-an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected door-to-door
-time (travel + half the headway + a nominal sort), so Dijkstra finds the fastest plan.
+Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is a
+backup, used only when the first is down); each hub trucks to its few nearest hubs in the country
+(to every other where its carrier's profile says so, ``sim.profiles``); express flies between the
+hubs and the air hub; a border is crossed by truck between hubs near it, or by air between gateways
+(air hubs and listed exchange offices). One graph per carrier and mode: ``ground`` (trucks, flights
+across an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected
+door-to-door time (travel + half the headway + a nominal sort): Dijkstra finds the fastest plan.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from sim.lanes import (
     air_lane,
     air_to_station,
     bank_lanes,
+    hub_pairs,
     km_between,
     road_lane,
     station_lane,
@@ -189,8 +190,7 @@ class Network:
         whether it stops at that node or runs on."""
         facilities = self.facilities
         home = facilities[src].place.country if src in facilities else None
-        # a domestic parcel stays in its country where the carrier can keep it there (no US parcel
-        # rides Canada's trucks, clearing customs twice, from Newark to Seattle)
+        # a domestic parcel stays home where it can (no Newark → Toronto → Vancouver → Seattle)
         domestic = home if dst in facilities and facilities[dst].place.country == home else None
         path = self._paths(carrier, express, src, avoid, domestic).get(dst) if domestic else None
         if path is None:
@@ -208,8 +208,7 @@ class Network:
         if paths is None:
             g = self.graph(carrier, express)
             if country is not None:
-                facilities = self.facilities
-                g = nx.subgraph_view(g, filter_node=lambda n: facilities[n].place.country == country)
+                g = nx.subgraph_view(g, filter_node=lambda n: self.facilities[n].place.country == country)
             if avoid:
                 g = nx.restricted_view(g, [a for a in avoid if a != src], [])
             paths = self._routes[key] = (
@@ -220,32 +219,6 @@ class Network:
 
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
     g.add_edge(lane.src, lane.dst, lane=lane, weight=lane.expected_s)
-
-
-def _hub_pairs(hubs: list[Facility]) -> list[tuple[Facility, Facility]]:
-    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest, and
-    the closest pair between any parts left unconnected, so every hub reaches every other."""
-    dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
-    pairs: set[tuple[str, str]] = set()
-    for a in hubs:
-        others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
-        for _, b_id in others[:NEIGHBOUR_HUBS]:
-            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
-    part = {h.id: h.id for h in hubs}
-
-    def root(x: str) -> str:
-        while part[x] != x:
-            x = part[x]
-        return x
-
-    for a_id, b_id in sorted(pairs):
-        part[root(a_id)] = root(b_id)
-    while len({root(h.id) for h in hubs}) > 1:
-        _, a_id, b_id = min((d, a, b) for (a, b), d in dist.items() if root(a) != root(b))
-        pairs.add(tuple(sorted((a_id, b_id))))  # type: ignore[arg-type]
-        part[root(a_id)] = root(b_id)
-    by_id = {h.id: h for h in hubs}
-    return [(by_id[a], by_id[b]) for a, b in sorted(pairs)]
 
 
 def _air_gateway_pairs(
@@ -292,8 +265,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
     for country, hs in sorted(by_country.items()):
         flies = any(h in airs for h in hs)
         ops = ops_of[country] = hub_operations(carrier, country)
-        pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else _hub_pairs(hs)
-        deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES
+        pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else hub_pairs(hs, NEIGHBOUR_HUBS)
+        deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES  # a carrier's own night
         for a, b in pairs:
             for lane in (road_lane(a, b, deps), road_lane(b, a, deps)):
                 # express trucks only where the drive fits the night; farther it flies
