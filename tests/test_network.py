@@ -206,3 +206,22 @@ def test_a_truck_half_way_across_the_country_scans_on_the_local_clock_of_where_i
     assert min(a.place.lon, b.place.lon) < loc.lon < max(a.place.lon, b.place.lon)
     assert tz == nearest_place(loc.lat, loc.lon).zone
     assert str(tz) not in (str(a.tz), str(b.tz))  # neither coast's clock
+
+
+def test_german_parcel_centres_truck_to_every_other_and_ups_keeps_its_neighbours() -> None:
+    net = build_network(load_scenario("germany")[0])
+    lanes = hub_lanes(net, "dhl")
+    de = {h.id for h in net.hubs("dhl") if h.place.country == "DE"}
+    assert all(de - {h} <= lanes[h] for h in de)  # DHL: every parcel centre to every other
+    ups = hub_lanes(net, "ups")
+    assert min(len(v) for v in ups.values()) < len(net.hubs("ups")) - 1  # UPS: nearest hubs only
+    # a German parcel centre sorts in DHL's night, not the generic hub's waves
+    assert net.facilities["dhl-hub-LEJ"].waves != net.facilities["ups-hub-LEJ"].waves
+
+
+def test_a_domestic_route_never_leaves_its_country(baseline_net: Network) -> None:
+    for carrier in ("ups", "fedex"):
+        for dst in ("SEA", "LAX", "MIA"):
+            path = baseline_net.route(carrier, False, "fc-EWR", baseline_net.stations[(carrier, dst)])
+            assert path is not None
+            assert {baseline_net.facilities[f].place.country for f in path} == {"US"}, path
