@@ -1,5 +1,6 @@
 """The sandbox's uvicorn: ``server_config`` is the one configuration ``serve`` and the live tests
-share — the bounded request head, a concurrency cap, no server banner header.
+share — the bounded request head, the fast lane answered in the protocol
+(``mock_carriers.http.hotwire``), uvloop, a concurrency cap, no server banner header.
 
 uvicorn with httptools enforces no limit on a request's head: a 50 MB header or 10,000 header
 fields are read, accumulated and handed to the app (httptools concatenates a header value chunk by
@@ -96,14 +97,19 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def server_config(app: Any, host: str, port: int, **overrides: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the sandbox: every limit the server itself must enforce."""
+    """uvicorn's configuration for the sandbox: every limit the server itself must enforce, and
+    the protocol that answers the fast lane's requests without an ASGI cycle."""
+    from mock_carriers.http.hotwire import HotWireProtocol  # it builds on LimitedHttpToolsProtocol
+
     settings: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": "warning",
         # A line per request costs a tenth of a tracking read; errors still log.
         "access_log": False,
-        "http": LimitedHttpToolsProtocol,
+        "http": HotWireProtocol,
+        # uvloop when installed (uvicorn[standard] on Linux and macOS), asyncio's loop otherwise.
+        "loop": "auto",
         # For the h11 implementation, should anyone pick it: the same bound on a request head.
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "limit_concurrency": MAX_CONCURRENCY,
