@@ -33,6 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_carriers.http.limits import MAX_HEAD_BYTES, MAX_HEADERS
 
+#: Set in a scope by the protocol (``hotwire``) when the lane's handler has already declined it.
+DECLINED = "parcel_sandbox.lane_declined"
 #: Request bodies the lane reads itself; larger or chunked ones go to FastAPI (and its body cap).
 MAX_LANE_BODY = 64 * 1024
 #: The render cache's bounds: entries, and the bytes of the bodies it holds.
@@ -285,7 +287,7 @@ class FastLane:
     async def serve(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """Answer the request and return None, or return the ``receive`` FastAPI must read it
         from (the body the lane read is replayed) when the lane leaves it alone."""
-        claim = self.claim(scope)
+        claim = None if DECLINED in scope else self.claim(scope)
         if claim is None:
             return receive
         body = b""

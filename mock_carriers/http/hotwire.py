@@ -37,7 +37,7 @@ from uvicorn.protocols.http.httptools_impl import (
     HttpToolsProtocol,
 )
 
-from mock_carriers.http.fastlane import Claim, FastLane, HotAnswer
+from mock_carriers.http.fastlane import DECLINED, Claim, FastLane, HotAnswer
 from mock_carriers.http.server import LimitedHttpToolsProtocol
 
 _CLOSE = b"connection: close\r\n"
@@ -146,7 +146,7 @@ class HotWireProtocol(LimitedHttpToolsProtocol):
         defaults = self.server_state.default_headers
         wire = None if answer is None else encode_answer(answer, defaults, keep_alive)
         if wire is None:
-            self._to_asgi(body)
+            self._to_asgi(body, declined=answer is None)
             return
         self.transport.write(wire)
         self.server_state.total_requests += 1
@@ -155,9 +155,12 @@ class HotWireProtocol(LimitedHttpToolsProtocol):
         else:
             self.transport.close()
 
-    def _to_asgi(self, body: bytes) -> None:
-        """Start the ASGI cycle uvicorn would have started at the head, with the kept body."""
+    def _to_asgi(self, body: bytes, declined: bool) -> None:
+        """Start the ASGI cycle uvicorn would have started at the head, with the kept body;
+        ``declined``: the handler said no (the lane on the ASGI way need not ask again)."""
         HttpToolsProtocol.on_headers_complete(self)
+        if declined:
+            self.scope[DECLINED] = True  # type: ignore[typeddict-unknown-key]
         self.cycle.body += body
         HttpToolsProtocol.on_message_complete(self)
         self._head_open = True
