@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from uvicorn.server import ServerState
 
@@ -318,3 +320,68 @@ def test_the_lane_is_found_through_uvicorns_middleware_and_the_loop_is_uvloop() 
         assert re.match(r"uvloop", type(loop).__module__)
     finally:
         loop.close()
+
+
+# --- over a real server, the sandbox's own app ------------------------------------------------
+
+
+def read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+@pytest.mark.live
+def test_pipelined_tracking_reads_on_one_socket_are_answered_in_order() -> None:
+    """One write of six requests: hot UPS, UPS with a bad token (FastAPI's 401), hot DHL, an
+    unknown DHL number (the handler declines: FastAPI's 404), a fault configured between two
+    connections (the lane steps aside), and the last request says ``Connection: close``."""
+    from tests.live import live_server
+    from tests.test_fastlane import make_pair, numbers_of
+
+    pair = make_pair()
+    sandbox = pair.sandboxes[0]
+    sandbox.clock.advance(2 * 86400)
+    sandbox.sync()
+    ups, dhl = numbers_of(sandbox, "ups")[0], numbers_of(sandbox, "dhl")[0]
+    with live_server(pair.lane) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with httpx.Client(base_url=base) as http:
+            token = http.post(
+                "/ups/security/v1/oauth/token",
+                auth=("id", "secret"),
+                data={"grant_type": "client_credentials"},
+            ).json()["access_token"]
+        ups_ok = f"authorization: Bearer {token}", "transId: t1", "transactionSrc: s"
+        requests = [
+            get(f"/ups/api/track/v1/details/{ups}", *ups_ok),
+            get(
+                f"/ups/api/track/v1/details/{ups}",
+                "authorization: Bearer nope",
+                "transId: t2",
+                "transactionSrc: s",
+            ),
+            get(f"/dhl/track/shipments?trackingNumber={dhl}", "dhl-api-key: k"),
+            get("/dhl/track/shipments?trackingNumber=0000000000", "dhl-api-key: k"),
+            get(f"/ups/api/track/v1/details/{ups}", *ups_ok[:1], "transId: t5", "transactionSrc: s"),
+            get(f"/dhl/track/shipments?trackingNumber={dhl}", "dhl-api-key: k", "connection: close"),
+        ]
+        before = pair.counter.answered
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            sock.sendall(b"".join(requests))
+            answers = list(parse(read_all(sock)))  # read to the end: the server closed it
+        assert [a[0] for a in answers] == [200, 401, 200, 404, 200, 200]
+        assert answers[0][1]["transid"] == "t1" and answers[4][1]["transid"] == "t5"
+        assert answers[0][2] == answers[4][2]  # the same parcel, the same bytes
+        assert answers[2][2] == answers[5][2] and answers[5][1]["connection"] == "close"
+        assert pair.counter.answered == before + 4
+        with httpx.Client(base_url=base) as http:
+            faults = {"http": {"dhl": {"track": {"errors": {"503": 1.0}}}}}
+            assert http.put("/_sandbox/faults", json=faults).status_code < 300
+            with socket.create_connection((host, int(port)), timeout=30) as sock:
+                sock.sendall(requests[5])
+                [(status, _, _)] = parse(read_all(sock))
+        assert status == 503 and pair.counter.answered == before + 4  # the gateway's fault
