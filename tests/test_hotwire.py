@@ -225,6 +225,72 @@ def test_pipelined_answers_keep_their_order_behind_an_asgi_answer() -> None:
     run(go)
 
 
+class Clock:
+    """The loop's clock and timers, moved by hand (the protocol's ``loop`` for keep-alive)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.now = 0.0
+        self.timers: list[asyncio.TimerHandle] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_later(self, delay: float, callback: Any) -> asyncio.TimerHandle:
+        handle = asyncio.TimerHandle(self.now + delay, callback, (), self.loop)
+        self.timers.append(handle)
+        return handle
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for handle in [t for t in self.timers if t.when() <= self.now and not t.cancelled()]:
+            self.timers.remove(handle)
+            handle._run()
+
+    def armed(self) -> int:
+        return sum(not t.cancelled() for t in self.timers)
+
+
+@pytest.mark.unit
+def test_an_idle_connection_closes_after_the_keep_alive_timeout_not_before() -> None:
+    async def go() -> None:
+        wire = Wire(timeout_keep_alive=5)
+        clock = Clock(asyncio.get_running_loop())
+        wire.protocol.loop = clock  # type: ignore[assignment]
+        wire.feed(get("/toy/hot/1"))
+        assert clock.armed() == 1
+        for _ in range(8):  # a request a second: one timer all along, never closed
+            clock.advance(1)
+            wire.feed(get("/toy/hot/2"))
+            assert clock.armed() == 1 and not wire.transport.closed
+        clock.advance(4.9)
+        assert not wire.transport.closed  # 4.9 s idle
+        clock.advance(0.2)
+        assert wire.transport.closed and len(wire.answers()) == 9
+
+    run(go)
+
+
+@pytest.mark.unit
+def test_an_asgi_answer_takes_the_idle_timer_over() -> None:
+    async def go() -> None:
+        wire = Wire(timeout_keep_alive=5)
+        wire.feed(get("/toy/hot/1"))
+        lazy = wire.protocol.timeout_keep_alive_task
+        assert lazy is not None
+        wire.feed(get("/toy/slow"))  # bytes came: the hot answers' timer stays armed
+        assert wire.protocol.timeout_keep_alive_task is lazy
+        wire.protocol._idle_check()  # it fires while /slow is answered: nothing closes
+        assert not wire.transport.closed and wire.protocol.timeout_keep_alive_task is None
+        wire.backend.release.set()
+        await wire.settle()
+        # uvicorn armed its own timer at the end of the ASGI answer
+        assert wire.protocol.timeout_keep_alive_task is not None and not wire.transport.closed
+        assert [a[2] for a in wire.answers()] == [b'{"n":"1"}', b"asgi GET /toy/slow 0"]
+
+    run(go)
+
+
 @pytest.mark.unit
 def test_connection_close_and_http_1_0_close_after_the_answer() -> None:
     async def go() -> None:

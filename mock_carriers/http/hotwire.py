@@ -14,8 +14,10 @@ What a hot answer keeps of HTTP:
   path, so an answer never overtakes one (pipelined requests behind an ASGI one queue as usual);
 - flow control: with the transport's buffer over its high-water mark (``pause_writing``) nothing
   is claimed — the ASGI path waits for the buffer to drain, and reads stay bounded;
-- keep-alive (its idle timeout armed after a batch of answers), ``Connection: close`` and
-  HTTP/1.0 (the answer says ``connection: close`` and the connection closes);
+- keep-alive: after hot answers the idle timeout is armed once and, when it fires, looks at when
+  bytes last came (re-arming for the rest) instead of being cancelled and re-armed per request;
+  ``Connection: close`` and HTTP/1.0: the answer says ``connection: close`` and the connection
+  closes;
 - the head limits of ``LimitedHttpToolsProtocol`` (431 before the head is complete) and of the
   lane (``RequestLimits``' limits: past them the ASGI path answers its 431);
 - the server's default headers (``Date``, cached per second by uvicorn) on every answer;
@@ -83,6 +85,8 @@ class HotWireProtocol(LimitedHttpToolsProtocol):
         self._claim: Claim | None = None  # the claimed request whose body is arriving
         self._body: list[bytes] = []
         self._answered = False  # a hot answer went out during this feed
+        self._lazy_idle = False  # the armed keep-alive timer is ours (``_idle_check``)
+        self._active_at = 0.0  # when bytes last arrived (loop time)
 
     # --- the head ---------------------------------------------------------------------------
 
@@ -167,13 +171,41 @@ class HotWireProtocol(LimitedHttpToolsProtocol):
 
     # --- keep-alive -------------------------------------------------------------------------
 
+    def _on_activity(self) -> None:
+        self._active_at = self.loop.time()
+        if not self._lazy_idle:
+            self._unset_keepalive_if_required()
+
+    def _unset_keepalive_if_required(self) -> None:
+        self._lazy_idle = False
+        super()._unset_keepalive_if_required()
+
+    def _busy(self) -> bool:
+        cycle = self.cycle
+        return (
+            (cycle is not None and not cycle.response_complete)
+            or bool(self.pipeline)
+            or self._claim is not None
+        )
+
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self._answered:
             self._answered = False
-            cycle = self.cycle
-            idle = (cycle is None or cycle.response_complete) and not self.pipeline and self._claim is None
-            if idle and not self.transport.is_closing() and self.timeout_keep_alive_task is None:
-                self.timeout_keep_alive_task = self.loop.call_later(
-                    self.timeout_keep_alive, self.timeout_keep_alive_handler
-                )
+            if self.timeout_keep_alive_task is None and not self._busy() and not self.transport.is_closing():
+                self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self._idle_check)
+                self._lazy_idle = True
+
+    def _idle_check(self) -> None:
+        """The idle timeout came: close the connection if no bytes came meanwhile, else wait for
+        the rest of it. A request still being answered re-arms when it is done."""
+        self.timeout_keep_alive_task = None
+        self._lazy_idle = False
+        if self.transport.is_closing() or self._busy():
+            return
+        remaining = self._active_at + self.timeout_keep_alive - self.loop.time()
+        if remaining > 0:
+            self.timeout_keep_alive_task = self.loop.call_later(remaining, self._idle_check)
+            self._lazy_idle = True
+        else:
+            self.timeout_keep_alive_handler()

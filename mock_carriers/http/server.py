@@ -47,6 +47,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             raise _HeadTooLarge(f"more than {self.max_headers} header fields")
         super().on_header(name, value)
 
+    def _on_activity(self) -> None:
+        """Bytes arrived: the idle keep-alive timer stops (uvicorn's behaviour)."""
+        self._unset_keepalive_if_required()
+
     def on_headers_complete(self) -> None:
         self._head_open = False
         self._head_bytes = 0
@@ -57,7 +61,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_open = True
 
     def data_received(self, data: bytes) -> None:
-        self._unset_keepalive_if_required()
+        self._on_activity()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
