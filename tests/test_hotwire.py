@@ -451,3 +451,33 @@ def test_pipelined_tracking_reads_on_one_socket_are_answered_in_order() -> None:
                 sock.sendall(requests[5])
                 [(status, _, _)] = parse(read_all(sock))
         assert status == 503 and pair.counter.answered == before + 4  # the gateway's fault
+
+
+@pytest.mark.unit
+def test_the_inlined_header_callback_does_what_uvicorns_does() -> None:
+    """``LimitedHttpToolsProtocol.on_header`` inlines uvicorn's: pinned on the installed uvicorn."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from mock_carriers.http.server import LimitedHttpToolsProtocol
+
+    async def go() -> None:
+        config = server_config(Backend(None), "127.0.0.1", 8000, lifespan="off")
+        config.load()
+        fields = [
+            (b"Host", b"t"),
+            (b"X-Trailing", b"v \t "),
+            (b"EXPECT", b"100-Continue"),
+            (b"x-empty", b""),
+            (b"X-Inner", b" a  b"),
+        ]
+        seen = []
+        for cls in (HttpToolsProtocol, LimitedHttpToolsProtocol):
+            protocol = cls(config=config, server_state=ServerState(), app_state={})
+            protocol.connection_made(Transport())
+            protocol.on_message_begin()
+            for name, value in fields:
+                protocol.on_header(name, value)
+            seen.append((protocol.headers, protocol.expect_100_continue))
+        assert seen[0] == seen[1] and seen[1][1] is True
+
+    run(go)

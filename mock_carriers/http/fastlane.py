@@ -113,13 +113,30 @@ def hot_response(
     """``Response(content, status, headers, media_type)``'s status, raw headers and body, without
     building one: the given headers lower-cased in order, then ``content-length`` and
     ``content-type`` unless given (Starlette's ``init_headers``, for a non-``text/`` type)."""
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] if headers else []
-    names = {name for name, _ in raw}
-    if b"content-length" not in names and not (status < 200 or status in (204, 304)):
-        raw.append((b"content-length", str(len(content)).encode("latin-1")))
-    if b"content-type" not in names:
-        raw.append((b"content-type", media_type.encode("latin-1")))
+    raw = [(_name(k), v.encode("latin-1")) for k, v in headers.items()] if headers else []
+    given_length = given_type = False
+    for name, _ in raw:
+        given_length = given_length or name == b"content-length"
+        given_type = given_type or name == b"content-type"
+    if not given_length and not (status < 200 or status in (204, 304)):
+        raw.append((b"content-length", b"%d" % len(content)))
+    if not given_type:
+        raw.append((b"content-type", _name(media_type, lower=False)))
     return HotAnswer(status, raw, content)
+
+
+_NAMES: dict[tuple[str, bool], bytes] = {}
+
+
+def _name(text: str, lower: bool = True) -> bytes:
+    """A header name (lower-cased) or media type as bytes, remembered: the carriers use a few."""
+    key = (text, lower)
+    found = _NAMES.get(key)
+    if found is None:
+        found = (text.lower() if lower else text).encode("latin-1")
+        if len(_NAMES) < 1024:
+            _NAMES[key] = found
+    return found
 
 
 @dataclass(slots=True)
