@@ -421,3 +421,35 @@ def test_the_worker_runs_to_the_limit_it_is_given_and_no_further() -> None:
         assert last is not None and last.ended and last.frontier == (start + timedelta(hours=48)).timestamp()
     finally:
         runner.stop()
+
+
+@pytest.mark.live
+def test_start_runs_the_look_ahead_before_any_request() -> None:
+    """``serve`` starts the engine before it builds the app: the world is simulated up to its
+    look-ahead with no request asking for it."""
+    sandbox = _sandbox(lookahead=timedelta(hours=3))
+    try:
+        sandbox.start()
+        ahead = (sandbox.scenario.start + timedelta(hours=3)).timestamp()
+        feed = sandbox._feed
+        assert feed.wait(lambda: feed.frontier >= ahead, 120)
+        assert sandbox.clock.now() == sandbox.scenario.start  # the clock itself did not move
+    finally:
+        sandbox.close()
+
+
+@pytest.mark.unit
+def test_the_worker_pipe_is_grown_to_hold_several_batches() -> None:
+    import multiprocessing
+
+    from mock_carriers.world.worker import PIPE_BYTES, pipe_room
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    try:
+        allowed = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        size = pipe_room(reader)
+        assert size == min(PIPE_BYTES, allowed) or (allowed < PIPE_BYTES and size >= 65536)
+        assert size >= 65536
+    finally:
+        reader.close()
+        writer.close()

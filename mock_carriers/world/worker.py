@@ -20,6 +20,7 @@ without emitting, hashes what it produced, and compares it with the persisted co
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import queue
@@ -38,6 +39,10 @@ from sim.events import ParcelTruth, ScanEvent
 #: Sandbox seconds the worker simulates per batch: small enough that a clock move's frontier
 #: advances visibly, large enough that a batch amortises its hand-over.
 STEP_S = 3600.0
+#: Bytes the pipe from the worker process holds (Linux's default is 64 KiB, a quarter of a busy
+#: hour's batch): with room for a few batches the worker goes on simulating while the API process
+#: ingests, instead of waiting in ``send`` for the pump to read (``pipe_room``).
+PIPE_BYTES = 1 << 20
 RunnerKind = Literal["process", "thread"]
 
 
@@ -235,6 +240,23 @@ def _child_main(
         pass
 
 
+def pipe_room(conn: Connection, size: int = PIPE_BYTES) -> int:
+    """Grow the pipe under ``conn`` to ``size`` bytes where the system allows (Linux's
+    ``F_SETPIPE_SZ``, up to ``/proc/sys/fs/pipe-max-size`` for a user); the pipe's size after."""
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None)
+    getter = getattr(fcntl, "F_GETPIPE_SZ", None)
+    if setter is None or getter is None:
+        return 0
+    try:
+        fcntl.fcntl(conn.fileno(), setter, size)
+    except OSError:  # past the system's limit: keep what the pipe has
+        pass
+    try:
+        return int(fcntl.fcntl(conn.fileno(), getter))
+    except OSError:
+        return 0
+
+
 class ProcessRunner:
     """The world in its own process (``spawn``: no locks or threads inherited from the server)."""
 
@@ -242,6 +264,7 @@ class ProcessRunner:
         ctx = multiprocessing.get_context("spawn")
         self._control, child_control = ctx.Pipe(duplex=False)[::-1]
         child_data, self._data = ctx.Pipe(duplex=False)[::-1]
+        pipe_room(self._data)
         self._process = ctx.Process(
             target=_child_main,
             args=(factory, child_control, child_data, resume),
@@ -290,7 +313,8 @@ class ProcessRunner:
 
     def _unpack(self, packed: Packed) -> Batch:
         self._unpacker.take(packed)
-        batch = Batch([], packed.truths, packed.finished, packed.frontier, packed.created, packed.ended)
+        truths, finished = self._unpacker.truths(packed)
+        batch = Batch([], truths, finished, packed.frontier, packed.created, packed.ended)
         batch.packed = self._unpacker.pieces(packed)
         self._last = batch
         return batch
