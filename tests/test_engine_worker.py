@@ -453,3 +453,27 @@ def test_the_worker_pipe_is_grown_to_hold_several_batches() -> None:
     finally:
         reader.close()
         writer.close()
+
+
+@pytest.mark.unit
+def test_the_worker_process_settles_its_collector_once_the_world_is_built() -> None:
+    import gc
+
+    from mock_carriers.world import collector
+    from mock_carriers.world.worker import settled
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    built: list[object] = []
+
+    def factory() -> Any:
+        built.append(object())  # the world is built first, then frozen with the rest
+        assert gc.get_freeze_count() == frozen
+        return "world"
+
+    try:
+        assert settled(factory) == "world"
+        assert built and gc.get_freeze_count() > frozen
+        assert gc.get_threshold()[2] >= collector.OLD_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

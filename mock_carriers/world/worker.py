@@ -29,9 +29,11 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Literal, Protocol
 
+from mock_carriers.world import collector
 from mock_carriers.world.messages import Batch, EventHash, Failed, Hello, Message, Progress, Resume
 from mock_carriers.world.wire import Packed, Packer, Unpacker
 from sim.events import ParcelTruth, ScanEvent
@@ -207,6 +209,18 @@ class ThreadRunner:
             self._thread.join(timeout=30)
 
 
+def settled(factory: Callable[[], WorldSource]) -> WorldSource:
+    """Build the world, then settle the worker process's collector (``collector.settle``): what
+    the build made (the network, the scenario, the tables) is frozen out of every later
+    collection, and full collections come ten times less often. Measured on the 16-day baseline
+    move: its three full collections cost 0.8 s of the worker's CPU, every one of them on the
+    clock move's critical path. The world's cyclic garbage is still collected by the young and
+    middle collections, and by the rarer full ones."""
+    source = factory()
+    collector.settle()
+    return source
+
+
 def _child_main(
     factory: Callable[[], WorldSource], control: Connection, data: Connection, resume: Resume | None
 ) -> None:
@@ -235,7 +249,7 @@ def _child_main(
             data.send(message)
 
     try:
-        drive(factory, run_to, emit, resume)
+        drive(partial(settled, factory), run_to, emit, resume)
     except (BrokenPipeError, EOFError, KeyboardInterrupt):  # the sandbox went away
         pass
 
