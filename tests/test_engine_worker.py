@@ -477,3 +477,44 @@ def test_the_worker_process_settles_its_collector_once_the_world_is_built() -> N
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+class _DeadRunner:
+    """A worker process that died: every receive says so."""
+
+    def __init__(self) -> None:
+        self.receives = 0
+
+    def start(self) -> None:
+        pass
+
+    def set_run_to(self, epoch: float) -> None:
+        pass
+
+    def receive(self, timeout: float) -> Any:
+        from mock_carriers.world.messages import Failed
+
+        self.receives += 1
+        return Failed("the engine worker process exited (code -9)")
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.unit
+def test_a_failed_worker_is_reported_once_not_on_every_turn_of_the_pump() -> None:
+    from mock_carriers.world.feed import Feed
+    from mock_carriers.world.store import InMemoryStore
+
+    sandbox = _sandbox()
+    runner = _DeadRunner()
+    feed = Feed(sandbox, 99, InMemoryStore(), runner, sandbox.scenario.start.timestamp())
+    try:
+        feed.start()
+        assert feed.wait(lambda: feed.state == "failed", 10)
+        assert feed.error is not None and "exited" in feed.error
+        time.sleep(0.5)
+        assert runner.receives == 1
+    finally:
+        feed.stop()
+        sandbox.close()
