@@ -479,42 +479,22 @@ def test_the_worker_process_settles_its_collector_once_the_world_is_built() -> N
         gc.set_threshold(*before)
 
 
-class _DeadRunner:
-    """A worker process that died: every receive says so."""
+@pytest.mark.live
+def test_a_dead_worker_process_is_reported_once_not_on_every_receive() -> None:
+    """The pump asks every 50 ms; a worker process that died is one Failed, then silence."""
+    import os
 
-    def __init__(self) -> None:
-        self.receives = 0
+    from mock_carriers.world.messages import Failed
+    from mock_carriers.world.worker import ProcessRunner
 
-    def start(self) -> None:
-        pass
-
-    def set_run_to(self, epoch: float) -> None:
-        pass
-
-    def receive(self, timeout: float) -> Any:
-        from mock_carriers.world.messages import Failed
-
-        self.receives += 1
-        return Failed("the engine worker process exited (code -9)")
-
-    def stop(self) -> None:
-        pass
-
-
-@pytest.mark.unit
-def test_a_failed_worker_is_reported_once_not_on_every_turn_of_the_pump() -> None:
-    from mock_carriers.world.feed import Feed
-    from mock_carriers.world.store import InMemoryStore
-
-    sandbox = _sandbox()
-    runner = _DeadRunner()
-    feed = Feed(sandbox, 99, InMemoryStore(), runner, sandbox.scenario.start.timestamp())
+    runner = ProcessRunner(partial(os._exit, 3))  # the world's build kills its process
+    runner.start()
     try:
-        feed.start()
-        assert feed.wait(lambda: feed.state == "failed", 10)
-        assert feed.error is not None and "exited" in feed.error
-        time.sleep(0.5)
-        assert runner.receives == 1
+        deadline = time.monotonic() + 120
+        message = None
+        while not isinstance(message, Failed) and time.monotonic() < deadline:
+            message = runner.receive(0.2)
+        assert isinstance(message, Failed) and "code 3" in message.message
+        assert [runner.receive(0.05) for _ in range(5)] == [None] * 5
     finally:
-        feed.stop()
-        sandbox.close()
+        runner.stop()

@@ -119,8 +119,7 @@ class Feed:
                     if run_to != self._last_run_to:
                         self.runner.set_run_to(run_to)
                         self._last_run_to = run_to
-                # A failed worker has nothing more to say (a dead process would say so every time)
-                message = self.runner.receive(0.05) if self.state != "failed" else self._idle(0.05)
+                message = self.runner.receive(0.05)
                 if message is not None:
                     self._handle(sandbox, message)
                 if time.monotonic() - housekept > HOUSEKEEPING_S:
@@ -133,9 +132,6 @@ class Feed:
                 del sandbox
         if self._owner() is None:
             self.runner.stop()
-
-    def _idle(self, seconds: float) -> None:
-        self._stopping.wait(seconds)
 
     def _fail(self, message: str) -> None:
         self.state = "failed"

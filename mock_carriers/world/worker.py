@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,6 +291,8 @@ class ProcessRunner:
         self._limit = float("-inf")
         self._unpacker = Unpacker()
         self._last: Batch | None = None
+        #: Whether the worker's death has been reported (then receive only waits).
+        self._exit_reported = False
 
     def start(self) -> None:
         self._process.start()
@@ -321,6 +324,10 @@ class ProcessRunner:
                 return self._unpack(message)
         except (EOFError, OSError):
             if not self._process.is_alive():
+                if self._exit_reported:  # said once; a dead process has nothing more to say
+                    time.sleep(timeout)
+                    return None
+                self._exit_reported = True
                 code = self._process.exitcode
                 return Failed(f"the engine worker process exited (code {code})")
         return None
