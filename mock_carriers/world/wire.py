@@ -90,7 +90,7 @@ def shared(value: Shared) -> bool:
     return value.start is None
 
 
-def _fields(value: Shared) -> tuple[Any, ...]:
+def fields_of(value: Shared) -> tuple[Any, ...]:
     if isinstance(value, Location):
         v = value
         return (
@@ -148,11 +148,11 @@ class Packer:
         if hit is not None and hit[0] is value:
             return hit[1]
         if not shared(value):
-            return _fields(value)
+            return fields_of(value)
         index = self._index.get(value)
         if index is None:
             index = self._index[value] = len(self._index)
-            new.append((index, _fields(value)))
+            new.append((index, fields_of(value)))
         self._by_id[id(value)] = (value, index)
         return index
 
