@@ -127,8 +127,8 @@ def _events(rows: list[list[Any]], table: list[Location | EstimatedDelivery]) ->
             reasons[reason] if reason else None,
             occ,
             vis,
-            table[place] if place.__class__ is int else Location(*place),  # type: ignore[arg-type]
-            None if eta is None else (table[eta] if eta.__class__ is int else EstimatedDelivery(*eta)),  # type: ignore[arg-type]
+            table[place] if place.__class__ is int else Location(*place),
+            None if eta is None else (table[eta] if eta.__class__ is int else EstimatedDelivery(*eta)),
             details or {},
         )
         for eid, seq, tn, carrier, service, code, reason, occ, vis, place, eta, details in rows

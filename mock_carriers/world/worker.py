@@ -20,7 +20,7 @@ without emitting, hashes what it produced, and compares it with the persisted co
 
 from __future__ import annotations
 
-import fcntl
+import importlib
 import multiprocessing
 import os
 import queue
@@ -257,7 +257,12 @@ def _child_main(
 
 def pipe_room(conn: Connection, size: int = PIPE_BYTES) -> int:
     """Grow the pipe under ``conn`` to ``size`` bytes where the system allows (Linux's
-    ``F_SETPIPE_SZ``, up to ``/proc/sys/fs/pipe-max-size`` for a user); the pipe's size after."""
+    ``F_SETPIPE_SZ``, up to ``/proc/sys/fs/pipe-max-size`` for a user); the pipe's size after, 0
+    where the system has no such call (the pipe stays as it is)."""
+    try:
+        fcntl = importlib.import_module("fcntl")  # POSIX only
+    except ImportError:
+        return 0
     setter = getattr(fcntl, "F_SETPIPE_SZ", None)
     getter = getattr(fcntl, "F_GETPIPE_SZ", None)
     if setter is None or getter is None:
