@@ -16,6 +16,7 @@ from sim import timing, waves
 from sim.network import Facility
 from sim.planning import Planner
 from sim.population import Destinations
+from sim.profiles import hub_operations
 from sim.scenario import Scenario
 from sim.waves import WaveSorter
 
@@ -66,6 +67,12 @@ def expected_loads(
     return hubs, stations, lanes
 
 
+def clearing_rate(load: float, clear_s: float, headroom: float) -> float:
+    """Parcels an hour that clear ``load`` in ``clear_s`` at the default headroom (in proportion to
+    the scenario's headroom)."""
+    return load / (clear_s / 3600.0) * headroom / waves.DEFAULT_HEADROOM
+
+
 class Capacity:
     """Every hub's sort waves, every lane's vehicle size, and every delivery station's stops per day
     and what is booked."""
@@ -90,10 +97,23 @@ class Capacity:
             if f.kind == "sort_hub":
                 per_day = max(MIN_HUB_LOAD, hub_load.get(f.id, 0.0))
                 per_hour = sort_per_hour or waves.full_rate_per_hour(per_day, headroom)
-                self.sorters[f.id] = WaveSorter(f.tz, per_hour, closed=closed.get(f.id))
+                ops = hub_operations(f.carrier or "", f.place.country)
+                if not sort_per_hour and ops is not None and ops.clear_s:
+                    busiest = max(self._through(f.id, facilities, out=True), self._through(f.id, facilities))
+                    per_hour = max(per_hour, clearing_rate(busiest, ops.clear_s, headroom))
+                self.sorters[f.id] = WaveSorter(f.tz, per_hour, f.waves, closed=closed.get(f.id))
             elif f.kind == "delivery_station":
                 stops = int(STATION_HEADROOM * station_load.get(f.id, 0.0))
                 self.station_stops[f.id] = max(MIN_STATION_STOPS, stops)
+
+    def _through(self, hub_id: str, facilities: dict[str, Facility], out: bool = False) -> float:
+        """Expected parcels a normal day coming into a hub from shippers and stations (``out``: its
+        outbound, the day's pickups) or from other hubs (its inbound)."""
+        total = 0.0
+        for (src, dst), load in self._lane_load.items():
+            if dst == hub_id and (facilities[src].kind != "sort_hub") == out:
+                total += load
+        return total
 
     def book_sort(self, hub_id: str, arrival: float, work: float) -> float:
         """Queue a parcel unloaded at ``arrival`` for ``work`` nominal parcels' worth of the hub's

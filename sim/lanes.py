@@ -44,12 +44,17 @@ AMAZON_PICKUP_TIMES = (9 * H, 13 * H, 17 * H, 21 * H)
 EXCHANGE_DEPARTURES = (5.5 * H,)
 #: Spoke flights are timed to land for the air hub's night sort (its local time), and the hub's
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
-AIR_BANK_ARRIVAL_S = 23.5 * H
+#: Its containers are on the sort by 01:00 hub time: the night sort runs from about 23:00 to 03:30
+#: (docs/realism.md §5), so the bank lands over its first two hours; the farthest spokes, which
+#: need the latest pickups, land last (an assumption: all spokes are timed to the latest slot).
+AIR_BANK_ARRIVAL_S = 1.0 * H
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
-#: The air hub's outbound bank leaves 4½ h after the inbound bank lands (UPS Worldport's night sort
-#: runs from about 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5); its containers,
-#: built to the destination building, reach a station within ``AIR_RAMP_TO_STATION_S`` of landing.
-AIR_BANK_OUTBOUND_S = (AIR_BANK_ARRIVAL_S + 4.5 * H) % (24 * H)
+#: The air hub's outbound bank leaves the sort 4 h after the inbound bank lands and its planes take
+#: off half an hour later (``travel.AIR_BANK_LOADING_S``: UPS Worldport's night sort runs from about
+#: 23:00 to 03:30, its planes leave from ~04:00; docs/realism.md §5) — not another 1½ h of handling
+#: after the sort; its containers, built to the destination building, reach a station within
+#: ``AIR_RAMP_TO_STATION_S`` of landing.
+AIR_BANK_OUTBOUND_S = 3.5 * H
 AIR_RAMP_TO_STATION_S = 0.75 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
@@ -86,23 +91,35 @@ def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: b
     return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
 
 
-def station_lane(hub: Facility, station: Facility, backup: bool = False) -> Lane:
-    """A hub's trucks to one of its stations: after each wave, and the morning runs timed (by the
-    drive) to reach the station by ``STATION_MORNING_ARRIVALS_S``."""
-    lane = road_lane(hub, station, HUB_TO_STATION_DEPARTURES, backup)
-    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in STATION_MORNING_ARRIVALS_S}
+def station_lane(
+    hub: Facility,
+    station: Facility,
+    backup: bool = False,
+    departures: tuple[float, ...] = HUB_TO_STATION_DEPARTURES,
+    arrivals: tuple[float, ...] = STATION_MORNING_ARRIVALS_S,
+) -> Lane:
+    """A hub's trucks to one of its stations: after each wave (``departures``), and the morning runs
+    timed (by the drive) to reach the station by ``arrivals``."""
+    lane = road_lane(hub, station, departures, backup)
+    morning = {round((t - lane.duration_s) % (24 * H) / 60) * 60.0 for t in arrivals}
     return replace(lane, departures=tuple(sorted({*lane.departures, *morning})))
 
 
 def air_to_station(air: Facility, station: Facility) -> Lane:
     """The air hub's morning flight to a station's airport, its containers straight to the station."""
-    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
     return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
 
 
-def air_lane(a: Facility, b: Facility, departures: tuple[float, ...]) -> Lane:
+def air_lane(
+    a: Facility,
+    b: Facility,
+    departures: tuple[float, ...],
+    origin_s: float = travel.AIR_ORIGIN_HANDLING_S,
+    dest_s: float = travel.AIR_DEST_HANDLING_S,
+) -> Lane:
     km = km_between(a, b)
-    tl = travel.fly(km)
+    tl = travel.fly(km, origin_s, dest_s)
     return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
 
 
@@ -116,9 +133,38 @@ def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference:
 def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lane, Lane]:
     """A spoke's express flights: to the air hub, landing for its night sort, and back on its
     outbound bank."""
-    inbound = air_lane(spoke, air, (0.0,))
+    unload = travel.AIR_BANK_UNLOADING_S
+    inbound = air_lane(spoke, air, (0.0,), dest_s=unload)
     dep = bank_departure(spoke, air, inbound.duration_s, reference)
-    return air_lane(spoke, air, (dep,)), air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,))
+    return air_lane(spoke, air, (dep,), dest_s=unload), air_lane(
+        air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S
+    )
+
+
+def hub_pairs(hubs: list[Facility], neighbours: int) -> list[tuple[Facility, Facility]]:
+    """Which hubs of one country truck to each other: each to its ``neighbours`` nearest, and
+    the closest pair between any parts left unconnected, so every hub reaches every other."""
+    dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
+    pairs: set[tuple[str, str]] = set()
+    for a in hubs:
+        others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
+        for _, b_id in others[:neighbours]:
+            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
+    part = {h.id: h.id for h in hubs}
+
+    def root(x: str) -> str:
+        while part[x] != x:
+            x = part[x]
+        return x
+
+    for a_id, b_id in sorted(pairs):
+        part[root(a_id)] = root(b_id)
+    while len({root(h.id) for h in hubs}) > 1:
+        _, a_id, b_id = min((d, a, b) for (a, b), d in dist.items() if root(a) != root(b))
+        pairs.add(tuple(sorted((a_id, b_id))))  # type: ignore[arg-type]
+        part[root(a_id)] = root(b_id)
+    by_id = {h.id: h for h in hubs}
+    return [(by_id[a], by_id[b]) for a, b in sorted(pairs)]
 
 
 def road_location(lane: Lane, a: Facility, b: Facility, stop: float) -> tuple[Location, ZoneInfo]:

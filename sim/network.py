@@ -2,24 +2,25 @@
 at real places, joined by scheduled lanes the way carriers run them; fastest-route routing that can
 avoid hubs that are down.
 
-Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is
-a backup, used only when the first is down); each hub trucks to its few nearest hubs in the country;
-express services fly between the hubs and the carrier's air hub (no hub flies to every other); a
-border is crossed by truck between hubs near it, or by air between gateways (air hubs and listed
-exchange offices). One directed graph per carrier and mode: ``ground`` (trucks, and flights across
-an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected door-to-door
-time (travel + half the headway + a nominal sort), so Dijkstra finds the fastest plan.
+Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is a
+backup, used only when the first is down); each hub trucks to its few nearest hubs in the country
+(to every other where its carrier's profile says so, ``sim.profiles``); express flies between the
+hubs and the air hub; a border is crossed by truck between hubs near it, or by air between gateways
+(air hubs and listed exchange offices). One graph per carrier and mode: ``ground`` (trucks, flights
+across an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected
+door-to-door time (travel + half the headway + a nominal sort): Dijkstra finds the fastest plan.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import networkx as nx
 
-from sim import places, travel
+from sim import places, travel, waves
 from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
@@ -35,11 +36,14 @@ from sim.lanes import (
     air_lane,
     air_to_station,
     bank_lanes,
+    hub_pairs,
     km_between,
     road_lane,
     station_lane,
 )
 from sim.places import Place
+from sim.profiles import hub_operations
+from sim.profiles.types import HubOperations
 from sim.scenario import Scenario
 
 # --- the shape of the network ----------------------------------------------------------------
@@ -112,6 +116,7 @@ class Facility:
     name: str
     location: Location
     tz: ZoneInfo
+    waves: tuple[waves.Wave, ...] = waves.HUB_WAVES  # a hub's sort waves (its carrier's, its country's)
 
 
 def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str | None = None) -> Facility:
@@ -120,7 +125,9 @@ def _facility(fid: str, kind: str, carrier: str | None, place: Place, name: str 
     loc = Location(
         fid, kind, label, place.city, place.region, place.postal_code, place.country, place.lat, place.lon
     )
-    return Facility(fid, kind, carrier, place, label, loc, place.zone)
+    ops = hub_operations(carrier or "", place.country) if kind == "sort_hub" else None
+    hub_waves = ops.waves if ops is not None else waves.HUB_WAVES
+    return Facility(fid, kind, carrier, place, label, loc, place.zone, hub_waves)
 
 
 def _nearest(place: Place, candidates: list[Facility], n: int) -> list[Facility]:
@@ -181,49 +188,37 @@ class Network:
         One Dijkstra from ``src`` answers every destination at once (a world asks for thousands
         of routes from a handful of fulfilment centres); Dijkstra's path to a node is the same
         whether it stops at that node or runs on."""
-        key = (carrier, express, src, avoid)
+        facilities = self.facilities
+        home = facilities[src].place.country if src in facilities else None
+        # a domestic parcel stays home where it can (no Newark → Toronto → Vancouver → Seattle)
+        domestic = home if dst in facilities and facilities[dst].place.country == home else None
+        path = self._paths(carrier, express, src, avoid, domestic).get(dst) if domestic else None
+        if path is None:
+            path = self._paths(carrier, express, src, avoid, None).get(dst)
+        if path is None or (avoid and dst in avoid and dst != src):
+            return None
+        return tuple(path)
+
+    def _paths(
+        self, carrier: str, express: bool, src: str, avoid: frozenset[str], country: str | None
+    ) -> dict[str, list[str]]:
+        """Dijkstra's paths from ``src`` (inside ``country`` only, when one is given)."""
+        key = (carrier, express, src, avoid, country)
         paths = self._routes.get(key)
         if paths is None:
             g = self.graph(carrier, express)
+            if country is not None:
+                g = nx.subgraph_view(g, filter_node=lambda n: self.facilities[n].place.country == country)
             if avoid:
                 g = nx.restricted_view(g, [a for a in avoid if a != src], [])
             paths = self._routes[key] = (
                 nx.single_source_dijkstra_path(g, src, weight="weight") if src in g else {}
             )
-        path = paths.get(dst)
-        if path is None or (avoid and dst in avoid and dst != src):
-            return None
-        return tuple(path)
+        return paths
 
 
 def _add_lane(g: nx.DiGraph, lane: Lane) -> None:
     g.add_edge(lane.src, lane.dst, lane=lane, weight=lane.expected_s)
-
-
-def _hub_pairs(hubs: list[Facility]) -> list[tuple[Facility, Facility]]:
-    """Which hubs of one country truck to each other: each to its ``NEIGHBOUR_HUBS`` nearest, and
-    the closest pair between any parts left unconnected, so every hub reaches every other."""
-    dist = {(a.id, b.id): km_between(a, b) for a in hubs for b in hubs if a.id != b.id}
-    pairs: set[tuple[str, str]] = set()
-    for a in hubs:
-        others = sorted((dist[a.id, b.id], b.id) for b in hubs if b.id != a.id)
-        for _, b_id in others[:NEIGHBOUR_HUBS]:
-            pairs.add(tuple(sorted((a.id, b_id))))  # type: ignore[arg-type]
-    part = {h.id: h.id for h in hubs}
-
-    def root(x: str) -> str:
-        while part[x] != x:
-            x = part[x]
-        return x
-
-    for a_id, b_id in sorted(pairs):
-        part[root(a_id)] = root(b_id)
-    while len({root(h.id) for h in hubs}) > 1:
-        _, a_id, b_id = min((d, a, b) for (a, b), d in dist.items() if root(a) != root(b))
-        pairs.add(tuple(sorted((a_id, b_id))))  # type: ignore[arg-type]
-        part[root(a_id)] = root(b_id)
-    by_id = {h.id: h for h in hubs}
-    return [(by_id[a], by_id[b]) for a, b in sorted(pairs)]
 
 
 def _air_gateway_pairs(
@@ -266,10 +261,14 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
     by_country: dict[str, list[Facility]] = {}
     for h in hubs:
         by_country.setdefault(h.place.country, []).append(h)
-    for _, hs in sorted(by_country.items()):
+    ops_of: dict[str, HubOperations | None] = {}
+    for country, hs in sorted(by_country.items()):
         flies = any(h in airs for h in hs)
-        for a, b in _hub_pairs(hs):
-            for lane in (road_lane(a, b, HUB_TO_HUB_DEPARTURES), road_lane(b, a, HUB_TO_HUB_DEPARTURES)):
+        ops = ops_of[country] = hub_operations(carrier, country)
+        pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else hub_pairs(hs, NEIGHBOUR_HUBS)
+        deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES  # a carrier's own night
+        for a, b in pairs:
+            for lane in (road_lane(a, b, deps), road_lane(b, a, deps)):
                 # express trucks only where the drive fits the night; farther it flies
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke
@@ -304,6 +303,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 pickups = AMAZON_PICKUP_TIMES if carrier == "amazon" else PICKUP_TIMES
                 both(road_lane(s, h, pickups, backup))
                 both(road_lane(h, s, HUB_TO_FC_DEPARTURES, backup))
+            elif (ops := ops_of.get(h.place.country)) is not None:
+                both(station_lane(h, s, backup, waves.wave_ends(ops.waves), ops.station_arrivals_s))
             else:
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))

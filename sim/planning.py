@@ -182,7 +182,7 @@ class Planner:
                 return self.pickup_departure(carrier, f, t, self.pickup_at(carrier, f))
             return timing.pickup_time(t, f.tz, lane.departures, self.pickup_at(carrier, f))
         if f.kind == "sort_hub":
-            t = waves.planned_sort(t, f.tz)
+            t = waves.planned_sort(t, f.tz, f.waves)
         elif not first:  # through a station on the way (a hand-over, a return)
             t += loading.STATION_HANDLING_S[1]
         return timing.next_departure(t, f.tz, lane.departures)

@@ -23,16 +23,21 @@ EARTH_RADIUS_KM = 6371.0
 # Newell (1980) found road distances ~1.2 × the straight line; Ballou, Rahardja & Sakai (2002,
 # Transportation Research A 36:843) measured national circuity factors, the US's ~1.2 and Europe's
 # higher (Kim et al. 2015 place South Korea's 1.26 between the US and the EU). Kazakhstan's sparse
-# trunk network is given the European figure.
-CIRCUITY = {"US": 1.20, "CA": 1.20}
+# trunk network is given the European figure. Germany's dense Autobahn network: the fastest route's
+# length over the great circle for ten pairs of the shipped German metros (HAM–BER 289 km, HAM–MUC
+# 775, FRA–BER 545, CGN–BER 575, HAM–FRA 490, LEJ–MUC 430, DTM–LEJ 420, CGN–MUC 575, STR–BER 630,
+# HAM–CGN 425 road km, as route planners give them) averages 1.22 (1.13–1.29).
+CIRCUITY = {"US": 1.20, "CA": 1.20, "DE": 1.22}
 CIRCUITY_DEFAULT = 1.30  # Europe (DE, SI), Kazakhstan
 
 # --- moving speeds of line-haul trucks, km/h -----------------------------------------------------
 # US: FHWA Freight Facts and Figures 2010, table 3-8 — trucks' average operating speed on 25
 # Interstates 52.8–59.2 mph (~90 km/h). EU: trucks over 3.5 t are limited to 80 km/h on German
 # motorways (StVO §3(3)) and governed at 90 km/h (Directive 92/6/EEC); 75 km/h moving average is an
-# assumption below both limits. KZ: assumed 70 km/h (two-lane trunk roads; no measured figure).
-TRUCK_KMH = {"US": 90.0, "CA": 90.0, "KZ": 70.0}
+# assumption below both limits. Germany's night line-haul runs on the Autobahn when it is emptiest
+# and holds the 80 km/h limit (an assumption, like the 75). KZ: assumed 70 km/h (two-lane trunk
+# roads; no measured figure).
+TRUCK_KMH = {"US": 90.0, "CA": 90.0, "KZ": 70.0, "DE": 80.0}
 TRUCK_KMH_DEFAULT = 75.0
 LOCAL_KMH = (
     45.0  # through metro traffic (FHWA: trucks average < 55 mph on metro Interstates, slower off them)
@@ -50,10 +55,17 @@ AIR_ROUTE_FACTOR = 1.05
 AIR_TAXI_CLIMB_S = 0.5 * H
 AIR_ORIGIN_HANDLING_S = 1.5 * H
 AIR_DEST_HANDLING_S = 1.5 * H
+#: An air hub's outbound bank: its containers are built on the sort floor to each destination, so
+#: from the end of the sort they are only towed to the aircraft and loaded (UPS Worldport's night
+#: sort ends about 03:30 and its planes leave from about 04:00, docs/realism.md §5).
+AIR_BANK_LOADING_S = 0.5 * H
+#: … and at the air hub an inbound bank's containers go from the aircraft straight onto the sort
+#: (Worldport: ~13 min through the sort; DHL Leipzig: < 2 h for the whole transfer, §10).
+AIR_BANK_UNLOADING_S = 0.5 * H
 AIR_MIN_KM = 1000.0  # air only for legs of at least 1,000 km (singlestore-logistics-sim default)
 #: Overnight express flies to and from its air hub from this far: farther than a truck covers
 #: between the evening's sort and the air hub's night sort (~8 h at road speeds with the metro ends).
-EXPRESS_AIR_MIN_KM = 600.0
+EXPRESS_AIR_MIN_KM = 450.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,15 +178,17 @@ def drive(km: float, country: str, team: bool | None = None) -> Timeline:
     return Timeline(tuple(stretches), kmh, km, t + GATE_S)
 
 
-def fly(great_circle_km: float) -> Timeline:
+def fly(
+    great_circle_km: float,
+    origin_handling_s: float = AIR_ORIGIN_HANDLING_S,
+    dest_handling_s: float = AIR_DEST_HANDLING_S,
+) -> Timeline:
     """An air leg hub to hub: origin handling, the flight, destination handling. The vehicle is
     on the ground at the origin hub until the flight leaves and at the destination once it lands."""
     flight = great_circle_km * AIR_ROUTE_FACTOR / AIR_CRUISE_KMH * 3600 + AIR_TAXI_CLIMB_S
     km = great_circle_km
-    start = AIR_ORIGIN_HANDLING_S
-    return Timeline(
-        ((start, start + flight, 0.0),), km / flight * 3600, km, start + flight + AIR_DEST_HANDLING_S
-    )
+    start = origin_handling_s
+    return Timeline(((start, start + flight, 0.0),), km / flight * 3600, km, start + flight + dest_handling_s)
 
 
 def along(lat1: float, lon1: float, lat2: float, lon2: float, fraction: float) -> tuple[float, float]:

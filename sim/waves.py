@@ -95,15 +95,17 @@ def subtract(
     return out
 
 
-_OPEN: dict[tuple[ZoneInfo, int], float] = {}
+_OPEN: dict[tuple[ZoneInfo, int, int], float] = {}
+#: wave sets known to start and end on local quarter hours (the generic hub's; carriers' profiles')
+ALIGNED: set[int] = {id(HUB_WAVES)}
 
 
 def open_at(t: float, tz: ZoneInfo, waves: tuple[Wave, ...] = HUB_WAVES) -> float:
     """The first instant at or after ``t`` at which a wave is sorting (capacity aside)."""
     # The hub's waves start and end on local quarter hours, and zones are offset by whole quarter
     # hours, so every instant of a quarter hour has the same next wave: remember it per quarter.
-    aligned = waves is HUB_WAVES
-    key = (tz, int(t) // 900)
+    aligned = id(waves) in ALIGNED
+    key = (tz, id(waves), int(t) // 900)
     start = _OPEN.get(key) if aligned else None
     if start is None:
         start = _first_window(t, tz, waves)[0]
@@ -124,10 +126,10 @@ def _first_window(t: float, tz: ZoneInfo, waves: tuple[Wave, ...]) -> tuple[floa
     raise ValueError("a hub needs at least one sort wave")
 
 
-def planned_sort(t: float, tz: ZoneInfo) -> float:
+def planned_sort(t: float, tz: ZoneInfo, waves: tuple[Wave, ...] = HUB_WAVES) -> float:
     """When a parcel unloaded at ``t`` is planned to be off the sort: its wave's start (or ``t``)
     plus a nominal hour."""
-    return open_at(t, tz) + NOMINAL_SORT_S
+    return open_at(t, tz, waves) + NOMINAL_SORT_S
 
 
 class WaveSorter:

@@ -268,12 +268,19 @@ def weather_announce_hours(logs: list[ParcelLog], storm_start: datetime) -> list
 
 
 def table(run: Path) -> dict[str, Any]:
-    logs = parcels(run)
+    return figures(parcels(run))
+
+
+def figures(logs: list[ParcelLog]) -> dict[str, Any]:
+    """Every figure, by the names a scenario's ``calibration:`` block uses (dotted for nested)."""
+    rates = on_time(logs)
     return {
+        "on_time_spread": max(rates.values()) - min(rates.values()) if rates else math.nan,
+        "ups_over_usps": rates["ups"] - rates["usps"] if {"ups", "usps"} <= set(rates) else math.nan,
         "germany": germany_transit(logs),
         "zone8": zone8_ground_days(logs),
         "ups_services": service_medians(logs, "ups"),
-        "on_time": on_time(logs),
+        "on_time": rates,
         "eta": eta_figures(logs),
         "late_visible": late_visible_share(logs),
         "sundays": dict(sunday_deliveries(logs)),

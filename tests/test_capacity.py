@@ -80,3 +80,14 @@ def test_expected_loads_carry_the_whole_demand_to_stations() -> None:
     from_fcs = sum(load for (src, _), load in lanes.items() if src.startswith("fc-"))
     assert from_fcs == pytest.approx(scenario.demand.parcels_per_day, rel=0.01)
     assert sum(hubs.values()) > 0.9 * scenario.demand.parcels_per_day  # all but local parcels meet a hub
+
+
+def test_a_parcel_centre_is_sized_to_clear_a_days_pickups_in_its_profiles_time() -> None:
+    from sim.capacity import clearing_rate
+    from sim.profiles import hub_operations
+
+    assert clearing_rate(120.0, 2 * 3600.0, 2.0) == pytest.approx(60.0)
+    assert clearing_rate(120.0, 2 * 3600.0, 3.0) == pytest.approx(90.0)  # with the scenario's headroom
+    ops = hub_operations("dhl", "DE")
+    assert ops is not None and ops.clear_s == 2 * 3600.0
+    assert hub_operations("dhl", "US") is None and hub_operations("acme", "DE") is None

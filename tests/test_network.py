@@ -8,13 +8,12 @@ import networkx as nx
 import pytest
 
 from sim import timing, travel
-from sim.lanes import EXCHANGE_DEPARTURES, Lane
+from sim.lanes import AIR_BANK_ARRIVAL_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
 from sim.network import (
     AIR_HUBS,
     CROSS_BORDER_TRUCK_KM,
     NEIGHBOUR_HUBS,
     Network,
-    _hub_pairs,
     build_network,
 )
 from sim.scenario import load_scenario
@@ -172,7 +171,7 @@ def test_the_hubs_of_a_country_are_always_joined_up() -> None:
     hubs = [
         facility(f"h{k}", "sort_hub", "ups", k) for k in ("NYC", "PHL", "BOS", "BWI", "LAX", "SAN", "SFO")
     ]
-    pairs = _hub_pairs(hubs)
+    pairs = hub_pairs(hubs, NEIGHBOUR_HUBS)
     g = nx.Graph([(a.id, b.id) for a, b in pairs])
     assert nx.is_connected(g)
     assert len(pairs) < len(hubs) * (len(hubs) - 1) / 2
@@ -184,7 +183,8 @@ def test_spoke_flights_land_for_the_air_hubs_night_sort(baseline_net: Network) -
     sea, sdf = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-SDF"]
     dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
     landing = dep + lane.duration_s
-    assert abs(landing - at(MONDAY, 23, 30, tz=sdf.tz)) < 60
+    # on the sort at 01:00 the next night, hub time (sim.lanes.AIR_BANK_ARRIVAL_S)
+    assert abs(landing - (at(MONDAY, 0, 0, tz=sdf.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
 
 
 def test_a_hand_over_is_a_van_in_town_or_a_flight_far_away(world_net: Network) -> None:
@@ -206,3 +206,22 @@ def test_a_truck_half_way_across_the_country_scans_on_the_local_clock_of_where_i
     assert min(a.place.lon, b.place.lon) < loc.lon < max(a.place.lon, b.place.lon)
     assert tz == nearest_place(loc.lat, loc.lon).zone
     assert str(tz) not in (str(a.tz), str(b.tz))  # neither coast's clock
+
+
+def test_german_parcel_centres_truck_to_every_other_and_ups_keeps_its_neighbours() -> None:
+    net = build_network(load_scenario("germany")[0])
+    lanes = hub_lanes(net, "dhl")
+    de = {h.id for h in net.hubs("dhl") if h.place.country == "DE"}
+    assert all(de - {h} <= lanes[h] for h in de)  # DHL: every parcel centre to every other
+    ups = hub_lanes(net, "ups")
+    assert min(len(v) for v in ups.values()) < len(net.hubs("ups")) - 1  # UPS: nearest hubs only
+    # a German parcel centre sorts in DHL's night, not the generic hub's waves
+    assert net.facilities["dhl-hub-LEJ"].waves != net.facilities["ups-hub-LEJ"].waves
+
+
+def test_a_domestic_route_never_leaves_its_country(baseline_net: Network) -> None:
+    for carrier in ("ups", "fedex"):
+        for dst in ("SEA", "LAX", "MIA"):
+            path = baseline_net.route(carrier, False, "fc-EWR", baseline_net.stations[(carrier, dst)])
+            assert path is not None
+            assert {baseline_net.facilities[f].place.country for f in path} == {"US"}, path

@@ -217,3 +217,11 @@ def test_published_on_time_levels_rank_ups_above_fedex_above_usps() -> None:
     ups, fedex, usps = (profile(c).on_time for c in ("ups", "fedex", "usps"))
     assert ups is not None and fedex is not None and usps is not None
     assert ups[0] > fedex[0] > usps[0] and ups[1] > fedex[1] > usps[1]
+
+
+def test_hub_operations_keep_their_waves_on_quarter_hours() -> None:
+    from sim.profiles.types import HubOperations
+    from sim.waves import Wave
+
+    with pytest.raises(ValueError, match="quarter hours"):
+        HubOperations((Wave("odd", 16.1 * 3600, 21 * 3600, 1.0),), (75600.0,), (18000.0,), True)

@@ -33,15 +33,16 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
         start = end
     floor = incidents.sort_seconds(p.rng)
     sorter = world.capacity.sorters[hub.id]
-    if p.pinned:
-        # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel.
+    if p.pinned or p.express:
+        # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel;
+        # express is sorted apart (the air sort), never queued behind the ground backlog.
         sorted_at = max(start, sorter.window(start)[0])
     else:
         sorted_at = world.capacity.book_sort(hub.id, start, 0.5 + p.rng.random())
     ready = sorted_at + floor
     if index < len(p.route) - 1:
         lane = world.plan.lane(p.carrier, p.express, hub.id, p.route[index + 1])
-        planned_ready = waves.planned_sort(arrived, hub.tz)
+        planned_ready = waves.planned_sort(arrived, hub.tz, hub.waves)
         # ready no later than planned makes the planned trailer (departures only move forward)
         planned = (
             timing.next_departure(planned_ready, hub.tz, lane.departures) if ready > planned_ready else 0.0

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from sim.places import Place
 from sim.profiles import amazon, canadapost, dhl, dpd, fedex, hermes, kazpost, ups, usps
-from sim.profiles.types import ALL_HOLIDAYS, CarrierProfile, ServiceProfile, us_zone
+from sim.profiles.types import ALL_HOLIDAYS, CarrierProfile, HubOperations, ServiceProfile, us_zone
 from sim.timing import haversine_km
 
 PROFILES: Mapping[str, CarrierProfile] = MappingProxyType(
@@ -65,3 +65,10 @@ def closed_holidays(carrier: str, country: str) -> frozenset[str]:
     """The holiday keys a carrier does not work in ``country`` (``ALL_HOLIDAYS``: every one; a
     country its profile does not list: every one, as a local partner would)."""
     return profile(carrier).closed_on.get(country, ALL_HOLIDAYS)
+
+
+def hub_operations(carrier: str, country: str) -> HubOperations | None:
+    """How ``carrier`` runs its hubs in ``country``; None where it runs the generic hub (or has no
+    profile: a scenario's own carrier)."""
+    p = PROFILES.get(carrier)
+    return p.hubs.get(country) if p is not None else None

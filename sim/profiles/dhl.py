@@ -15,13 +15,36 @@ from sim.profiles.types import (
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    HubOperations,
     ServiceProfile,
     Standard,
     VisibilityProfile,
 )
+from sim.waves import Wave
 
 CUTOFF_S = 18.0 * H  # last pickup 19:00 (sim.pickups) less an hour
 END_OF_DAY_S = 20 * H
+
+# DHL Paket's parcel centres (Paketzentren, 38 in Germany) run a night cycle: the outbound sort
+# (Abgang) takes the day's pickups from about 16:00 (PZ Hamburg-Allermöhe, Hamburger Abendblatt) and
+# loads swap bodies for each of the other parcel centres; what leaves by about 21:00 is delivered
+# the next day (PZ Speyer, Mannheimer Morgen); the last outbound trucks leave shortly after 20:00 and
+# the first inbound trucks arrive three hours later (PZ Rüdersdorf, DPDHL press release Dec 2018);
+# the inbound sort (Eingang) runs through the night and the delivery bases' trucks arrive from just
+# before 03:00 (Zustellbasis Düsseldorf, Westdeutsche Zeitung). Each parcel centre trucks straight to
+# every other (docs/realism.md §10, "German parcel centres"). A small day sort clears what the night
+# left (an assumption, at half the crew).
+DE_HUBS = HubOperations(
+    waves=(
+        Wave("Tag", 9.5 * H, 14.0 * H, 0.5),
+        Wave("Abgang", 16.0 * H, 22.0 * H, 1.0),
+        Wave("Eingang", 22.5 * H, 29.5 * H, 1.0),
+    ),
+    hub_to_hub_departures=(14.25 * H + 300, *(19.25 * H + 300 + k * 1800 for k in range(7))),
+    station_arrivals_s=(3.5 * H, 5.0 * H, 6.0 * H),
+    direct=True,
+    clear_s=2 * H,
+)
 
 PROFILE = CarrierProfile(
     key="dhl",
@@ -123,6 +146,7 @@ PROFILE = CarrierProfile(
         window_missed_share=0.0,
     ),
     first_attempt=DE_FIRST_ATTEMPT,
+    hubs=MappingProxyType({"DE": DE_HUBS}),
     texts=MappingProxyType(
         {
             "running_late": "Die Sendung verzögert sich.",

@@ -14,12 +14,35 @@ from sim.profiles.types import (
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    HubOperations,
     ServiceProfile,
     Standard,
     VisibilityProfile,
 )
+from sim.waves import Wave
 
 CUTOFF_S = 17.5 * H  # last pickup 18:30 (sim.pickups) less an hour
+
+# DPD Germany's depots sort the day's pickups in the evening and send them overnight to the
+# receiving depots (through its hubs; the world has no separate DPD hub, so the hub's night sort is
+# folded into the depots' long night sort and the trucks run depot to depot), which sort them for the
+# morning's drivers. DPD's pickups come earlier than DHL's (sim.pickups), so its evening sort ends
+# earlier. Times are assumptions in that shape (docs/realism.md §10, "German parcel centres").
+DE_HUBS = HubOperations(
+    waves=(
+        Wave("Tag", 9.5 * H, 14.0 * H, 0.5),
+        Wave("Abend", 16.0 * H, 21.5 * H, 1.0),
+        Wave("Nacht", 21.75 * H, 29.5 * H, 1.0),
+    ),
+    hub_to_hub_departures=(
+        14.25 * H + 300,
+        *(19.25 * H + 300 + k * 1800 for k in range(6)),
+        *(0.25 * H + 300 + k * 3600 for k in range(3)),
+    ),
+    station_arrivals_s=(3.5 * H, 5.0 * H, 6.0 * H),
+    direct=True,
+    clear_s=2 * H,
+)
 
 PROFILE = CarrierProfile(
     key="dpd",
@@ -81,6 +104,7 @@ PROFILE = CarrierProfile(
         window_missed_share=0.1,
     ),
     first_attempt=DE_FIRST_ATTEMPT,
+    hubs=MappingProxyType({"DE": DE_HUBS}),
     texts=MappingProxyType(
         {
             "running_late": "Ihr Paket konnte nicht wie geplant zugestellt werden.",

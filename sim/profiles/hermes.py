@@ -13,9 +13,29 @@ from sim.profiles.types import (
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    HubOperations,
     ServiceProfile,
     Standard,
     VisibilityProfile,
+)
+from sim.waves import Wave
+
+# Hermes's logistics centres sort the day's parcels in the evening and truck them to each other
+# overnight; the receiving centre sorts them for its depots, which lie further out than DHL's
+# delivery bases (Berlin's parcels come from Haldensleben, Stuttgart's from Frankfurt or Nürnberg),
+# so the depots' trucks leave earlier, and Hermes sells two to three working days rather than one
+# to two. The times are assumptions in that shape (no published Hermes schedule was found); the
+# centres' sorters are sized like DHL's (docs/realism.md §10, "German parcel centres").
+DE_HUBS = HubOperations(
+    waves=(
+        Wave("Tag", 10.0 * H, 14.0 * H, 0.5),
+        Wave("Ausgang", 16.5 * H, 22.0 * H, 1.0),
+        Wave("Eingang", 23.0 * H, 29.0 * H, 1.0),
+    ),
+    hub_to_hub_departures=(14.25 * H + 300, *(20.25 * H + 300 + k * 1800 for k in range(5))),
+    station_arrivals_s=(4.0 * H, 5.5 * H, 6.75 * H),
+    direct=True,
+    clear_s=2.5 * H,
 )
 
 PROFILE = CarrierProfile(
@@ -73,6 +93,7 @@ PROFILE = CarrierProfile(
         window_missed_share=0.12,
     ),
     first_attempt=DE_FIRST_ATTEMPT,
+    hubs=MappingProxyType({"DE": DE_HUBS}),
     texts=MappingProxyType(
         {
             "running_late": "Die Sendung verzögert sich leider.",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
+from sim.waves import ALIGNED, Wave
+
 H = 3600.0
 DAY = 24 * H
 
@@ -155,6 +157,28 @@ class EtaProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class HubOperations:
+    """How a carrier's hubs run in one country, where it runs them unlike the generic hub
+    (``sim.waves.HUB_WAVES``, trailers to the nearest hubs): its sort waves, when its trailers
+    leave, whether every hub trucks straight to every other, and when its morning trucks reach
+    the delivery stations (local seconds of day)."""
+
+    waves: tuple[Wave, ...]
+    hub_to_hub_departures: tuple[float, ...]
+    station_arrivals_s: tuple[float, ...]
+    direct: bool  # every hub runs a night trailer to every other hub of the country
+    #: its sorter clears a normal day's outbound (or inbound) parcels in this long at full rate
+    #: (None: sized as the generic hub, ``sim.waves.full_rate_per_hour``)
+    clear_s: float | None = None
+
+    def __post_init__(self) -> None:
+        starts = [w.start_s for w in self.waves] + [w.end_s for w in self.waves]
+        if not self.waves or any(s % 900 for s in starts):
+            raise ValueError("hub waves start and end on local quarter hours (sim.waves.open_at)")
+        ALIGNED.add(id(self.waves))  # so sim.waves remembers their next wave per quarter hour
+
+
+@dataclass(frozen=True, slots=True)
 class CarrierProfile:
     key: str
     name: str
@@ -170,3 +194,5 @@ class CarrierProfile:
     first_attempt: float | None  # a published or measured first-attempt success level
     #: published on-time levels (low, high), strict, as the module's comment scopes them (V)
     on_time: tuple[float, float] | None = None
+    #: per country, hubs run unlike the generic hub (a country not listed: the generic hub)
+    hubs: Mapping[str, HubOperations] = field(default_factory=lambda: MappingProxyType({}))

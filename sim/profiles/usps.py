@@ -13,7 +13,6 @@ from sim.profiles.types import (
     EtaProfile,
     FailedDeliveryPolicy,
     H,
-    PeakAdjustment,
     ServiceProfile,
     Standard,
     VisibilityProfile,
@@ -30,10 +29,11 @@ END_OF_DAY_S = 20 * H
 # USPS delivers Amazon's parcels on Sundays (its Sunday delivery agreement with Amazon, 2013 on);
 # other parcels only Monday–Saturday. Standards count Monday–Saturday delivery days.
 AMAZON_SUNDAY = MappingProxyType({"amazon": frozenset({6})})
-# In peak USPS adds a scheduled delivery day to its package standards ("a 3-day package that took 4
-# days" counts as on time); the OIG's FY2025 peak audit covers 9 November – 10 January
-# (docs/realism.md §2, §6). Priority Mail Express keeps its guarantee.
-PEAK = PeakAdjustment(start=(11, 9), end=(1, 10), extra_days=1)
+# In peak USPS adds a scheduled delivery day to its packages, but only in its own service
+# measurement ("a 3-day package that took 4 days" counts as on time): management told the OIG it did
+# not communicate the extra day to customers (OIG 25-036-R25, FY2025 peak 9 November – 10 January;
+# Supply Chain Dive, 21 Jul 2025; docs/realism.md §2, §6). So the date a customer is shown keeps the
+# standard, and no peak adjustment is published for the promise.
 
 _us = dict(pickup_days=MON_SAT, business_days=MON_SAT, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
@@ -48,7 +48,6 @@ PROFILE = CarrierProfile(
                 Standard(5, GROUND_ADVANTAGE_BY_ZONE, "2–5 business days"),
                 MON_SAT,
                 extra_days_for=AMAZON_SUNDAY,
-                peak=PEAK,
                 **_us,
             ),
             # the last mile of UPS Ground Saver / FedEx Ground Economy parcels handed to USPS
@@ -57,7 +56,6 @@ PROFILE = CarrierProfile(
                 Standard(5, GROUND_ADVANTAGE_BY_ZONE, "2–5 business days"),
                 MON_SAT,
                 extra_days_for=AMAZON_SUNDAY,
-                peak=PEAK,
                 **_us,
             ),
             ("two_day", "US"): ServiceProfile(
@@ -65,7 +63,6 @@ PROFILE = CarrierProfile(
                 Standard(3, PRIORITY_BY_ZONE, "1–3 business days"),
                 MON_SAT,
                 extra_days_for=AMAZON_SUNDAY,
-                peak=PEAK,
                 **_us,
             ),
             ("next_day", "US"): ServiceProfile(

@@ -25,8 +25,13 @@ DEFAULT_HUBS: dict[str, tuple[str, ...]] = {
     "kazpost": ("ALA", "NQZ"),
 }
 # Germany (and the Almaty gateway for Kazakhstan) for the carriers that also run there:
-# DHL's parcel centres and its Leipzig air hub; UPS's Köln/Bonn air hub and German centres.
-DEFAULT_HUBS["dhl"] += ("LEJ", "BER", "HAM", "CGN", "FRA", "MUC", "STR", "DTM", "ALA", "LJU")
+# DHL's parcel centres and its Leipzig air hub (of its 38 parcel centres, those serving the shipped
+# metros: Bremen, Lehrte for Hannover, Feucht for Nürnberg, Ottendorf-Okrilla for Dresden among
+# them — dhl.de "Paketzentren"); UPS's Köln/Bonn air hub and German centres.
+DEFAULT_HUBS["dhl"] += (
+    *("LEJ", "BER", "HAM", "CGN", "FRA", "MUC", "STR", "DTM", "BRE", "HAJ", "NUE", "DRS"),
+    *("ALA", "LJU"),
+)
 DEFAULT_HUBS["ups"] += ("CGN", "FRA", "MUC", "HAM", "BER", "LEJ")
 
 DEFAULT_DELIVERY_DAYS: dict[str, tuple[str, ...]] = {

@@ -45,6 +45,19 @@ Drain = duration_between(0, MAX_DRAIN)
 Band = Annotated[float, Field(ge=-1e12, le=1e12)]
 
 
+class CalibrationBand(StrictModel):
+    """One of issue 12's calibration figures for a shipped scenario, with where its band comes from."""
+
+    band: tuple[Band, Band] = Field(description="[low, high] the figure should land in.")
+    source: str = Field(min_length=3, max_length=300, description="Who published the band (docs/realism.md).")
+    pending: str | None = Field(
+        None,
+        max_length=300,
+        description="Why the world does not meet the band yet: the test then expects it missed, and "
+        "fails the day it is met (so the band is enforced from then on).",
+    )
+
+
 class Scenario(StrictModel):
     name: str = Field(
         max_length=64,
@@ -87,6 +100,13 @@ class Scenario(StrictModel):
         max_length=MAX_EXPECT,
         description="Bands the run's summary should land in: summary.json key (dotted for nested, "
         "e.g. fates.lost) -> [low, high]. Checked by the test suite for shipped scenarios.",
+    )
+    calibration: dict[str, CalibrationBand] = Field(
+        default_factory=dict,
+        max_length=MAX_EXPECT,
+        description="Calibration figures computed from the raw logs at the scenario's realism seed "
+        "(tests/calibration_metrics.py names them, dotted, e.g. germany.all.E+1) -> band, source, "
+        "pending. Checked by the test suite for shipped scenarios.",
     )
 
     @field_validator("name")
