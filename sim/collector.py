@@ -8,6 +8,13 @@ a quarter of a national day's CPU time traversing objects that are still alive (
 ``YOUNG_THRESHOLD``: collections still run (the world makes reference cycles — generators, event
 callbacks — that only the collector frees), just ~140× less often. Thresholds are process-wide,
 so the first caller in sets them and the last one out puts back what it found.
+
+``Engine.advance`` holds it for each step; a batch run's caller (``parcel-sandbox run``,
+``sim.golden``, the benchmarks) holds it around its whole loop too, in a ``with`` block of its
+own: between steps, writing the logs at the default threshold, the middle and full collections
+that traverse every parcel in flight otherwise fall there (a fifth of a national day's CPU time;
+``docs/profile-sim.md``). ``Engine.run`` itself does not hold it across its yields: a caller that
+abandons the generator would leave the process's collector changed.
 """
 
 from __future__ import annotations
