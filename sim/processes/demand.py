@@ -12,7 +12,7 @@ from sim.events import Service
 from sim.network import Facility
 from sim.places import Place
 from sim.processes import DAY, Proc
-from sim.processes.journey import journey
+from sim.processes.journey import journey, start_journey
 from sim.processes.returns import customer_return
 from sim.profiles import profile
 from sim.scenario import PinnedCase
@@ -82,7 +82,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if parcel is None:
             world.unroutable += 1  # counted, and shown in the summary: demand is never lost silently
             continue
-        env.process(journey(env, world, parcel))
+        start_journey(env, world, parcel)
 
 
 def same_day_destination(world: World, carrier: str, fc: Facility, now: float, u: float) -> Place | None:
