@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 H = 3600.0
 RETURN_DROP_OFF_ALLOWANCE_S = 2 * 86400.0  # returns are promised from the label, allowing a drop-off
+ETAS_KEPT = 1_000  # promised days shared as one EstimatedDelivery each
 PROMISES_KEPT = 50_000  # sold promises remembered by (carrier, service, warehouse, city, ship day)
 
 
@@ -82,6 +83,7 @@ class World:
             {fid: self.closures.full_closures(fid) for fid in net.facilities},
         )
         self._origins: dict[str, dict[str, Any]] = {}
+        self._etas: dict[date, EstimatedDelivery] = {}
         self._sold: dict[tuple[str, Service, str, Place, date], promises.Promise] = {}
         self.fleet: Fleet | None = None  # the line-haul vehicles (sim.processes.linehaul), made on first use
         self._check_destinations()
@@ -117,7 +119,13 @@ class World:
     # --- promises and delays ----------------------------------------------------------------
     def set_eta(self, p: Parcel, day: date) -> None:
         p.eta_day = day
-        p.eta = EstimatedDelivery(day.isoformat())
+        # one (frozen) promised day shared by every parcel told it: one object, serialised once
+        eta = self._etas.get(day)
+        if eta is None:
+            if len(self._etas) > ETAS_KEPT:
+                self._etas.clear()
+            eta = self._etas[day] = EstimatedDelivery(day.isoformat())
+        p.eta = eta
 
     def note_delay(
         self,

@@ -4,6 +4,7 @@ the contents, damaged in a hub, go back to the shipper from there."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import simpy
 
@@ -28,12 +29,13 @@ def start_journey(env: simpy.Environment, world: World, p: Parcel) -> None:
         env.process(journey(env, world, p))
         return
     world.ledger.at_facility(p, EventCode.LABEL_CREATED, p.fc)
-    set_off(world, p, forward=True).callbacks.append(lambda ev: _arrived(env, world, p, ev.value))
+    # a partial, not a closure: two objects for the collector to track a parcel in flight, not five
+    set_off(world, p, forward=True).callbacks.append(partial(_arrived, env, world, p))
 
 
-def _arrived(env: simpy.Environment, world: World, p: Parcel, outcome: str) -> None:
-    if outcome != "arrived":  # only a fate drawn at the label loses or returns a parcel
-        raise AssertionError(f"{p.tracking_number}: line-haul ended {outcome!r} without a fate for it")
+def _arrived(env: simpy.Environment, world: World, p: Parcel, ev: simpy.Event) -> None:
+    if ev.value != "arrived":  # only a fate drawn at the label loses or returns a parcel
+        raise AssertionError(f"{p.tracking_number}: line-haul ended {ev.value!r} without a fate for it")
     last_mile(env, world, p)
 
 
