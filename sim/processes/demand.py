@@ -9,6 +9,7 @@ import simpy
 
 from sim import pinned, places, same_day, timing
 from sim.events import Service
+from sim.localtime import hour_and_weekday
 from sim.network import Facility
 from sim.places import Place
 from sim.processes import DAY, Proc
@@ -48,8 +49,8 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if end is not None and t >= end:
             return
         epoch = world.start_epoch + t
-        local = datetime.fromtimestamp(epoch, tz)
-        rate = base * hourly[local.hour] * wk[local.weekday()]
+        hour, weekday = hour_and_weekday(epoch, tz)
+        rate = base * hourly[hour] * wk[weekday]
         for start, stop, mult in peaks:
             if start <= epoch < stop:
                 rate *= mult
