@@ -45,14 +45,16 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: venv
+bench: venv redis
 	@# wrk and nginx (Debian) for the HTTP benchmark, installed when missing and we are root
 	@command -v wrk >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
-		{ [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk nginx-light; } || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q wrk nginx-light; } || \
 		echo "bench: install wrk and nginx (apt-get install wrk nginx-light) for python -m bench wrk"
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.engine_bench qa
 	$(BIN)/python -m bench.engine_bench jump
+	$(BIN)/python -m bench workers
+	@echo "bench: the 30-minute realtime soak is its own target: make soak"
 
 # 30 minutes at realtime x3600 and ~50 req/s, RSS sampled every 30 s (docs/benchmarks.md)
 soak: venv

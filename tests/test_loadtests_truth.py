@@ -13,9 +13,10 @@ import httpx
 import pytest
 import yaml
 
-from loadtests.correctness import parse_status_map, stale, tracker_status
+from loadtests.correctness import CANONICAL, parse_status_map, stale, tracker_status
 from loadtests.policy import option_problems
 from loadtests.serving import locust_command, read_stats, run_locust, served_sandbox
+from sim.status import Status
 from tests.conftest import scenario_dict
 from tests.examples.harness import tracker
 
@@ -37,6 +38,12 @@ def test_an_answer_is_stale_only_past_the_tolerance() -> None:
     lost = {**TRUTH, "fate": "lost", "shown": {**TRUTH["shown"], "status": "in_transit"}}
     assert stale("lost_suspected", lost, 3600, {}) is None  # right about the truth, ahead of the carrier
     assert stale("anything", {**TRUTH, "shown": {"status": None}}, 0, {}) is None
+
+
+@pytest.mark.unit
+def test_the_load_tests_spell_the_canonical_words_as_the_world_does() -> None:
+    # Load tests talk HTTP only (no import of sim), so they carry their own copy of the words.
+    assert set(CANONICAL) == {status.value for status in Status}
 
 
 @pytest.mark.unit

@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 
 from parcel_sandbox.report.figures import PLOTS
+from tests.browser import chromium
 from tests.report_world import small_report_run
 
 pytestmark = pytest.mark.live
 ARTIFACTS = Path(__file__).resolve().parents[1] / "runs" / "artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: what each plot must have drawn (beyond its SVG): a mark of each of its traces' kinds
 MARKS = {
     "plot-per-day": [".bars .point", ".scatterlayer .trace"],
@@ -40,38 +32,33 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_report_opens_offline_and_draws_every_plot(run_dir: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
     assert set(MARKS) == {div for div, _, _ in PLOTS}
     errors: list[str] = []
     refused: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
-            def refuse(route: object) -> None:
-                refused.append(route.request.url)  # type: ignore[attr-defined]
-                route.abort()  # type: ignore[attr-defined]
+        def refuse(route: object) -> None:
+            refused.append(route.request.url)  # type: ignore[attr-defined]
+            route.abort()  # type: ignore[attr-defined]
 
-            page.route("http://**/*", refuse)
-            page.route("https://**/*", refuse)
-            page.goto((run_dir / "report.html").as_uri())
-            for div, _, _ in PLOTS:
-                page.wait_for_selector(f"#{div} .main-svg", timeout=30_000)
-            page.wait_for_selector("#plot-flows .geo g.land path", timeout=30_000)
-            for div, marks in MARKS.items():
-                for mark in marks:
-                    assert page.locator(f"#{div} {mark}").count() > 0, (div, mark)
-            # the outlines are the world's, not an empty path
-            land = page.locator("#plot-flows .geo g.land path").first.get_attribute("d") or ""
-            assert len(land) > 1000
-            assert "parcels" in page.inner_text("#summary")
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "run-report.png"), full_page=True)
-        finally:
-            browser.close()
+        page.route("http://**/*", refuse)
+        page.route("https://**/*", refuse)
+        page.goto((run_dir / "report.html").as_uri())
+        for div, _, _ in PLOTS:
+            page.wait_for_selector(f"#{div} .main-svg", timeout=30_000)
+        page.wait_for_selector("#plot-flows .geo g.land path", timeout=30_000)
+        for div, marks in MARKS.items():
+            for mark in marks:
+                assert page.locator(f"#{div} {mark}").count() > 0, (div, mark)
+        # the outlines are the world's, not an empty path
+        land = page.locator("#plot-flows .geo g.land path").first.get_attribute("d") or ""
+        assert len(land) > 1000
+        assert "parcels" in page.inner_text("#summary")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "run-report.png"), full_page=True)
     assert errors == []
     assert refused == []  # nothing even tried the network
     assert (ARTIFACTS / "run-report.png").stat().st_size > 10_000

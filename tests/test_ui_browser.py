@@ -15,21 +15,12 @@ import pytest
 
 from mock_carriers.app import create_app
 from mock_carriers.world.sandbox import Sandbox
+from tests.browser import chromium
 from tests.conftest import small_scenario
 from tests.live import live_server
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "runs" / "artifacts" / "ui"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CASES = [
     {"name": "lost-one", "carrier": "ups", "origin": "EWR", "destination": "CHI", "ship_at": "3h",
      "story": "lost"},
@@ -47,15 +38,8 @@ def sandbox_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

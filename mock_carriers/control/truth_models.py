@@ -16,21 +16,9 @@ from mock_carriers.carriers import registry
 from mock_carriers.world.archive import epoch
 from mock_carriers.world.store import Record
 from sim.events import EventCode, Fate, ScanEvent
+from sim.status import Status
 
 FateName = Literal["delivered", "misdelivered", "lost", "returned", "damaged", "in_network"]
-StatusName = Literal[
-    "label_created",
-    "in_transit",
-    "out_for_delivery",
-    "failed_attempt",
-    "available_for_pickup",
-    "delivered",
-    "delayed",
-    "exception",
-    "returning",
-    "returned",
-    "lost",
-]
 
 
 class Place(BaseModel):
@@ -74,7 +62,7 @@ class ParcelRef(BaseModel):
 class CarrierView(BaseModel):
     """What the carrier shows of this number at ``as_of`` (its visible scans), canonically."""
 
-    status: StatusName | None = Field(
+    status: Status | None = Field(
         description="The canonical word the carrier's API conveys now (its newest visible scan, "
         "read through the carrier's own codes: Amazon has no delay code, so a delay reads in_transit)."
     )

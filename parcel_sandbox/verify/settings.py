@@ -5,20 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: The canonical words (``sim.status.Status``) a tracker's words may map onto.
-CANONICAL = (
-    "label_created",
-    "in_transit",
-    "out_for_delivery",
-    "failed_attempt",
-    "available_for_pickup",
-    "delivered",
-    "delayed",
-    "exception",
-    "returning",
-    "returned",
-    "lost",
-)
+from sim.status import Status
+
+#: The canonical words a tracker's words may map onto.
+CANONICAL: tuple[str, ...] = tuple(status.value for status in Status)
 
 #: Words mapped when the user gives no mapping for them: the canonical words themselves, and a
 #: few every tracker has in some spelling. A word mapped to None is "no status yet" (not scored).

@@ -17,6 +17,7 @@ import pytest
 from parcel_sandbox.verify.report import write_html
 from parcel_sandbox.verify.run import verify
 from parcel_sandbox.verify.settings import VerifySettings
+from tests.browser import chromium
 from tests.examples.harness import served, tracker
 from tests.verify.world import verify_world
 
@@ -77,33 +78,19 @@ def test_a_stale_tracker_fails_on_accuracy_and_lag(sandbox_url: str) -> None:
 
 
 def test_the_html_report_opens_in_headless_chromium(reference: dict[str, Any], tmp_path: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "report.html"
     write_html(reference, page_file)
     text = page_file.read_text(encoding="utf-8")
     assert "<script src=" not in text  # plotly.js is inlined: the file works offline
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(page_file.as_uri())
-            page.wait_for_selector("#verify-charts .main-svg", timeout=30_000)
-            assert page.inner_text("#verdict") == "PASS"
-            assert page.locator("#verify-charts .bars .point").count() > 0  # the bars were drawn
-            assert "status accuracy" in page.inner_text("#measures")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("#verify-charts .main-svg", timeout=30_000)
+        assert page.inner_text("#verdict") == "PASS"
+        assert page.locator("#verify-charts .bars .point").count() > 0  # the bars were drawn
+        assert "status accuracy" in page.inner_text("#measures")
     assert errors == []
 
 
