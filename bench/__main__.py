@@ -108,7 +108,9 @@ def main() -> int:
         results["wrk"] = wrk
         title = f"wrk, {wrk['connections']} connections, {wrk['rounds']} interleaved rounds (medians)"
         t = Table(title=title)
-        for col in ("route", "server", "requests/s", "p50 ms", "p99 ms", "× nginx", "errors"):
+        cols = ("route", "server", "requests/s", "p50 ms", "p99 ms", "× nginx")
+        cols += ("CPU µs/req", "CPU × nginx", "errors")
+        for col in cols:
             t.add_column(col, justify="right")
         for name, route in wrk["routes"].items():
             for label in [k for k in route if isinstance(route[k], dict)]:
@@ -120,6 +122,8 @@ def main() -> int:
                     str(r["p50_ms_median"]),
                     str(r["p99_ms_median"]),
                     str(r["ratio_to_nginx"]),
+                    str(r["cpu_us_per_req_median"]),
+                    str(r["cpu_ratio_to_nginx"]),
                     str(r["errors"]),
                 )
         console.print(t)

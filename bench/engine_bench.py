@@ -1,13 +1,17 @@
 """The world off the request path, measured on a real ``parcel-sandbox serve baseline``:
 
-- ``qa``: start the server, move the clock 16 days, read a parcel — wall seconds, end to end;
+- ``qa``: start the server, move the clock 16 days, read a parcel — wall seconds, end to end, and
+  the CPU seconds the engine worker process and the API process spent by then;
+- ``bare``: the lower bound of ``qa`` — the same 16 days of the same world simulated in this
+  process in the worker's steps, CPU and wall, with what the worker adds to make and pack its
+  batches (``worker._batch``, ``wire.Packer``, the pickle the pipe sends) timed apart;
 - ``jump``: tracking latency (p50/p99) from concurrent clients while a 7-day clock move runs, with
   the engine in its own process and in a thread of the server (the GIL question, measured);
 - ``soak``: after a 4-day warm-up, realtime ×3600 at ~50 tracking requests a second for N minutes,
   the API process's RSS
   sampled every 30 s, the slope over the second half, p99 per minute and errors.
 
-``python -m bench.engine_bench qa|jump|soak [minutes]``; each prints one JSON line.
+``python -m bench.engine_bench qa|bare|jump|soak [minutes]``; each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -62,13 +66,26 @@ def _numbers(http: httpx.Client, base: str, carrier: str = "dhl", limit: int = 2
     return [p["tracking_number"] for p in items]
 
 
+def _cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of a live process (None when it cannot be read)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+
+
 def qa() -> dict[str, Any]:
     started = time.monotonic()
-    with served() as (base, _), httpx.Client(timeout=600) as http:
+    with served() as (base, proc), httpx.Client(timeout=600) as http:
         up = time.monotonic() - started
         moved = http.post(f"{base}/_sandbox/clock", json={"advance": "16d"}, params={"timeout": 600})
         assert moved.status_code == 200, moved.text
         moved_at = time.monotonic() - started
+        engine_cpu = _cpu_s(http.get(f"{base}/_sandbox/health").json()["engine_leader"]["pid"])
+        api_cpu = _cpu_s(proc.pid)
         tn = _numbers(http, base, limit=1)[0]
         r = http.get(f"{base}/dhl/track/shipments", params={"trackingNumber": tn}, headers=DHL_KEY)
         assert r.status_code == 200, r.text
@@ -78,6 +95,59 @@ def qa() -> dict[str, Any]:
         "startup_s": round(up, 2),
         "moved_16d_s": round(moved_at, 2),
         "total_s": round(total, 2),
+        # CPU by the time the move returned: the engine's is the critical path (it runs ahead
+        # of the clock, so it includes up to a look-ahead more than the 16 days)
+        "engine_cpu_s": engine_cpu,
+        "api_cpu_s": api_cpu,
+    }
+
+
+def bare(days: float = 16.0) -> dict[str, Any]:
+    """The world alone: what no serving can beat. Imports here, so ``qa``'s numbers are not
+    disturbed by a simulation module loaded in the bench's own process."""
+    import pickle
+    from datetime import timedelta
+
+    from mock_carriers.world.wire import Packer
+    from mock_carriers.world.worker import STEP_S, _batch
+    from sim.engine import Engine
+    from sim.scenario.loader import load_scenario
+
+    scenario, _ = load_scenario("baseline")
+    cpu, wall = time.process_time, time.perf_counter
+    c0, w0 = cpu(), wall()
+    engine = Engine(scenario, scenario.seed, endless=True)
+    build = (cpu() - c0, wall() - w0)
+    packer = Packer()
+    target = scenario.start + timedelta(days=days)
+    advance = [0.0, 0.0]
+    batching = packing = 0.0
+    events = batches = size = 0
+    while engine.now < target:
+        c, w = cpu(), wall()
+        new = engine.advance(min(target, engine.now + timedelta(seconds=STEP_S)))
+        c1 = cpu()
+        advance[0] += c1 - c
+        advance[1] += wall() - w
+        batch = _batch(engine, new, engine.now.timestamp())
+        c2 = cpu()
+        packed = packer.pack(batch.events, batch.truths, batch.finished, batch.frontier, batch.created, False)
+        size += len(pickle.dumps(packed, pickle.HIGHEST_PROTOCOL))
+        batching += c2 - c1
+        packing += cpu() - c2
+        events += len(new)
+        batches += 1
+    return {
+        "bench": "bare",
+        "days": days,
+        "events": events,
+        "batches": batches,
+        "build_cpu_s": round(build[0], 2),
+        "advance_cpu_s": round(advance[0], 2),
+        "advance_wall_s": round(advance[1], 2),
+        "batch_cpu_s": round(batching, 2),
+        "pack_and_pickle_cpu_s": round(packing, 2),
+        "wire_mb": round(size / 2**20, 1),
     }
 
 
@@ -222,13 +292,15 @@ def main(argv: list[str]) -> int:
     what = argv[0] if argv else "qa"
     if what == "qa":
         print(json.dumps(qa()))
+    elif what == "bare":
+        print(json.dumps(bare(float(argv[1]) if len(argv) > 1 else 16.0)))
     elif what == "jump":
         for engine in ("process", "thread"):
             print(json.dumps(jump(engine)), flush=True)
     elif what == "soak":
         print(json.dumps(soak(float(argv[1]) if len(argv) > 1 else 30.0)))
     else:
-        print(f"unknown bench {what!r}: qa, jump or soak", file=sys.stderr)
+        print(f"unknown bench {what!r}: qa, bare, jump or soak", file=sys.stderr)
         return 2
     return 0
 

@@ -8,6 +8,13 @@ on core 1, interleaved (every route on every server once per round, several roun
 reported as ratios to nginx. ``python -m bench wrk``; ``python -m bench jump`` measures tracking
 latency while a 7-day clock jump runs.
 
+Besides requests per second, each round reports the CPU each server spent per request — the
+utime + stime of its process tree (``/proc/PID/stat``) across the round, divided by the requests
+wrk completed — and its ratio to nginx's: unlike wall-clock rates, that ratio holds on a box
+shared with other work. ``BENCH_WRK_PARCEL``: which parcel is tracked — ``delivered`` (default:
+the first delivered parcel, long since moved from memory to the archive on disk) or
+``in-transit`` (one in memory).
+
 wrk and nginx are Debian packages; missing ones are installed with apt-get when running as root.
 """
 
@@ -43,6 +50,10 @@ SANDBOXES: tuple[tuple[str, tuple[str, ...], dict[str, str]], ...] = (
     ("lane", (), {}),
     ("routes", (), {"PARCEL_SANDBOX_FAST_LANE": "0"}),
 )
+#: The parcel each route tracks: its status in ``/_sandbox/parcels`` (see the module docstring).
+PARCEL_STATUS = {"delivered": "DELIVERED", "in-transit": "IN_TRANSIT"}[
+    os.environ.get("BENCH_WRK_PARCEL", "delivered")
+]
 #: ``BENCH_WRK_GRANIAN=1`` adds the same app (fast lane on) on granian, for the server choice.
 GRANIAN = os.environ.get("BENCH_WRK_GRANIAN") == "1"
 
@@ -82,6 +93,34 @@ def ensure_tools() -> None:
 
 def _which(tool: str) -> str | None:
     return shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/sbin")
+
+
+def cpu_seconds(stat: str, ticks_per_second: float) -> tuple[int, float]:
+    """A ``/proc/PID/stat`` line's parent pid and its CPU time (user + system) in seconds."""
+    fields = stat.rsplit(")", 1)[1].split()  # the command name may hold spaces and parentheses
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks_per_second
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds spent so far by ``pid`` and every live process below it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    spent: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parent[int(entry)], spent[int(entry)] = cpu_seconds(text, ticks)
+    tree = {pid}
+    grew = True
+    while grew:
+        below = {p for p, pp in parent.items() if pp in tree} - tree
+        grew = bool(below)
+        tree |= below
+    return sum(spent.get(p, 0.0) for p in tree)
 
 
 def free_port() -> int:
@@ -153,7 +192,7 @@ def prepare(base: str, advance: str = "3d", client: httpx.Client | None = None) 
 
         def delivered(carrier: str) -> str:
             items = http.get(
-                "/_sandbox/parcels", params={"carrier": carrier, "status": "DELIVERED", "limit": 1}
+                "/_sandbox/parcels", params={"carrier": carrier, "status": PARCEL_STATUS, "limit": 1}
             ).json()["items"]
             return str(items[0]["tracking_number"])
 
@@ -248,11 +287,16 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; 
     return proc
 
 
-def wrk(port: int, target: Target, script: Path, seconds: float, timeout_s: int = 2) -> dict[str, Any]:
+def wrk(
+    port: int, target: Target, script: Path, seconds: float, timeout_s: int = 2, pid: int | None = None
+) -> dict[str, Any]:
+    """One wrk run; with ``pid``, also the CPU that process tree spent per request meanwhile."""
     url = f"http://127.0.0.1:{port}{target.path}"
     cmd = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{int(seconds)}s"]
     cmd += [f"--timeout={timeout_s}s", "-s", str(script), url]
+    before = tree_cpu_seconds(pid) if pid is not None else 0.0
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    spent = tree_cpu_seconds(pid) - before if pid is not None else None
     line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
     raw = json.loads(line[len("WRK_JSON ") :])
     seconds_run = raw["duration_us"] / 1e6
@@ -266,6 +310,7 @@ def wrk(port: int, target: Target, script: Path, seconds: float, timeout_s: int 
         "requests": raw["requests"],
         "errors": errors,
         "timeouts": raw["timeout"],
+        "cpu_us_per_req": round(spent / raw["requests"] * 1e6, 2) if spent and raw["requests"] else None,
     }
 
 
@@ -289,10 +334,12 @@ def run_wrk_bench() -> dict[str, Any]:
         directory = Path(tmp)
         try:
             servers: dict[str, int] = {}
+            pids: dict[str, int] = {}
             for label, extra, env in SANDBOXES + ((("granian", ("granian",), {}),) if GRANIAN else ()):
                 port = free_port()
                 procs.append(start_sandbox(port, extra, env))
                 servers[label] = port
+                pids[label] = procs[-1].pid
             per_server = {label: prepare(f"http://127.0.0.1:{port}") for label, port in servers.items()}
             targets = per_server[SANDBOXES[0][0]]
             scripts: dict[tuple[str, str], Path] = {}
@@ -304,6 +351,7 @@ def run_wrk_bench() -> dict[str, Any]:
             nginx_port = free_port()
             procs.append(start_nginx(targets, directory, nginx_port))
             servers = {"nginx": nginx_port, **servers}
+            pids["nginx"] = procs[-1].pid
             for t in targets:
                 scripts[("nginx", t.name)] = scripts[(SANDBOXES[0][0], t.name)]
                 for label, port in servers.items():
@@ -316,7 +364,8 @@ def run_wrk_bench() -> dict[str, Any]:
                 for t in targets:
                     for label, port in servers.items():  # A/B/C, then again next round
                         wrk(port, t, scripts[(label, t.name)], WARMUP)
-                        rounds[t.name][label].append(wrk(port, t, scripts[(label, t.name)], SECONDS))
+                        run = wrk(port, t, scripts[(label, t.name)], SECONDS, pid=pids[label])
+                        rounds[t.name][label].append(run)
         finally:
             for proc in procs:
                 stop(proc)
@@ -325,9 +374,11 @@ def run_wrk_bench() -> dict[str, Any]:
 
 def summarise(targets: list[Target], rounds: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
     out: dict[str, Any] = {"connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS, "routes": {}}
+    out["parcel"] = PARCEL_STATUS
     for t in targets:
         per = rounds[t.name]
         nginx_median = statistics.median(r["rps"] for r in per["nginx"])
+        nginx_cpu = _median_cpu(per["nginx"])
         route: dict[str, Any] = {"path": t.path.split("?")[0], "method": t.method}
         route["body_bytes"] = len(t.answer)
         for label, runs in per.items():
@@ -337,11 +388,24 @@ def summarise(targets: list[Target], rounds: dict[str, dict[str, list[dict[str, 
                 "p50_ms_median": statistics.median(r["p50_ms"] for r in runs),
                 "p99_ms_median": statistics.median(r["p99_ms"] for r in runs),
                 "ratio_to_nginx": round(rps / nginx_median, 3) if nginx_median else None,
+                "cpu_us_per_req_median": _median_cpu(runs),
+                # nginx's CPU per request over this server's: the rate ratio on a core of its own
+                "cpu_ratio_to_nginx": cpu_ratio(nginx_cpu, _median_cpu(runs)),
                 "errors": sum(r["errors"] for r in runs),
                 "runs": runs,
             }
         out["routes"][t.name] = route
     return out
+
+
+def _median_cpu(runs: list[dict[str, Any]]) -> float | None:
+    cpus = [r["cpu_us_per_req"] for r in runs if r.get("cpu_us_per_req")]
+    return round(statistics.median(cpus), 2) if cpus else None
+
+
+def cpu_ratio(nginx_us: float | None, server_us: float | None) -> float | None:
+    """How many of a server's requests nginx's CPU per request buys: nginx / server."""
+    return round(nginx_us / server_us, 3) if nginx_us and server_us else None
 
 
 def run_jump_bench(jump: str = "7d", seconds: float = 40.0) -> dict[str, Any]:

@@ -28,6 +28,7 @@ def _peak_rss_mb() -> float:
 
 def run_world(volume: float, days: int) -> dict[str, Any]:
     """Run the shipped baseline at ``volume``× demand for ``days`` days, events to /dev/null."""
+    from sim.collector import fewer_collections
     from sim.engine import Engine
     from sim.scenario import load_scenario
 
@@ -39,7 +40,8 @@ def run_world(volume: float, days: int) -> dict[str, Any]:
     setup = time.perf_counter() - t0
     events = truths = 0
     samples: list[tuple[int, float]] = []  # (parcels finished so far, current RSS MB)
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    # the collector as `parcel-sandbox run` holds it around its loop (sim.collector)
+    with open(os.devnull, "w", encoding="utf-8") as sink, fewer_collections():
         t1, cpu1 = time.perf_counter(), time.process_time()
         for evs, done in engine.run():
             for e in evs:
@@ -85,6 +87,7 @@ def run_day(scale: float = 1.0, scenario_file: Path = DAY_SCENARIO) -> dict[str,
     day, then the drain), events serialised to /dev/null as ``run_world`` does. CPU seconds (the
     box is shared: wall time is reported but not the measure) and resident memory with 25 / 50 /
     100 % of the parcels finished. ``scale`` shrinks the demand, for a quick look."""
+    from sim.collector import fewer_collections
     from sim.engine import Engine
     from sim.scenario import load_scenario
 
@@ -97,7 +100,7 @@ def run_day(scale: float = 1.0, scenario_file: Path = DAY_SCENARIO) -> dict[str,
     engine = Engine(scenario)
     events = truths = 0
     samples: list[tuple[int, float, float]] = []  # (parcels finished, RSS MB, CPU s)
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    with open(os.devnull, "w", encoding="utf-8") as sink, fewer_collections():
         for evs, done in engine.run():
             for e in evs:
                 sink.write(e.to_json())

@@ -116,6 +116,8 @@ def serve(
 ) -> int:
     store, workers, role = check_topology(args)
     sandbox = make_sandbox(scenario, args, world_source)
+    if store is None:  # the engine runs its look-ahead while the app is built and the server starts
+        sandbox.start()
     publisher = sandbox.engine_publisher() if store is not None and role != "api" else None
     if publisher is not None:
         publisher.start()

@@ -6,8 +6,17 @@ events) and holds ~10^5 of them at benchmark volume. CPython's default (a young 
 a quarter of a national day's CPU time traversing objects that are still alive (measured:
 ``docs/profile-sim.md``). While a world advances, the young generation's threshold is raised to
 ``YOUNG_THRESHOLD``: collections still run (the world makes reference cycles — generators, event
-callbacks — that only the collector frees), just ~140× less often. Thresholds are process-wide,
+callbacks — that only the collector frees), just ~700× less often (100,000 was measured too: a
+national day at a tenth spent 4.4 CPU s collecting at it, 1.3 s at 500,000, with the same resident
+memory; ``docs/profile-sim.md``). Thresholds are process-wide,
 so the first caller in sets them and the last one out puts back what it found.
+
+``Engine.advance`` holds it for each step; a batch run's caller (``parcel-sandbox run``,
+``sim.golden``, the benchmarks) holds it around its whole loop too, in a ``with`` block of its
+own: between steps, writing the logs at the default threshold, the middle and full collections
+that traverse every parcel in flight otherwise fall there (a fifth of a national day's CPU time;
+``docs/profile-sim.md``). ``Engine.run`` itself does not hold it across its yields: a caller that
+abandons the generator would leave the process's collector changed.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-YOUNG_THRESHOLD = 100_000
+YOUNG_THRESHOLD = 500_000
 
 _lock = threading.Lock()
 _depth = 0

@@ -18,6 +18,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from sim.collector import fewer_collections
 from sim.engine import Engine
 from sim.scenario import load_scenario, shipped_scenarios
 from sim.sinks import JsonlSink
@@ -32,7 +33,11 @@ def trace_hash(events_path: Path) -> str:
 def run_scenario(name: str, out: Path) -> Path:
     scenario, _ = load_scenario(name)
     engine = Engine(scenario)
-    with JsonlSink(out / "events.jsonl") as events, JsonlSink(out / "truth.jsonl") as truths:
+    with (
+        JsonlSink(out / "events.jsonl") as events,
+        JsonlSink(out / "truth.jsonl") as truths,
+        fewer_collections(),  # around the writing too (sim.collector)
+    ):
         for evs, done in engine.run():
             events.write(evs)
             truths.write(done)

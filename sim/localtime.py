@@ -8,7 +8,7 @@ so the two hot conversions are cached on the granularity at which zones change.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ _UNKNOWN: tuple[str, str] = ("", "")  # a marker: not looked up yet
 _HOURS: dict[tuple[ZoneInfo, int], tuple[str, str] | None] = {}
 _MINUTES: dict[tuple[ZoneInfo, int], tuple[str, str]] = {}
 _DATES: dict[tuple[ZoneInfo, int], date] = {}
+_HOUR_DAYS: dict[tuple[tzinfo, int], tuple[int, int]] = {}
 _SECONDS = tuple(f"{s:02d}" for s in range(60))
 _MM_SS = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
 
@@ -75,6 +76,23 @@ def local_date(epoch: float, tz: ZoneInfo) -> date:
             _DATES.clear()
         day = _DATES[key] = datetime.fromtimestamp(key[1] * 900, tz).date()
     return day
+
+
+def hour_and_weekday(epoch: float, tz: tzinfo) -> tuple[int, int]:
+    """``(local.hour, local.weekday())`` of ``datetime.fromtimestamp(epoch, tz)``, cached per
+    minute (zones change offset on whole minutes): demand asks for every candidate arrival."""
+    key = (tz, int(epoch) // 60)
+    found = _HOUR_DAYS.get(key)
+    if found is None:
+        local = datetime.fromtimestamp(key[1] * 60, tz)
+        offset = local.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:  # an offset in seconds: no cache
+            local = datetime.fromtimestamp(epoch, tz)
+            return local.hour, local.weekday()
+        if len(_HOUR_DAYS) > 200_000:
+            _HOUR_DAYS.clear()
+        found = _HOUR_DAYS[key] = (local.hour, local.weekday())
+    return found
 
 
 @lru_cache(maxsize=65536)

@@ -33,10 +33,14 @@ from sim.scenario import PinnedCase
 from sim.streams import Rng
 from sim.visibility import Uploads
 
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # copied, not constructed: half the cost of a new one
+
 
 def event_id(tracking_number: str, seq: int) -> str:
     """Stable per (number, sequence): a replayed or re-served world gives each scan the same id."""
-    return hashlib.blake2b(f"{tracking_number}:{seq}".encode(), digest_size=8).hexdigest()
+    h = _BLAKE2B_8.copy()
+    h.update(f"{tracking_number}:{seq}".encode())
+    return h.hexdigest()
 
 
 @dataclass(slots=True)

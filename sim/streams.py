@@ -21,9 +21,14 @@ _sqrt, _log, _cos = math.sqrt, math.log, math.cos
 _TWO_PI = 2.0 * math.pi
 
 
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # copied, not constructed: half the cost of a new one
+
+
 def stream_seed(seed: int, name: str) -> int:
     """An independent, stable seed per named stream (blake2b, not ``hash()``: stable across runs)."""
-    return int.from_bytes(hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest(), "big")
+    h = _BLAKE2B_8.copy()
+    h.update(f"{seed}:{name}".encode())
+    return int.from_bytes(h.digest(), "big")
 
 
 def named_random(seed: int, name: str) -> random.Random:

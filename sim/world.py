@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 H = 3600.0
 RETURN_DROP_OFF_ALLOWANCE_S = 2 * 86400.0  # returns are promised from the label, allowing a drop-off
+ETAS_KEPT = 1_000  # promised days shared as one EstimatedDelivery each
+PROMISES_KEPT = 50_000  # sold promises remembered by (carrier, service, warehouse, city, ship day)
 
 
 class World:
@@ -81,6 +83,8 @@ class World:
             {fid: self.closures.full_closures(fid) for fid in net.facilities},
         )
         self._origins: dict[str, dict[str, Any]] = {}
+        self._etas: dict[date, EstimatedDelivery] = {}
+        self._sold: dict[tuple[str, Service, str, Place, date], promises.Promise] = {}
         self.fleet: Fleet | None = None  # the line-haul vehicles (sim.processes.linehaul), made on first use
         self._check_destinations()
 
@@ -115,7 +119,13 @@ class World:
     # --- promises and delays ----------------------------------------------------------------
     def set_eta(self, p: Parcel, day: date) -> None:
         p.eta_day = day
-        p.eta = EstimatedDelivery(day.isoformat())
+        # one (frozen) promised day shared by every parcel told it: one object, serialised once
+        eta = self._etas.get(day)
+        if eta is None:
+            if len(self._etas) > ETAS_KEPT:
+                self._etas.clear()
+            eta = self._etas[day] = EstimatedDelivery(day.isoformat())
+        p.eta = eta
 
     def note_delay(
         self,
@@ -257,7 +267,7 @@ class World:
         ds = self.net.facilities[self.net.stations.get((carrier, dest.key), fc.id)]
         until = courier_routes.courier_day(ds.carrier or carrier).until_s
         try:
-            sold = promises.promise(carrier, service.value, fc.place, dest, now)
+            sold = self._sold_promise(carrier, service, fc, dest, now)
             if not service_profile(carrier, service.value, fc.place, dest).promise_from_plan:
                 return sold.day, sold.by
         except ProfileError:
@@ -266,6 +276,21 @@ class World:
         if expected <= sold.day:
             return sold.day, sold.by
         return expected, timing.end_of_day(expected, ds.tz, until)
+
+    def _sold_promise(
+        self, carrier: str, service: Service, fc: Facility, dest: Place, now: float
+    ) -> promises.Promise:
+        """``promises.promise`` for a label at ``now``, which depends on the label's time only
+        through its ship day: worked out once per (carrier, service, warehouse, city, ship day)
+        and shared by that day's parcels (thousands, in a national day)."""
+        shipped = promises.ship_day(carrier, service.value, fc.place, dest, now)
+        key = (carrier, service, fc.id, dest, shipped)
+        sold = self._sold.get(key)
+        if sold is None:
+            if len(self._sold) > PROMISES_KEPT:
+                self._sold.clear()
+            sold = self._sold[key] = promises.promise(carrier, service.value, fc.place, dest, now)
+        return sold
 
     def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:
         """The estimate a carrier first shows: its plan, a working day off now and then."""

@@ -421,3 +421,80 @@ def test_the_worker_runs_to_the_limit_it_is_given_and_no_further() -> None:
         assert last is not None and last.ended and last.frontier == (start + timedelta(hours=48)).timestamp()
     finally:
         runner.stop()
+
+
+@pytest.mark.live
+def test_start_runs_the_look_ahead_before_any_request() -> None:
+    """``serve`` starts the engine before it builds the app: the world is simulated up to its
+    look-ahead with no request asking for it."""
+    sandbox = _sandbox(lookahead=timedelta(hours=3))
+    try:
+        sandbox.start()
+        ahead = (sandbox.scenario.start + timedelta(hours=3)).timestamp()
+        feed = sandbox._feed
+        assert feed.wait(lambda: feed.frontier >= ahead, 120)
+        assert sandbox.clock.now() == sandbox.scenario.start  # the clock itself did not move
+    finally:
+        sandbox.close()
+
+
+@pytest.mark.unit
+def test_the_worker_pipe_is_grown_to_hold_several_batches() -> None:
+    import multiprocessing
+
+    from mock_carriers.world.worker import PIPE_BYTES, pipe_room
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    try:
+        allowed = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        size = pipe_room(reader)
+        assert size == min(PIPE_BYTES, allowed) or (allowed < PIPE_BYTES and size >= 65536)
+        assert size >= 65536
+    finally:
+        reader.close()
+        writer.close()
+
+
+@pytest.mark.unit
+def test_the_worker_process_settles_its_collector_once_the_world_is_built() -> None:
+    import gc
+
+    from mock_carriers.world import collector
+    from mock_carriers.world.worker import settled
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    built: list[object] = []
+
+    def factory() -> Any:
+        built.append(object())  # the world is built first, then frozen with the rest
+        assert gc.get_freeze_count() == frozen
+        return "world"
+
+    try:
+        assert settled(factory) == "world"
+        assert built and gc.get_freeze_count() > frozen
+        assert gc.get_threshold()[2] >= collector.OLD_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+@pytest.mark.live
+def test_a_dead_worker_process_is_reported_once_not_on_every_receive() -> None:
+    """The pump asks every 50 ms; a worker process that died is one Failed, then silence."""
+    import os
+
+    from mock_carriers.world.messages import Failed
+    from mock_carriers.world.worker import ProcessRunner
+
+    runner = ProcessRunner(partial(os._exit, 3))  # the world's build kills its process
+    runner.start()
+    try:
+        deadline = time.monotonic() + 120
+        message = None
+        while not isinstance(message, Failed) and time.monotonic() < deadline:
+            message = runner.receive(0.2)
+        assert isinstance(message, Failed) and "code 3" in message.message
+        assert [runner.receive(0.05) for _ in range(5)] == [None] * 5
+    finally:
+        runner.stop()

@@ -4,11 +4,11 @@ included, and wall clocks stay on the wall."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from sim.localtime import iso, local_clock, local_date, local_midnight
+from sim.localtime import hour_and_weekday, iso, local_clock, local_date, local_midnight
 from sim.places import zone
 
 pytestmark = pytest.mark.unit
@@ -36,6 +36,30 @@ def test_iso_matches_zoneinfo_across_a_transition(tz, start: datetime) -> None:
     for step in range(0, 2 * 3600, 17):  # every 17 s for two hours: every minute, odd seconds
         e = t0 + step + 0.75  # fractions are dropped, as datetime.fromtimestamp(int(...)) does
         assert iso(e, tz) == datetime.fromtimestamp(int(e), tz).isoformat(), (tz, e)
+
+
+@pytest.mark.parametrize(("tz", "start"), TRANSITIONS, ids=lambda v: str(v))
+def test_hour_and_weekday_match_datetime_across_a_transition(tz, start: datetime) -> None:
+    t0 = start.timestamp()
+    for step in range(0, 2 * 3600, 13):
+        e = t0 + step + 0.4
+        local = datetime.fromtimestamp(e, tz)
+        assert hour_and_weekday(e, tz) == (local.hour, local.weekday()), (tz, e)
+
+
+def test_hour_and_weekday_in_fixed_offsets_and_one_given_in_seconds() -> None:
+    rng = random.Random(7)
+    for tz in (timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=45)), KATHMANDU):
+        for _ in range(2000):
+            e = rng.uniform(1.7e9, 1.8e9)
+            local = datetime.fromtimestamp(e, tz)
+            assert hour_and_weekday(e, tz) == (local.hour, local.weekday()), (tz, e)
+    # an offset with seconds is not cached per minute: the hour still turns on its own second
+    odd = timezone(timedelta(hours=1, seconds=30))
+    t = datetime(2026, 5, 4, 9, 59, 0, tzinfo=odd).timestamp()
+    assert hour_and_weekday(t + 59, odd) == (9, 0)
+    assert hour_and_weekday(t + 60, odd) == (10, 0)
+    assert hour_and_weekday(t + 30, odd) == (9, 0)
 
 
 def test_iso_caches_per_zone_not_just_per_minute() -> None:

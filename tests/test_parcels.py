@@ -117,3 +117,10 @@ def test_a_misdelivery_goes_two_doors_down() -> None:
         k: v for k, v in dest.items() if k not in ("address", "lat", "lon")
     }
     assert dest["address"] == "350 Fifth Avenue"  # the recipient's own address is untouched
+
+
+def test_event_ids_are_blake2b_of_number_and_sequence() -> None:
+    # part of every golden trace: an 8-byte blake2b of "number:seq", however it is computed
+    assert event_id("1Z0001", 1) == "de0f5b5573bc13a4"
+    assert event_id("9400100000000000000001", 12) == "82636fc7222497ff"
+    assert len({event_id("1Z0001", s) for s in range(1, 5001)}) == 5000

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mock_carriers.world import retention
+from mock_carriers.world import redis_feed, retention
 from mock_carriers.world.redis_trim import TrimPlan, entry_key, trim_point
 from mock_carriers.world.sandbox import Sandbox
 from tests.conftest import small_scenario
@@ -92,6 +92,9 @@ def test_a_worker_that_joins_after_a_trim_serves_what_the_others_serve(
     # Every carrier keeps a parcel 12 hours after it finished (stores and trim alike), so a week
     # of a small world is enough to see parcels expire.
     monkeypatch.setattr(retention, "expires", lambda carrier, born, finished: finished + 12 * 3600)
+    # The test trims by hand: an automatic trim during a slow 6-day move (one every 10 s) would
+    # leave nothing for it to cut, and "after < before" would fail on a loaded machine.
+    monkeypatch.setattr(redis_feed, "TRIM_EVERY_S", float("inf"))
     scenario = small_scenario(duration="2d", demand={"parcels_per_day": 60})
     common: dict[str, Any] = {"runner": "thread", "lookahead": timedelta(0), "retention": timedelta(hours=1)}
     first = Sandbox(scenario, store=redis_url, state_dir=tmp_path / "a", **common)

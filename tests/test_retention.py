@@ -48,6 +48,64 @@ def test_the_store_keeps_a_finished_parcel_until_its_expiry_and_not_after(tmp_pa
     assert store.purge(149.0) == 0 and store.purge(150.0) == 1 and store.get("TN1") is None
 
 
+def _archived_store(tmp_path: Path, numbers: list[str]) -> InMemoryStore:
+    from mock_carriers.world.archive import SqliteArchive
+    from sim.events import ParcelTruth
+
+    store = InMemoryStore(SqliteArchive(tmp_path / "a.sqlite", "w", "w"), lambda rec, at: at + 100.0)
+    for i, tn in enumerate(numbers, 1):
+        store._records[tn] = Record(i, tn, "ups", "ground", born=0.0)
+    truths = [ParcelTruth(tn, "ups", "ground", "2026-11-02T00:00:00+00:00", "", {}, {}) for tn in numbers]
+    store.finish(truths, 50.0)
+    assert store.evict(60.0) == len(numbers)
+    return store
+
+
+@pytest.mark.unit
+def test_an_archived_parcel_is_decoded_once_and_forgotten_when_its_row_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mock_carriers.world import store as store_module
+
+    monkeypatch.setattr(store_module, "THAWED_RECORDS", 2)
+    store = _archived_store(tmp_path, ["TN1", "TN2", "TN3"])
+    reads: list[str] = []
+    archive_get = store.archive_open.get  # type: ignore[union-attr]
+    monkeypatch.setattr(store.archive_open, "get", lambda tn: reads.append(tn) or archive_get(tn))
+    first = store.get("TN1")
+    assert first is not None and store.get("TN1") is first and reads == ["TN1"]  # decoded once
+    store.get("TN2"), store.get("TN3")  # the bound: TN1 (least recently read) is out
+    assert store.get("TN1") is not first and reads == ["TN1", "TN2", "TN3", "TN1"]
+    # A later life of the number (a scan after the archive) evicted again replaces the row: the
+    # decoded copy of the old row must not be served.
+    store._records["TN1"] = Record(9, "TN1", "ups", "ground", born=70.0)
+    store._end(store._records["TN1"], None, 80.0)
+    assert store.evict(90.0) == 1
+    again = store.get("TN1")
+    assert again is not None and again.ord == 9
+    assert store.purge(200.0) == 3 and store.get("TN1") is None and store.get("TN2") is None
+
+
+@pytest.mark.unit
+def test_a_read_racing_an_eviction_does_not_keep_the_old_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _archived_store(tmp_path, ["TN1"])
+    archive_get = store.archive_open.get  # type: ignore[union-attr]
+
+    def evicted_meanwhile(tn: str) -> Any:
+        row = archive_get(tn)  # the old row, read just before the housekeeper replaces it
+        store._records["TN1"] = Record(9, "TN1", "ups", "ground", born=70.0)
+        store._end(store._records["TN1"], None, 80.0)
+        store.evict(90.0)
+        return row
+
+    monkeypatch.setattr(store.archive_open, "get", evicted_meanwhile)
+    assert store.get("TN1").ord == 1  # type: ignore[union-attr]  (this read's answer is the old row)
+    monkeypatch.setattr(store.archive_open, "get", archive_get)
+    assert store.get("TN1").ord == 9  # type: ignore[union-attr]  (but it was not kept)
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = scenario_dict()

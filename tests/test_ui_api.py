@@ -187,7 +187,9 @@ def test_requests_and_rate_limit_answers_are_counted_per_carrier() -> None:
     app = create_app(sandbox=Sandbox(small_scenario(), endless=False))
     with TestClient(app) as c:
         assert c.put(
-            "/_sandbox/faults", json={"rate_limits": {"dhl": {"per_second": 1, "burst": 1}}}
+            # one token a quarter of an hour: a slow machine cannot refill the bucket mid-test
+            "/_sandbox/faults",
+            json={"rate_limits": {"dhl": {"per_second": 0.001, "burst": 1}}},
         ).is_success
         answers = [
             c.get(

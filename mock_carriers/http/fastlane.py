@@ -1,4 +1,4 @@
-"""The fast lane: a small ASGI front for the carriers' tracking reads, ahead of FastAPI.
+"""The fast lane: a small front for the carriers' tracking reads, ahead of FastAPI.
 
 FastAPI's routing, dependency solving and middleware cost several times what a tracking answer
 itself costs (docs/benchmarks.md has the profile). The lane matches a request's method and path
@@ -9,16 +9,23 @@ returns ``None`` for everything else, having changed nothing, so FastAPI answers
 before. Rendered bodies are kept in a bounded ``RenderCache`` keyed by whatever changes the bytes
 (the carrier says what: the number, the view's version, the options).
 
+The lane is reached two ways: as ASGI (``serve``, ahead of FastAPI in ``SandboxApp``), and — under
+``parcel-sandbox serve`` — straight from the HTTP protocol (``mock_carriers.http.hotwire``), which
+asks ``claim`` once a request's head is parsed and ``answer`` once its body is in, and writes the
+answer itself with no ASGI cycle at all. A handler is therefore a plain function (a coroutine
+function still works, on the ASGI way only).
+
 Carrier-neutral: the lane knows paths, methods and limits, never a carrier's rules.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,6 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_carriers.http.limits import MAX_HEAD_BYTES, MAX_HEADERS
 
+#: Set in a scope by the protocol (``hotwire``) when the lane's handler has already declined it.
+DECLINED = "parcel_sandbox.lane_declined"
 #: Request bodies the lane reads itself; larger or chunked ones go to FastAPI (and its body cap).
 MAX_LANE_BODY = 64 * 1024
 #: The render cache's bounds: entries, and the bytes of the bodies it holds.
@@ -104,13 +113,30 @@ def hot_response(
     """``Response(content, status, headers, media_type)``'s status, raw headers and body, without
     building one: the given headers lower-cased in order, then ``content-length`` and
     ``content-type`` unless given (Starlette's ``init_headers``, for a non-``text/`` type)."""
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] if headers else []
-    names = {name for name, _ in raw}
-    if b"content-length" not in names and not (status < 200 or status in (204, 304)):
-        raw.append((b"content-length", str(len(content)).encode("latin-1")))
-    if b"content-type" not in names:
-        raw.append((b"content-type", media_type.encode("latin-1")))
+    raw = [(_name(k), v.encode("latin-1")) for k, v in headers.items()] if headers else []
+    given_length = given_type = False
+    for name, _ in raw:
+        given_length = given_length or name == b"content-length"
+        given_type = given_type or name == b"content-type"
+    if not given_length and not (status < 200 or status in (204, 304)):
+        raw.append((b"content-length", b"%d" % len(content)))
+    if not given_type:
+        raw.append((b"content-type", _name(media_type, lower=False)))
     return HotAnswer(status, raw, content)
+
+
+_NAMES: dict[tuple[str, bool], bytes] = {}
+
+
+def _name(text: str, lower: bool = True) -> bytes:
+    """A header name (lower-cased) or media type as bytes, remembered: the carriers use a few."""
+    key = (text, lower)
+    found = _NAMES.get(key)
+    if found is None:
+        found = (text.lower() if lower else text).encode("latin-1")
+        if len(_NAMES) < 1024:
+            _NAMES[key] = found
+    return found
 
 
 @dataclass(slots=True)
@@ -127,8 +153,9 @@ class HotCall:
     cache: CacheView
 
 
-#: Returns the full answer, or None to leave the request to FastAPI (having changed nothing).
-HotHandler = Callable[[HotCall], Awaitable[Response | HotAnswer | None]]
+#: Returns the full answer, or None to leave the request to FastAPI (having changed nothing). A
+#: plain function; a coroutine function is answered on the ASGI way only.
+HotHandler = Callable[[HotCall], Response | HotAnswer | Awaitable[Response | HotAnswer | None] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +175,11 @@ class HotRoute:
     def stem(self) -> str:
         """The path up to and including the last ``/`` (the whole path when not templated)."""
         return self.path[: self.path.rindex("/") + 1] if self.templated else self.path
+
+    @property
+    def synchronous(self) -> bool:
+        """The handler answers without awaiting (the protocol may call it)."""
+        return not inspect.iscoroutinefunction(self.handler)
 
 
 class LaneGate(Protocol):
@@ -171,6 +203,11 @@ class _Target:
     cache: CacheView
     #: Headers the carrier's gateway adds to every answer (its ``Server``), after the app's.
     extra_headers: list[tuple[bytes, bytes]]
+    synchronous: bool
+
+
+#: A claimed request: its target, and the path's last segment on a templated route.
+Claim = tuple[_Target, str | None]
 
 
 class FastLane:
@@ -200,7 +237,7 @@ class FastLane:
             key = (route.method.upper(), prefix + route.stem())
             if key in table:
                 raise ValueError(f"hot route {route.method} {prefix}{route.path} declared twice")
-            table[key] = _Target(carrier, prefix, app, route, cache, extra)
+            table[key] = _Target(carrier, prefix, app, route, cache, extra, route.synchronous)
 
     def __len__(self) -> int:
         return len(self._exact) + len(self._templated)
@@ -215,41 +252,76 @@ class FastLane:
         target = self._templated.get((method, path[:cut]))
         return (target, path[cut:]) if target is not None else None
 
-    async def serve(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
-        """Answer the request and return None, or return the ``receive`` FastAPI must read it
-        from (the body the lane read is replayed) when the lane leaves it alone."""
+    def claim(self, scope: Scope) -> Claim | None:
+        """The target of a request the lane may answer, judged on its head alone: a hot route,
+        within the head limits, the gate open, a body (if any) of a known, small length."""
         found = self._match(scope["method"], scope["path"])
-        if found is None:
-            return receive
-        target, param = found
-        if not _head_within_limits(scope) or not self.gate.lane_open(target.carrier):
-            return receive
-        body = b""
+        if found is None or not _head_within_limits(scope) or not self.gate.lane_open(found[0].carrier):
+            return None
         if scope["method"] != "GET":
             length = _content_length(scope)
             if length is None or length > MAX_LANE_BODY:
-                return receive
-            body, complete = await _read_body(receive, length)
-            receive = _replay(body, complete, receive)
-            if not complete:
-                return receive
+                return None
+        return found
+
+    def answer(self, claim: Claim, scope: Scope, body: bytes) -> HotAnswer | None:
+        """The answer to a claimed request whose body is ``body`` (a synchronous handler's), or
+        None for FastAPI. Counted as the gateway counts, with the gateway's headers."""
+        target, _ = claim
+        if not target.synchronous:
+            return None
+        response = self._call(claim, scope, body)
+        return None if response is None else self._served(target, scope, response)
+
+    def _call(self, claim: Claim, scope: Scope, body: bytes) -> Any:
+        target, param = claim
         child = dict(scope)
         child["app"] = target.app
         child["root_path"] = scope.get("root_path", "") + target.prefix
         try:
-            response = await target.route.handler(HotCall(Request(child), param, body, target.cache))
+            return target.route.handler(HotCall(Request(child), param, body, target.cache))
         except Exception:
             # FastAPI's route meets the same input and answers in the carrier's own envelope.
             log.exception("fast lane handler failed on %s %s", scope["method"], scope["path"])
-            return receive
-        if response is None:
-            return receive
+            return None
+
+    def _served(self, target: _Target, scope: Scope, response: Response | HotAnswer) -> HotAnswer:
         self.gate.lane_served(target.carrier, scope["path"][len(target.prefix) :] or "/")
-        status, headers = response.status_code, response.raw_headers
+        headers = response.raw_headers
         if target.extra_headers:
             headers = [h for h in headers if h[0] != b"server"] + target.extra_headers
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": response.body})
+        return HotAnswer(response.status_code, headers, bytes(response.body))
+
+    async def _answer_async(self, claim: Claim, scope: Scope, body: bytes) -> HotAnswer | None:
+        pending = self._call(claim, scope, body)
+        try:
+            response = None if pending is None else await pending
+        except Exception:
+            log.exception("fast lane handler failed on %s %s", scope["method"], scope["path"])
+            return None
+        return None if response is None else self._served(claim[0], scope, response)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """Answer the request and return None, or return the ``receive`` FastAPI must read it
+        from (the body the lane read is replayed) when the lane leaves it alone."""
+        claim = None if DECLINED in scope else self.claim(scope)
+        if claim is None:
+            return receive
+        body = b""
+        if scope["method"] != "GET":
+            body, complete = await _read_body(receive, _content_length(scope) or 0)
+            receive = _replay(body, complete, receive)
+            if not complete:
+                return receive
+        if claim[0].synchronous:
+            answer = self.answer(claim, scope, body)
+        else:
+            answer = await self._answer_async(claim, scope, body)
+        if answer is None:
+            return receive
+        start = {"type": "http.response.start", "status": answer.status_code, "headers": answer.raw_headers}
+        await send(start)
+        await send({"type": "http.response.body", "body": answer.body})
         return None
 
 

@@ -1,5 +1,6 @@
 """The sandbox's uvicorn: ``server_config`` is the one configuration ``serve`` and the live tests
-share — the bounded request head, a concurrency cap, no server banner header.
+share — the bounded request head, the fast lane answered in the protocol
+(``mock_carriers.http.hotwire``), uvloop, a concurrency cap, no server banner header.
 
 uvicorn with httptools enforces no limit on a request's head: a 50 MB header or 10,000 header
 fields are read, accumulated and handed to the app (httptools concatenates a header value chunk by
@@ -44,7 +45,17 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._header_count += 1
         if self._header_count > self.max_headers:
             raise _HeadTooLarge(f"more than {self.max_headers} header fields")
-        super().on_header(name, value)
+        # uvicorn's ``on_header``, inlined (a call per header field is a share of a hot read)
+        name = name.lower()
+        # llhttp keeps trailing OWS, which RFC 9110 §5.5 excludes from the value
+        value = value.rstrip(b" \t")
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
+
+    def _on_activity(self) -> None:
+        """Bytes arrived: the idle keep-alive timer stops (uvicorn's behaviour)."""
+        self._unset_keepalive_if_required()
 
     def on_headers_complete(self) -> None:
         self._head_open = False
@@ -56,7 +67,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_open = True
 
     def data_received(self, data: bytes) -> None:
-        self._unset_keepalive_if_required()
+        self._on_activity()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -96,14 +107,19 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def server_config(app: Any, host: str, port: int, **overrides: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the sandbox: every limit the server itself must enforce."""
+    """uvicorn's configuration for the sandbox: every limit the server itself must enforce, and
+    the protocol that answers the fast lane's requests without an ASGI cycle."""
+    from mock_carriers.http.hotwire import HotWireProtocol  # it builds on LimitedHttpToolsProtocol
+
     settings: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": "warning",
         # A line per request costs a tenth of a tracking read; errors still log.
         "access_log": False,
-        "http": LimitedHttpToolsProtocol,
+        "http": HotWireProtocol,
+        # uvloop when installed (uvicorn[standard] on Linux and macOS), asyncio's loop otherwise.
+        "loop": "auto",
         # For the h11 implementation, should anyone pick it: the same bound on a request head.
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "limit_concurrency": MAX_CONCURRENCY,

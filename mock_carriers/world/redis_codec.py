@@ -1,5 +1,15 @@
-"""A batch as one entry of a shared world's Redis stream: zlib-compressed JSON, level 1 (~175 bytes
-per event with its truth snapshots; level 6 saves a fifth for 4× the CPU).
+"""A batch as one entry of a shared world's Redis stream: zlib-compressed JSON, level 1 (~75 bytes a
+scan from a process engine, whose batches carry a truth only when it changed; ~155 from a thread
+engine, with every truth the batch touches; level 6 saves a fifth for 4× the CPU).
+
+Each scan travels as an array of its fields in a fixed order (``k: 2``), not as an object: the
+keys are not repeated per scan, and decoding calls the constructor with positions instead of a
+dictionary lookup per field. A place or promised day many scans share goes once into the entry's
+own table (``p``) and travels as its index; a recipient's door or a one-hour window travels as its
+fields. An entry of the earlier shape (scans as objects, no ``k``) still decodes. Measured on a
+day of the baseline's batches as a process engine sends them, with the collector off to compare
+like with like: decoding 10.0–11.4 µs a scan before, 4.7–5.8 µs now; most of what is left is the
+truths' ``ParcelTruth.from_dict``.
 
 JSON, not pickle: the stream lives in a server other hosts reach. Each entry stands alone (a replica
 may start reading anywhere). What the entry carries besides the events spares every API worker work
@@ -17,6 +27,7 @@ from typing import Any
 import orjson
 
 from mock_carriers.world.messages import Batch
+from mock_carriers.world.wire import fields_of, shared
 from sim.events import EstimatedDelivery, EventCode, ExceptionReason, Location, ParcelTruth, ScanEvent
 
 #: Shared places and promised days a process keeps (then it starts over).
@@ -34,9 +45,47 @@ def encode_batch(batch: Batch, ord_base: int = 0) -> bytes:
     visible = batch.visible
     if visible is None or len(visible) != len(events):
         visible = [datetime.fromisoformat(e.visible_at).timestamp() for e in events]
+    table: list[tuple[Any, ...]] = []
+    by_value: dict[Location | EstimatedDelivery, int] = {}
+    by_id: dict[int, tuple[Location | EstimatedDelivery, int]] = {}  # id -> (the object, its index)
+
+    def ref(value: Location | EstimatedDelivery | None) -> int | tuple[Any, ...] | None:
+        if value is None:
+            return None
+        hit = by_id.get(id(value))  # most scans share the very object: no hashing of its fields
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if not shared(value):
+            return fields_of(value)
+        at = by_value.get(value)
+        if at is None:
+            at = by_value[value] = len(table)
+            table.append(fields_of(value))
+        by_id[id(value)] = (value, at)
+        return at
+
+    rows = [
+        [
+            e.event_id,
+            e.seq,
+            e.tracking_number,
+            e.carrier,
+            e.service,
+            e.code.value,
+            None if e.reason is None else e.reason.value,
+            e.occurred_at,
+            e.visible_at,
+            ref(e.location),
+            ref(e.estimated_delivery),
+            e.details or None,
+        ]
+        for e in events
+    ]
     data = {
+        "k": 2,
         "o": ord_base,
-        "e": [orjson.Fragment(e.to_json()) for e in events],  # the shape of to_dict(), serialised once
+        "p": table,
+        "e": rows,
         "v": visible,
         "t": {tn: (t.to_dict() if t is not None else None) for tn, t in batch.truths.items()},
         "f": [t.to_dict() for t in batch.finished],
@@ -45,6 +94,45 @@ def encode_batch(batch: Batch, ord_base: int = 0) -> bytes:
         "x": batch.ended,
     }
     return zlib.compress(orjson.dumps(data), 1)
+
+
+def _shared_value(fields: list[Any]) -> Location | EstimatedDelivery:
+    """A table entry as the one object this process keeps for it."""
+    key = tuple(fields)
+    if len(fields) == 3:
+        eta = _etas.get(key)
+        if eta is None:
+            if len(_etas) > CACHE_LIMIT:
+                _etas.clear()
+            eta = _etas[key] = EstimatedDelivery(*fields)
+        return eta
+    place = _places.get(key)
+    if place is None:
+        if len(_places) > CACHE_LIMIT:
+            _places.clear()
+        place = _places[key] = Location(*fields)
+    return place
+
+
+def _events(rows: list[list[Any]], table: list[Location | EstimatedDelivery]) -> list[ScanEvent]:
+    codes, reasons = _CODES, _REASONS
+    return [
+        ScanEvent(
+            eid,
+            seq,
+            tn,
+            carrier,
+            service,
+            codes[code],
+            reasons[reason] if reason else None,
+            occ,
+            vis,
+            table[place] if place.__class__ is int else Location(*place),
+            None if eta is None else (table[eta] if eta.__class__ is int else EstimatedDelivery(*eta)),
+            details or {},
+        )
+        for eid, seq, tn, carrier, service, code, reason, occ, vis, place, eta, details in rows
+    ]
 
 
 def _place(d: dict[str, Any]) -> Location:
@@ -93,7 +181,10 @@ def _event(d: dict[str, Any]) -> ScanEvent:
 
 def decode_batch(payload: bytes) -> Batch:
     data = orjson.loads(zlib.decompress(payload))
-    events = [_event(e) for e in data["e"]]
+    if data.get("k") == 2:
+        events = _events(data["e"], [_shared_value(f) for f in data["p"]])
+    else:  # an entry written before the compact form
+        events = [_event(e) for e in data["e"]]
     batch = Batch(
         events,
         {tn: (ParcelTruth.from_dict(t) if t is not None else None) for tn, t in data["t"].items()},

@@ -222,6 +222,11 @@ class Sandbox(SharedWorker):
                         self._start_reporting()
         return feed
 
+    def start(self) -> None:
+        """Start the engine worker now rather than at the first request: ``serve`` calls it before
+        it builds the app, so the world simulates its look-ahead while the server starts."""
+        self._ensure_started()
+
     @property
     def store(self) -> InMemoryStore:
         return self._feed.store

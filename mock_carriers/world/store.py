@@ -17,7 +17,7 @@ is a new class, not a rewrite (docs/architecture.md §9).
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Protocol
@@ -75,6 +75,10 @@ class EventStore(Protocol):
 #: How long an end may wait for its number's first scan (sandbox seconds): the world writes scans
 #: ahead by hours (a courier's route), never by days.
 EARLY_END_S = 3 * 86400.0
+#: Archived parcels kept decoded, least recently read out first. A tracking read of a finished
+#: parcel otherwise reads and decodes its SQLite row every time — most of a hot read's CPU
+#: (docs/benchmarks.md, "the lane in the protocol").
+THAWED_RECORDS = 4096
 
 
 class InMemoryStore:
@@ -97,6 +101,10 @@ class InMemoryStore:
         self._archive: SqliteArchive | None = archive if isinstance(archive, SqliteArchive) else None
         self._open_archive = archive if callable(archive) and self._archive is None else None
         self._expiry = expiry
+        # Decoded archive rows. A row changes only when its number is evicted again or purged;
+        # each bumps ``_rows_changed``, and a read that raced one is not kept.
+        self._thawed: OrderedDict[str, Record] = OrderedDict()
+        self._rows_changed = 0
 
     @property
     def archive(self) -> SqliteArchive | None:
@@ -217,10 +225,23 @@ class InMemoryStore:
     def get(self, tracking_number: str) -> Record | None:
         with self._lock:
             rec = self._records.get(tracking_number)
+            if rec is None:
+                rec = self._thawed.get(tracking_number)
+                if rec is not None:
+                    self._thawed.move_to_end(tracking_number)
+                    return rec
+            changed = self._rows_changed
         archive = self.archive_open
         if rec is None and archive is not None:
             row = archive.get(tracking_number)
-            return Record.from_row(row) if row is not None else None
+            if row is None:
+                return None
+            rec = Record.from_row(row)
+            with self._lock:
+                if changed == self._rows_changed and tracking_number not in self._records:
+                    self._thawed[tracking_number] = rec
+                    if len(self._thawed) > THAWED_RECORDS:
+                        self._thawed.popitem(last=False)
         return rec
 
     def list(
@@ -296,12 +317,19 @@ class InMemoryStore:
         with self._lock:
             for rec in gone:
                 self._records.pop(rec.tracking_number, None)
+                self._thawed.pop(rec.tracking_number, None)
+            self._rows_changed += 1
         return len(gone)
 
     def purge(self, now: float) -> int:
         """Forget parcels whose carrier's retention has ended (memory and archive)."""
         archive = self.archive_open
-        return archive.purge(now) if archive is not None else 0
+        gone = archive.purge(now) if archive is not None else 0
+        if gone:
+            with self._lock:
+                self._thawed.clear()
+                self._rows_changed += 1
+        return gone
 
     def __len__(self) -> int:
         return len(self._records)

@@ -9,10 +9,11 @@ import simpy
 
 from sim import pinned, places, same_day, timing
 from sim.events import Service
+from sim.localtime import hour_and_weekday
 from sim.network import Facility
 from sim.places import Place
 from sim.processes import DAY, Proc
-from sim.processes.journey import journey
+from sim.processes.journey import journey, start_journey
 from sim.processes.returns import customer_return
 from sim.profiles import profile
 from sim.scenario import PinnedCase
@@ -48,8 +49,8 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if end is not None and t >= end:
             return
         epoch = world.start_epoch + t
-        local = datetime.fromtimestamp(epoch, tz)
-        rate = base * hourly[local.hour] * wk[local.weekday()]
+        hour, weekday = hour_and_weekday(epoch, tz)
+        rate = base * hourly[hour] * wk[weekday]
         for start, stop, mult in peaks:
             if start <= epoch < stop:
                 rate *= mult
@@ -82,7 +83,7 @@ def demand(env: simpy.Environment, world: World, endless: bool = False) -> Proc:
         if parcel is None:
             world.unroutable += 1  # counted, and shown in the summary: demand is never lost silently
             continue
-        env.process(journey(env, world, parcel))
+        start_journey(env, world, parcel)
 
 
 def same_day_destination(world: World, carrier: str, fc: Facility, now: float, u: float) -> Place | None:

@@ -4,6 +4,7 @@ the contents, damaged in a hub, go back to the shipper from there."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import simpy
 
@@ -13,10 +14,29 @@ from sim.localtime import local_clock, local_date
 from sim.parcels import Parcel
 from sim.processes import Proc
 from sim.processes.last_mile import last_mile
-from sim.processes.linehaul import travel
+from sim.processes.linehaul import set_off, travel
 from sim.processes.returns import return_to_sender
 from sim.profiles import profile
 from sim.world import World
+
+
+def start_journey(env: simpy.Environment, world: World, p: Parcel) -> None:
+    """A new parcel's story, from its label. One whose fate can end it in line-haul (lost, or
+    damaged in a hub) gets a process (``journey``); any other needs none of its own: vehicles carry
+    it, and the unload that brings it to its delivery station hands it to the last mile. The same
+    scans in the same order as ``journey``, without a process's start, end and generator a parcel."""
+    if p.fate.lost_leg is not None or p.fate.damaged_at_hub is not None:
+        env.process(journey(env, world, p))
+        return
+    world.ledger.at_facility(p, EventCode.LABEL_CREATED, p.fc)
+    # a partial, not a closure: two objects for the collector to track a parcel in flight, not five
+    set_off(world, p, forward=True).callbacks.append(partial(_arrived, env, world, p))
+
+
+def _arrived(env: simpy.Environment, world: World, p: Parcel, ev: simpy.Event) -> None:
+    if ev.value != "arrived":  # only a fate drawn at the label loses or returns a parcel
+        raise AssertionError(f"{p.tracking_number}: line-haul ended {ev.value!r} without a fate for it")
+    last_mile(env, world, p)
 
 
 def journey(env: simpy.Environment, world: World, p: Parcel) -> Proc:
@@ -30,7 +50,7 @@ def journey(env: simpy.Environment, world: World, p: Parcel) -> Proc:
         hub = world.net.facilities[p.route[p.at]]
         yield from return_to_sender(env, world, p, hub, ExceptionReason.DAMAGED)
         return
-    yield from last_mile(env, world, p)
+    last_mile(env, world, p)
 
 
 def lost(env: simpy.Environment, world: World, p: Parcel) -> Proc:

@@ -32,7 +32,7 @@ SHOP_DROP_S = (20 * 60.0, 2 * H)  # a failed parcel reaches the pickup point wit
 ANNOUNCED_WINDOW_S = 4 * H  # the window a carrier shows while the parcel is out for delivery
 
 
-def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
+def last_mile(env: simpy.Environment, world: World, p: Parcel) -> None:
     """Hand ``p`` to its delivery station: it goes out on the first day's routes it makes."""
     ds = world.net.facilities[p.route[-1]]
     now = world.now
@@ -51,8 +51,6 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> Proc:
         # a delivery base that left it for the next day's tours)
         _postpone(world, p, ds, day, cause, now)
     book(env, world, p, ds, day, kind)
-    return
-    yield  # a generator, so callers ``yield from`` it like every other step
 
 
 def _carry_over(

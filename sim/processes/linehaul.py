@@ -5,7 +5,8 @@ next departure it makes (cut-off included) with the parcels ready by then, first
 to its room — the rest wait for the next departure, as do all of them when the origin is closed or
 the lane stopped. Its departure, its scans on the road and its arrival are shared by its load; the
 arrival scans are spread over the unload. A vehicle costs the scheduler two events (departure,
-arrival) whatever its load; the parcel's own journey just waits until its last vehicle is unloaded.
+arrival) whatever its load; the parcel's story waits on ``set_off``'s event until its last vehicle
+is unloaded.
 
 At each facility the parcel's arrival is worked out at once — the hub's sort wave (``hub``),
 customs, a hand-over, a re-route around a hub that will be down — and its scans are written ahead
@@ -383,17 +384,17 @@ def fleet(world: World) -> Fleet:
     return world.fleet
 
 
+def set_off(world: World, p: Parcel, forward: bool) -> simpy.Event:
+    """Carry ``p`` along its route from now; the event fires ``arrived`` (its last scan) or ``lost``."""
+    p.at, p.forward = 0, forward
+    p.prev_country = p.fc.place.country if forward else None
+    p.waiter = waiter = world.env.event()
+    fleet(world).leave(p, world.net.facilities[p.route[0]], 0, world.now)
+    return waiter
+
+
 def travel(
     env: simpy.Environment, world: World, p: Parcel, forward: bool
 ) -> Generator[simpy.Event, Any, str]:
-    """Carry ``p`` along ``p.route`` from its first facility (ready now). Returns ``arrived`` (at
-    the last one, when its arrival is scanned) or ``lost``."""
-    f = fleet(world)
-    p.at = 0
-    p.forward = forward
-    p.prev_country = p.fc.place.country if forward else None
-    p.waiter = env.event()
-    here = world.net.facilities[p.route[0]]
-    f.leave(p, here, 0, world.now)
-    outcome = yield p.waiter
-    return str(outcome)
+    """``set_off``, and wait for the end of the line-haul: ``arrived`` or ``lost``."""
+    return str((yield set_off(world, p, forward)))

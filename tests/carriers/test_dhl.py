@@ -638,3 +638,17 @@ def test_client_helper_without_authenticate_gets_401(client):
     assert response.status_code == 401
     dhl.validate(response)
     assert not DhlClient.is_not_found(response)
+
+
+@pytest.mark.unit
+def test_the_correlation_id_is_the_uuid4_of_the_digest() -> None:
+    import hashlib
+    import uuid
+
+    from mock_carriers.carriers.dhl.errors import uuid4_text
+
+    for i in range(2000):
+        digest = hashlib.sha256(str(i).encode()).digest()
+        assert uuid4_text(digest) == str(uuid.UUID(bytes=digest[:16], version=4))
+    assert uuid4_text(b"\xff" * 32) == str(uuid.UUID(bytes=b"\xff" * 16, version=4))
+    assert uuid4_text(b"\x00" * 32) == str(uuid.UUID(bytes=b"\x00" * 16, version=4))

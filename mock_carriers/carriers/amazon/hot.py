@@ -20,7 +20,7 @@ JSON = "application/json"
 
 
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
-    async def get_tracking(call: HotCall) -> HotAnswer | None:
+    def get_tracking(call: HotCall) -> HotAnswer | None:
         request = call.request
         headers, query = request.headers, request.query_params
         if ctx.tokens.check(ctx.carrier, auth.raw_token(headers.get("x-amz-access-token"))) != "ok":

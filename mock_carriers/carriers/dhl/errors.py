@@ -17,7 +17,6 @@ the gateway's CORS headers.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
 from fastapi import Request, Response
@@ -59,8 +58,16 @@ def correlation_id(request: Request) -> str | None:
     ctx = getattr(request.app.state, "dhl_ctx", None)
     if ctx is None:
         return None
-    raw = hashlib.sha256(ctx.request_id("correlation").encode()).digest()[:16]
-    return str(uuid.UUID(bytes=raw, version=4))
+    return uuid4_text(hashlib.sha256(ctx.request_id("correlation").encode()).digest())
+
+
+def uuid4_text(digest: bytes) -> str:
+    """``str(uuid.UUID(bytes=digest[:16], version=4))`` without building the UUID (a hot read's
+    per-request id): the version nibble 4 and the RFC 4122 variant bits set, hex in 8-4-4-4-12."""
+    b6 = digest[6] & 0x0F | 0x40
+    b8 = digest[8] & 0x3F | 0x80
+    h = digest[:6].hex() + f"{b6:02x}" + digest[7:8].hex() + f"{b8:02x}" + digest[9:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def response_headers(request: Request, language: str = "en") -> dict[str, str]:

@@ -16,7 +16,7 @@ from .routes import DEFAULT_LIMIT, DEFAULT_OFFSET, LINK_HEADER, PATHS, BadParam,
 
 
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
-    async def get_shipments(call: HotCall) -> HotAnswer | None:
+    def get_shipments(call: HotCall) -> HotAnswer | None:
         request = call.request
         if not ctx.credentials.accepts_key(ctx.carrier, auth.api_key(request)):
             return None

@@ -26,7 +26,7 @@ _DAY_GRAIN_S = 900
 
 
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
-    async def track_by_number(call: HotCall) -> HotAnswer | None:
+    def track_by_number(call: HotCall) -> HotAnswer | None:
         request = call.request
         if ctx.tokens.check(ctx.carrier, bearer(request.headers.get("authorization"))) != "ok":
             return None

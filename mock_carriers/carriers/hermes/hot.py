@@ -25,7 +25,7 @@ JSON = "application/json"
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
     auth = HermesAuth(ctx)  # only its token check is used: the tokens live in the context
 
-    async def shipment_info(call: HotCall) -> HotAnswer | None:
+    def shipment_info(call: HotCall) -> HotAnswer | None:
         request = call.request
         if auth.check(request) != "ok" or not accepts_json(request.headers.get("accept")):
             return None

@@ -20,7 +20,7 @@ JSON = "application/json"
 
 
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
-    async def track(call: HotCall) -> HotAnswer | None:
+    def track(call: HotCall) -> HotAnswer | None:
         request, inquiry = call.request, call.param or ""
         headers = request.headers
         if ctx.tokens.check(ctx.carrier, bearer(headers.get("authorization"))) != "ok":

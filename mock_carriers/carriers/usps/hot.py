@@ -19,7 +19,7 @@ JSON = "application/json"
 
 
 def hot_routes(ctx: CarrierContext) -> Sequence[HotRoute]:
-    async def track(call: HotCall) -> HotAnswer | None:
+    def track(call: HotCall) -> HotAnswer | None:
         request, requested = call.request, call.param or ""
         if auth.check_bearer(request, ctx) != "ok":
             return None
