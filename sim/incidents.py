@@ -110,6 +110,16 @@ def after_failure_step(
     return "retry"
 
 
+def carry_over_days(rng: Rng, share: float) -> int:
+    """How many working days a delivery base leaves a parcel for the next day's tours: each day
+    anew with probability ``share``, so a parcel that missed one day's tours can miss the next.
+    No draw when ``share`` is 0, so carriers without carry-over keep their parcels' streams."""
+    days = 0
+    while share > 0.0 and rng.random() < share:
+        days += 1
+    return days
+
+
 def station_checkin(rng: Rng, back: float) -> float:
     """When a parcel the van brings back at ``back`` is scanned in at the station."""
     lo, hi = STATION_CHECKIN_S

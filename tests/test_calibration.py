@@ -61,7 +61,6 @@ def test_germany_first_attempt_next_working_day_at_the_bundesnetzagentur_level(l
     assert 0.72 <= shares["E+1"] <= 0.87, shares
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_germany_two_working_days_leave_a_few_percent_later(logs: Any) -> None:
     shares = germany_transit(logs("germany"))["all"]
     assert 0.92 <= shares["E+2"] <= 0.985, shares

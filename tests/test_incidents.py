@@ -132,3 +132,14 @@ def test_delivery_place_boundaries() -> None:
     assert incidents.delivery_place(Scripted(0.9599)) == "front_desk"
     assert incidents.delivery_place(Scripted(0.96)) == "garage"
     assert incidents.delivery_place(Scripted(0.999999)) == "garage"
+
+
+def test_a_delivery_base_carries_a_parcel_over_each_day_anew() -> None:
+    assert incidents.carry_over_days(Scripted(), 0.0) == 0  # no share: no draw at all
+    assert incidents.carry_over_days(Scripted(0.06), 0.06) == 0
+    assert incidents.carry_over_days(Scripted(0.059, 0.5), 0.06) == 1
+    assert incidents.carry_over_days(Scripted(0.01, 0.02, 0.07), 0.06) == 2
+    days = [incidents.carry_over_days(r, 0.2) for r in rngs()]
+    once, twice = sum(d >= 1 for d in days) / N, sum(d >= 2 for d in days) / N
+    assert once == pytest.approx(0.2, abs=0.01)
+    assert twice == pytest.approx(0.04, abs=0.005)  # a second day's miss is as likely as the first

@@ -225,3 +225,21 @@ def test_hub_operations_keep_their_waves_on_quarter_hours() -> None:
 
     with pytest.raises(ValueError, match="quarter hours"):
         HubOperations((Wave("odd", 16.1 * 3600, 21 * 3600, 1.0),), (75600.0,), (18000.0,), True)
+
+
+def test_hub_operations_carry_over_is_a_share() -> None:
+    from sim.profiles.types import HubOperations
+    from sim.waves import Wave
+
+    with pytest.raises(ValueError, match="carry_over"):
+        HubOperations((Wave("w", 16 * 3600, 21 * 3600, 1.0),), (75600.0,), (18000.0,), True, carry_over=1.0)
+
+
+def test_german_delivery_bases_carry_parcels_over_and_the_generic_station_does_not() -> None:
+    from sim.profiles import hub_operations
+    from sim.profiles.markets import DE_CARRY_OVER
+
+    for c in ("dhl", "hermes", "dpd"):
+        ops = hub_operations(c, "DE")
+        assert ops is not None and ops.carry_over == DE_CARRY_OVER > 0, c
+    assert hub_operations("ups", "DE") is None and hub_operations("ups", "US") is None

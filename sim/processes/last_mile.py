@@ -21,7 +21,7 @@ from sim.network import Facility
 from sim.parcels import Parcel, neighbour_door
 from sim.processes import H, Proc
 from sim.processes.returns import return_to_sender, shop_collection
-from sim.profiles import profile
+from sim.profiles import hub_operations, profile
 from sim.profiles.types import FailedDeliveryPolicy
 from sim.stations import REGULAR, SAME_DAY, RoutePlan
 from sim.world import World
@@ -42,12 +42,30 @@ def last_mile(env: simpy.Environment, world: World, p: Parcel) -> None:
         today = local_date(now, ds.tz)
         if cutoff is not None and now < local_clock(ds.tz, today, cutoff) and today == p.eta_day:
             kind, day = SAME_DAY, today
+    cause = ExceptionReason.MISSED_CONNECTION
     if day is None:
         day = timing.delivery_day(now, ds.tz, _open_days(world, ds, p), world.stations.cutoff_s(ds.id))
+        day, cause = _carry_over(world, ds, p, day, cause)
     if day > p.eta_day:
-        # later than the promise (a late truck, a same-day shuttle that missed the evening routes)
-        _postpone(world, p, ds, day, ExceptionReason.MISSED_CONNECTION, now)
+        # later than the promise (a late truck, a same-day shuttle that missed the evening routes,
+        # a delivery base that left it for the next day's tours)
+        _postpone(world, p, ds, day, cause, now)
     book(env, world, p, ds, day, kind)
+
+
+def _carry_over(
+    world: World, ds: Facility, p: Parcel, day: date, cause: ExceptionReason
+) -> tuple[date, ExceptionReason]:
+    """The day ``p`` goes out on when its delivery base's tours may leave it for the next working
+    day, each day anew (the carrier's ``HubOperations.carry_over``); express has its own couriers."""
+    ops = hub_operations(ds.carrier or p.carrier, ds.place.country)
+    if ops is None or p.express or p.story.no_incidents:
+        return day, cause
+    days = incidents.carry_over_days(p.rng, ops.carry_over)
+    open_days = _open_days(world, ds, p)
+    for _ in range(days):
+        day = timing.next_open_day(day + timedelta(days=1), open_days)
+    return day, (ExceptionReason.HUB_BACKLOG if days else cause)
 
 
 def _open_days(world: World, ds: Facility, p: Parcel) -> timing.Days:

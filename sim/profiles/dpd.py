@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from sim.profiles.markets import BNETZA_TRANSIT_SHARES, DE_FIRST_ATTEMPT
+from sim.profiles.markets import BNETZA_TRANSIT_SHARES, DE_CARRY_OVER, DE_FIRST_ATTEMPT
 from sim.profiles.types import (
     ALL_HOLIDAYS,
     DAY,
@@ -42,6 +42,7 @@ DE_HUBS = HubOperations(
     station_arrivals_s=(3.5 * H, 5.0 * H, 6.0 * H),
     direct=True,
     clear_s=2 * H,
+    carry_over=DE_CARRY_OVER,
 )
 
 PROFILE = CarrierProfile(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from sim.profiles.markets import BNETZA_TRANSIT_SHARES, DE_FIRST_ATTEMPT
+from sim.profiles.markets import BNETZA_TRANSIT_SHARES, DE_CARRY_OVER, DE_FIRST_ATTEMPT
 from sim.profiles.types import (
     ALL_HOLIDAYS,
     DAY,
@@ -36,6 +36,7 @@ DE_HUBS = HubOperations(
     station_arrivals_s=(4.0 * H, 5.5 * H, 6.75 * H),
     direct=True,
     clear_s=2.5 * H,
+    carry_over=DE_CARRY_OVER,
 )
 
 PROFILE = CarrierProfile(

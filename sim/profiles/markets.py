@@ -12,3 +12,10 @@ BNETZA_TRANSIT_SHARES: tuple[float, ...] = (0.80, 0.961, 0.995)
 #: majority once neighbours and drop-off permissions count. Parcel Monitor puts the UK at 93.7 % and
 #: the US at 97.2 % (docs/realism.md §3); Germany is taken between them (an assumption).
 DE_FIRST_ATTEMPT = 0.95
+
+#: Germany: share of the parcels reaching a delivery base that its tours leave for the next working
+#: day (tours full, districts unstaffed), drawn anew each day. No carrier publishes it; it is set so
+#: the world keeps the Bundesnetzagentur's tail — ~3.9 % of parcels take longer than two working
+#: days (docs/realism.md §10) — which one night's miss (a late pickup, a long diagonal) cannot
+#: explain: those parcels all make E+2 (an assumption, calibrated).
+DE_CARRY_OVER = 0.06

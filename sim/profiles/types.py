@@ -170,11 +170,17 @@ class HubOperations:
     #: its sorter clears a normal day's outbound (or inbound) parcels in this long at full rate
     #: (None: sized as the generic hub, ``sim.waves.full_rate_per_hour``)
     clear_s: float | None = None
+    #: share of the parcels reaching a delivery base that its tours leave for the next working day
+    #: (a full tour, an unstaffed district): an independent miss each day, so a parcel that missed
+    #: one day can miss the next (0: every parcel goes out on the first day it makes)
+    carry_over: float = 0.0
 
     def __post_init__(self) -> None:
         starts = [w.start_s for w in self.waves] + [w.end_s for w in self.waves]
         if not self.waves or any(s % 900 for s in starts):
             raise ValueError("hub waves start and end on local quarter hours (sim.waves.open_at)")
+        if not 0.0 <= self.carry_over < 1.0:
+            raise ValueError("carry_over is a share of parcels (0 <= share < 1)")
         ALIGNED.add(id(self.waves))  # so sim.waves remembers their next wave per quarter hour
 
 
