@@ -37,6 +37,7 @@ from typing import Literal, Protocol
 from mock_carriers.world import collector
 from mock_carriers.world.messages import Batch, EventHash, Failed, Hello, Message, Progress, Resume
 from mock_carriers.world.wire import Packed, Packer, Unpacker
+from sim.collector import fewer_collections
 from sim.events import ParcelTruth, ScanEvent
 
 #: Sandbox seconds the worker simulates per batch: small enough that a clock move's frontier
@@ -250,7 +251,10 @@ def _child_main(
             data.send(message)
 
     try:
-        drive(partial(settled, factory), run_to, emit, resume)
+        # The process only runs the world: its young collections are the world's, for its whole
+        # life (between steps too — packing a batch allocates as much as the step that made it).
+        with fewer_collections():
+            drive(partial(settled, factory), run_to, emit, resume)
     except (BrokenPipeError, EOFError, KeyboardInterrupt):  # the sandbox went away
         pass
 
