@@ -79,7 +79,8 @@ SPEC = CarrierSpec(
     credential=credential,
     hot_routes=hot_routes,
     server=SERVER,
-    rate_limit_presets={"default": {"per_second": 1, "burst": 1}},
+    # one token a quarter of an hour: a slow machine cannot refill the bucket between two requests
+    rate_limit_presets={"default": {"per_second": 0.001, "burst": 1}},
     webhook_formats=(
         WebhookFormat(
             name="acme",
