@@ -99,19 +99,13 @@ def encode_batch(batch: Batch, ord_base: int = 0) -> bytes:
 def _shared_value(fields: list[Any]) -> Location | EstimatedDelivery:
     """A table entry as the one object this process keeps for it."""
     key = tuple(fields)
-    if len(fields) == 3:
-        eta = _etas.get(key)
-        if eta is None:
-            if len(_etas) > CACHE_LIMIT:
-                _etas.clear()
-            eta = _etas[key] = EstimatedDelivery(*fields)
-        return eta
-    place = _places.get(key)
-    if place is None:
-        if len(_places) > CACHE_LIMIT:
-            _places.clear()
-        place = _places[key] = Location(*fields)
-    return place
+    cache, make = (_etas, EstimatedDelivery) if len(fields) == 3 else (_places, Location)
+    value = cache.get(key)
+    if value is None:
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        value = cache[key] = make(*fields)
+    return value
 
 
 def _events(rows: list[list[Any]], table: list[Location | EstimatedDelivery]) -> list[ScanEvent]:
