@@ -89,9 +89,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             disable=not show,
             transient=True,
         ) as progress,
-        # the collector raised around the writing as well as the world's steps: at the default
-        # threshold the loop between steps pays a fifth of a big run in collections (sim.collector)
-        fewer_collections(),
+        # no collections around the writing as well as the world's steps: at the default threshold
+        # the loop between steps pays a fifth of a big run in collections (sim.collector)
+        fewer_collections(batch=True),
     ):
         task = progress.add_task(f"simulating {scenario.name}", total=1.0, parcels=0)
         for evs, done in engine.run(

@@ -36,7 +36,7 @@ def run_scenario(name: str, out: Path) -> Path:
     with (
         JsonlSink(out / "events.jsonl") as events,
         JsonlSink(out / "truth.jsonl") as truths,
-        fewer_collections(),  # around the writing too (sim.collector)
+        fewer_collections(batch=True),  # around the writing too: none at all (sim.collector)
     ):
         for evs, done in engine.run():
             events.write(evs)

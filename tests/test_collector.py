@@ -104,3 +104,56 @@ def test_a_batch_run_holds_nothing_between_steps_so_an_abandoned_run_leaks_nothi
     next(abandoned)  # a caller that stops reading after one step
     assert settled() == default_thresholds
     del abandoned
+
+
+@pytest.mark.unit
+def test_a_batch_run_switches_collection_off_and_puts_it_back(
+    default_thresholds: tuple[int, int, int],
+) -> None:
+    with fewer_collections(batch=True):
+        assert gc.get_threshold() == (0, 10, 10)
+        with fewer_collections():  # a world's step inside the batch leaves it off
+            assert gc.get_threshold()[0] == 0
+        with fewer_collections(batch=True):
+            assert gc.get_threshold()[0] == 0
+    assert settled() == default_thresholds
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(YOUNG_THRESHOLD * 2, 5, 5)  # a higher threshold is switched off too
+        with fewer_collections(batch=True):
+            assert gc.get_threshold() == (0, 5, 5)
+        assert gc.get_threshold() == (YOUNG_THRESHOLD * 2, 5, 5)
+    finally:
+        gc.set_threshold(*saved)
+
+
+#: What the collector may find after a world ran with collection off: the set-up garbage of the
+#: address lexicons (Faker's providers: ~680 objects), however many parcels the world made.
+SET_UP_GARBAGE = 1_000
+
+
+@pytest.mark.unit
+def test_a_world_makes_no_reference_cycles_so_a_batch_run_needs_no_collector() -> None:
+    # a batch run collects nothing (fewer_collections(batch=True)): a cycle per parcel or per scan
+    # would grow its memory with every parcel. Run a world with collection off and see what only
+    # the collector could free.
+    engine = Engine(small_scenario(), seed=3)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        scans = sum(len(evs) for evs, _ in engine.run())
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            found = gc.collect()
+            kinds = {type(o).__module__ + "." + type(o).__qualname__ for o in gc.garbage}
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+    finally:
+        if was:
+            gc.enable()
+    assert engine.parcels_created > SET_UP_GARBAGE and scans > 10 * SET_UP_GARBAGE
+    assert found < SET_UP_GARBAGE, sorted(kinds)
+    world_kinds = {k for k in kinds if k.startswith(("sim.", "simpy.", "mock_carriers."))}
+    assert not world_kinds and not kinds & {"builtins.generator", "builtins.function", "builtins.cell"}
