@@ -61,6 +61,20 @@ def iso(epoch: float, tz: ZoneInfo) -> str:
     return cached[0] + _SECONDS[e - minute * 60] + cached[1]
 
 
+def iso_pair(first: float, second: float, tz: ZoneInfo) -> tuple[str, str]:
+    """``(iso(first, tz), iso(second, tz))`` with one look-up when both fall in one cached hour
+    (a scan's instant and its ``visible_at``, minutes apart: most scans)."""
+    a = int(first)
+    hour = a // 3600
+    b = int(second) - hour * 3600
+    if 0 <= b < 3600:
+        parts = _HOURS.get((tz, hour))  # None: not cached yet, or not a whole-hour offset
+        if parts is not None:
+            head, offset = parts
+            return head + _MM_SS[a - hour * 3600] + offset, head + _MM_SS[b] + offset
+    return iso(first, tz), iso(second, tz)
+
+
 @lru_cache(maxsize=65536)
 def local_midnight(tz: ZoneInfo, day: date) -> float:
     """Epoch seconds of local midnight starting ``day`` in ``tz`` (DST-correct)."""

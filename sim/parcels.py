@@ -26,7 +26,7 @@ from sim.events import (
     Service,
 )
 from sim.incidents import ParcelFate, visibility_lag
-from sim.localtime import iso
+from sim.localtime import iso_pair
 from sim.network import Facility
 from sim.places import Place
 from sim.scenario import PinnedCase
@@ -257,20 +257,12 @@ class Ledger:
         if bucket is None:
             bucket = self._minutes[m] = []
         tn = s.tracking_number
+        h = _BLAKE2B_8.copy()  # event_id(tn, seq), inline: once a scan
+        h.update(f"{tn}:{seq}".encode())
+        occurred, shown = iso_pair(now, visible, tz)
         # positional: the dataclass's field order (a keyword call costs a quarter more, per scan)
         event = ScanEvent(
-            event_id(tn, seq),
-            seq,
-            tn,
-            s.carrier,
-            s.service,
-            code,
-            reason,
-            iso(now, tz),
-            iso(visible, tz),
-            loc,
-            p.eta,
-            details or {},
+            h.hexdigest(), seq, tn, s.carrier, s.service, code, reason, occurred, shown, loc, p.eta, details or {}
         )
         bucket.append((upload, n, event))
 

@@ -22,6 +22,7 @@ from sim.streams import Rng, stream_seed
 
 _TWO_64 = float(1 << 64)
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile
+_ceil = math.ceil
 
 
 def keyed_uniform(seed: int, key: str) -> float:
@@ -96,35 +97,41 @@ class Uploads:
     """The world's scanners: each device's phase and each batch's lateness drawn once (one hash per
     device and per batch, not per scan), each scan's own lag from its parcel's stream."""
 
-    __slots__ = ("_batches", "_lags", "_phases", "_profiles", "seed")
+    __slots__ = ("_batches", "_carriers", "_phases", "_profiles", "seed")
 
     def __init__(self, seed: int, profiles: dict[str, VisibilityProfile]) -> None:
         self.seed = seed
         self._profiles = profiles
         self._phases: dict[str, float] = {}
         self._batches: dict[tuple[str, float], float] = {}
-        self._lags: dict[str, tuple[float, ...]] = {}
+        # per carrier: its profile, its upload interval and its lag quantiles (made on first use)
+        self._carriers: dict[str, tuple[VisibilityProfile, float, tuple[float, ...]]] = {}
+
+    def _carrier(self, carrier: str) -> tuple[VisibilityProfile, float, tuple[float, ...]]:
+        vis = self._profiles.get(carrier, DEFAULT)
+        found = self._carriers[carrier] = (vis, vis.batch_interval_s, lag_quantiles(vis))
+        return found
 
     def visible_at(self, scan_at: float, device: str, carrier: str, rng: Rng, first: bool) -> float:
-        """When a scan made (or written) at ``scan_at`` by ``carrier`` on ``device`` shows."""
-        vis = self._profiles.get(carrier, DEFAULT)
+        """When a scan made (or written) at ``scan_at`` by ``carrier`` on ``device`` shows.
+        (``upload_at`` and ``batch_delay`` worked out inline, with what they need found once: a
+        scan's hottest lines after its own record.)"""
+        found = self._carriers.get(carrier) or self._carrier(carrier)
+        vis, interval, table = found
         if first:
             return first_visible_at(scan_at, rng, vis)
         phase = self._phases.get(device)
         if phase is None:
             if len(self._phases) > MEMO_KEPT:
                 self._phases.clear()
-            phase = self._phases[device] = device_phase(self.seed, device, vis.batch_interval_s)
-        up = upload_at(scan_at, vis.batch_interval_s, phase)
+            phase = self._phases[device] = device_phase(self.seed, device, interval)
+        up = phase + _ceil((scan_at - phase) / interval) * interval if interval > 0 else scan_at
         key = (device, up)
         late = self._batches.get(key)
         if late is None:
             if len(self._batches) > MEMO_KEPT:
                 self._batches.clear()
             late = self._batches[key] = batch_delay(self.seed, device, up, vis)
-        table = self._lags.get(carrier)
-        if table is None:
-            table = self._lags[carrier] = lag_quantiles(vis)
         x = rng.random() * LAG_STEPS  # the lognormal by its quantiles: one uniform, no gauss
         k = int(x)
         return up + late + table[k] + (table[k + 1] - table[k]) * (x - k)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from sim.localtime import hour_and_weekday, iso, local_clock, local_date, local_midnight
+from sim.localtime import hour_and_weekday, iso, iso_pair, local_clock, local_date, local_midnight
 from sim.places import zone
 
 pytestmark = pytest.mark.unit
@@ -36,6 +36,20 @@ def test_iso_matches_zoneinfo_across_a_transition(tz, start: datetime) -> None:
     for step in range(0, 2 * 3600, 17):  # every 17 s for two hours: every minute, odd seconds
         e = t0 + step + 0.75  # fractions are dropped, as datetime.fromtimestamp(int(...)) does
         assert iso(e, tz) == datetime.fromtimestamp(int(e), tz).isoformat(), (tz, e)
+
+
+@pytest.mark.parametrize(("tz", "start"), TRANSITIONS, ids=lambda v: str(v))
+def test_iso_pair_matches_zoneinfo_across_a_transition(tz, start: datetime) -> None:
+    # a scan's instant and its visible_at: seconds to hours apart, in one hour or across hours
+    rng = random.Random(7)
+    t0 = start.timestamp()
+    for step in range(0, 2 * 3600, 23):
+        a = t0 + step + rng.random()
+        b = a + rng.choice((0.0, 1.5, 59.9, 600.25, 3599.5, 3600.0, 5400.7)) * rng.random()
+        assert iso_pair(a, b, tz) == (
+            datetime.fromtimestamp(int(a), tz).isoformat(),
+            datetime.fromtimestamp(int(b), tz).isoformat(),
+        ), (tz, a, b)
 
 
 @pytest.mark.parametrize(("tz", "start"), TRANSITIONS, ids=lambda v: str(v))
