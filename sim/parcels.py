@@ -261,9 +261,8 @@ class Ledger:
         h.update(f"{tn}:{seq}".encode())
         occurred, shown = iso_pair(now, visible, tz)
         # positional: the dataclass's field order (a keyword call costs a quarter more, per scan)
-        event = ScanEvent(
-            h.hexdigest(), seq, tn, s.carrier, s.service, code, reason, occurred, shown, loc, p.eta, details or {}
-        )
+        eid, carrier, eta, extra = h.hexdigest(), s.carrier, p.eta, details or {}
+        event = ScanEvent(eid, seq, tn, carrier, s.service, code, reason, occurred, shown, loc, eta, extra)
         bucket.append((upload, n, event))
 
     def at_facility(
