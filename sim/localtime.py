@@ -62,16 +62,20 @@ def iso(epoch: float, tz: ZoneInfo) -> str:
 
 
 def iso_pair(first: float, second: float, tz: ZoneInfo) -> tuple[str, str]:
-    """``(iso(first, tz), iso(second, tz))`` with one look-up when both fall in one cached hour
-    (a scan's instant and its ``visible_at``, minutes apart: most scans)."""
+    """``(iso(first, tz), iso(second, tz))`` from the cached hours without a call to ``iso`` when
+    both are cached (a scan's instant and its ``visible_at``, minutes apart: nearly every scan)."""
     a = int(first)
     hour = a // 3600
-    b = int(second) - hour * 3600
-    if 0 <= b < 3600:
-        parts = _HOURS.get((tz, hour))  # None: not cached yet, or not a whole-hour offset
-        if parts is not None:
-            head, offset = parts
-            return head + _MM_SS[a - hour * 3600] + offset, head + _MM_SS[b] + offset
+    parts = _HOURS.get((tz, hour))  # None: not cached yet, or not a whole-hour offset
+    if parts is not None:
+        b = int(second)
+        later = b // 3600
+        other = parts if later == hour else _HOURS.get((tz, later))
+        if other is not None:
+            return (
+                parts[0] + _MM_SS[a - hour * 3600] + parts[1],
+                other[0] + _MM_SS[b - later * 3600] + other[1],
+            )
     return iso(first, tz), iso(second, tz)
 
 
