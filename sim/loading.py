@@ -59,10 +59,15 @@ def pickup_scan_times(arrives: float, departs: float, rngs: Sequence[Rng], taken
     one. Adds the seconds used to ``taken``."""
     span = departs - arrives
     out: list[float] = []
+    after = -1  # the second after the previous scan of this load
     for t in sorted(arrives + span * rng.random() for rng in rngs):
-        s = math.ceil(t)
+        # every second from the previous scan's own instant up to its second is taken (it took the
+        # first free one), so a later instant searches on from there: a load larger than the dock
+        # time's seconds (a national day's truck) is linear, not quadratic, in its size
+        s = max(math.ceil(t), after)
         while s in taken:
             s += 1
         taken.add(s)
         out.append(float(s))
+        after = s + 1
     return out

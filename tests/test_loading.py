@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
+import random
 import statistics
 
 import pytest
@@ -65,3 +67,35 @@ def test_pickup_scans_spread_over_the_dock_time_in_load_order_one_a_second() -> 
 def test_a_load_bigger_than_the_dock_time_runs_over_a_second_a_parcel() -> None:
     times = loading.pickup_scan_times(0.0, 60.0, [ParcelRng(i) for i in range(100)], set())
     assert len(set(times)) == 100 and times[-1] >= 99.0
+
+
+def _first_free_each(arrives: float, departs: float, rngs: list[ParcelRng], taken: set[int]) -> list[float]:
+    """The definition: each instant, in order, takes the first free second at or after it."""
+    out = []
+    for t in sorted(arrives + (departs - arrives) * rng.random() for rng in rngs):
+        s = math.ceil(t)
+        while s in taken:
+            s += 1
+        taken.add(s)
+        out.append(float(s))
+    return out
+
+
+def test_pickup_scans_are_the_first_free_second_for_each_parcel_whatever_the_load() -> None:
+    # the search resumes after the previous scan (linear in the load): the same seconds as the
+    # plain search from each parcel's own instant, for loads below and far above the dock time,
+    # with seconds already taken by the truck's other lanes
+    draw = random.Random(11)
+    for case in range(40):
+        arrives = 1000.0 + draw.random() * 50
+        departs = arrives + draw.choice((30.0, 600.0, 2700.0))
+        n = draw.choice((1, 5, 50, 400, 1500))
+        before = {
+            int(arrives) + draw.randrange(int(departs - arrives) + 500) for _ in range(draw.randrange(300))
+        }
+        mine, theirs = set(before), set(before)
+        fast = loading.pickup_scan_times(
+            arrives, departs, [ParcelRng(case * 10_000 + i) for i in range(n)], mine
+        )
+        plain = _first_free_each(arrives, departs, [ParcelRng(case * 10_000 + i) for i in range(n)], theirs)
+        assert fast == plain and mine == theirs
