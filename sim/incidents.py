@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sim.events import ExceptionReason
 from sim.profiles.types import FailedDeliveryPolicy
 from sim.scenario import IncidentRates
-from sim.streams import Rng
+from sim.streams import Rng, skip
 
 H = 3600.0
 DAY = 24 * H
@@ -59,18 +59,24 @@ class ParcelFate:
 
 
 def draw_fate(rng: Rng, rates: IncidentRates, n_legs: int, n_hubs: int) -> ParcelFate:
-    """Draw a fresh parcel's incidents. The draw count is fixed so each rate owns its own uniform."""
-    u_lost, u_lost_leg, u_lost_exc, u_lost_days, u_lost_where = (rng.random() for _ in range(5))
-    u_damage, u_damage_hub = rng.random(), rng.random()
-    u_mis, u_addr, u_addr_fix, u_pp, u_unclaimed = (rng.random() for _ in range(5))
+    """Draw a fresh parcel's incidents. The draw count is fixed (12) so each rate owns its own
+    uniform; the ones that only say how a loss or a damage happens are skipped, not made, for the
+    parcels that have none (nearly all: ``streams.skip``)."""
+    random = rng.random
     fate = ParcelFate()
-    if u_lost < rates.loss and n_legs > 0:
+    if random() < rates.loss and n_legs > 0:
+        u_lost_leg, u_lost_exc, u_lost_days, u_lost_where = random(), random(), random(), random()
         fate.lost_leg = min(n_legs - 1, int(u_lost_leg * n_legs))
         fate.lost_in_facility = u_lost_where < 0.5
         if u_lost_exc < rates.lost_exception_share:
             fate.lost_exception_after_s = (5 + 5 * u_lost_days) * 86400
-    if u_damage < rates.damage and n_hubs > 0:
-        fate.damaged_at_hub = min(n_hubs - 1, int(u_damage_hub * n_hubs))
+    else:
+        skip(rng, 4)
+    if random() < rates.damage and n_hubs > 0:
+        fate.damaged_at_hub = min(n_hubs - 1, int(random() * n_hubs))
+    else:
+        skip(rng, 1)
+    u_mis, u_addr, u_addr_fix, u_pp, u_unclaimed = random(), random(), random(), random(), random()
     fate.misdelivered = u_mis < rates.misdelivery
     fate.address_error = u_addr < rates.address_error
     fate.address_corrected = u_addr_fix < rates.address_corrected_share
@@ -82,10 +88,12 @@ def draw_fate(rng: Rng, rates: IncidentRates, n_legs: int, n_hubs: int) -> Parce
 def attempt_failure(rng: Rng, rate: float, attempt: int) -> ExceptionReason | None:
     """Whether delivery attempt ``attempt`` (1-based) fails, and why. Retries succeed more often
     (the recipient was notified), so later attempts fail at half the first-attempt rate."""
-    u, u_reason = rng.random(), rng.random()
+    u = rng.random()
     p = rate if attempt == 1 else rate / 2
     if u >= p:
+        skip(rng, 1)  # the reason's draw: only a failure needs it
         return None
+    u_reason = rng.random()
     # Ofcom 2024 problem mix: not home / no time to answer dominate; access problems next.
     if u_reason < 0.70:
         return ExceptionReason.RECIPIENT_UNAVAILABLE

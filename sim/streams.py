@@ -42,6 +42,16 @@ def choose(rng: random.Random, items: Sequence[T], cum_weights: Sequence[float])
     return items[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(items) - 1)]
 
 
+def skip(rng: Rng, n: int) -> None:
+    """Move ``rng`` on by ``n`` uniform draws whose values are not needed (a draw that only counts
+    for a rare outcome keeps its place in the stream): free for a ``ParcelRng``."""
+    if type(rng) is ParcelRng:
+        rng.skip(n)
+    else:
+        for _ in range(n):
+            rng.random()
+
+
 class Rng(Protocol):
     """What a parcel's story draws from: ``random.Random`` fits, and so does ``ParcelRng``."""
 
@@ -77,6 +87,10 @@ class ParcelRng:
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
         return ((z ^ (z >> 31)) >> 11) * 1.1102230246251565e-16  # 2**-53
+
+    def skip(self, n: int) -> None:
+        """Move on ``n`` draws without making them: the state is a counter (one addition)."""
+        self._state = (self._state + n * 0x9E3779B97F4A7C15) & _MASK
 
     def uniform(self, a: float, b: float) -> float:
         return a + (b - a) * self.random()

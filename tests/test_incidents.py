@@ -143,3 +143,58 @@ def test_a_delivery_base_carries_a_parcel_over_each_day_anew() -> None:
     once, twice = sum(d >= 1 for d in days) / N, sum(d >= 2 for d in days) / N
     assert once == pytest.approx(0.2, abs=0.01)
     assert twice == pytest.approx(0.04, abs=0.005)  # a second day's miss is as likely as the first
+
+
+def _fate_drawing_all_twelve(rng: ParcelRng, rates: IncidentRates, n_legs: int, n_hubs: int) -> tuple:
+    """draw_fate as it was: all twelve uniforms made, used or not."""
+    u = [rng.random() for _ in range(12)]
+    lost = u[0] < rates.loss and n_legs > 0
+    damaged = u[5] < rates.damage and n_hubs > 0
+    return (
+        min(n_legs - 1, int(u[1] * n_legs)) if lost else None,
+        lost and u[4] < 0.5,
+        (5 + 5 * u[3]) * 86400 if lost and u[2] < rates.lost_exception_share else None,
+        min(n_hubs - 1, int(u[6] * n_hubs)) if damaged else None,
+        u[7] < rates.misdelivery,
+        u[8] < rates.address_error,
+        u[9] < rates.address_corrected_share,
+        u[10] < rates.pickup_point_choice,
+        u[11] < rates.unclaimed,
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("rate", [0.0, 0.3, 1.0])
+def test_fate_skips_unused_draws_but_keeps_every_draw_and_its_place(rate: float) -> None:
+    rates = IncidentRates(loss=rate, damage=rate, misdelivery=0.3, address_error=0.3, unclaimed=0.3)
+    for seed in range(300):
+        n_legs, n_hubs = seed % 4, (seed // 4) % 3
+        mine, theirs = ParcelRng(seed), ParcelRng(seed)
+        f = incidents.draw_fate(mine, rates, n_legs, n_hubs)
+        got = (
+            f.lost_leg,
+            f.lost_in_facility,
+            f.lost_exception_after_s,
+            f.damaged_at_hub,
+            f.misdelivered,
+            f.address_error,
+            f.address_corrected,
+            f.pickup_point,
+            f.unclaimed,
+        )
+        assert got == _fate_drawing_all_twelve(theirs, rates, n_legs, n_hubs), seed
+        assert mine.random() == theirs.random()  # the stream goes on from the same place
+
+
+@pytest.mark.unit
+def test_an_attempt_takes_two_draws_whether_it_fails_or_not() -> None:
+    for seed in range(200):
+        mine, theirs = ParcelRng(seed), ParcelRng(seed)
+        reason = incidents.attempt_failure(mine, 0.5, 1 + seed % 3)
+        u, u_reason = theirs.random(), theirs.random()
+        p = 0.5 if seed % 3 == 0 else 0.25
+        assert (reason is None) == (u >= p)
+        if reason is not None:
+            assert reason == incidents.attempt_failure(ParcelRng(seed), 0.5, 1 + seed % 3)
+            assert (reason is ExceptionReason.RECIPIENT_UNAVAILABLE) == (u_reason < 0.70)
+        assert mine.random() == theirs.random()

@@ -90,3 +90,20 @@ def test_choose_is_random_choices_draw_for_draw() -> None:
     for _ in range(5000):
         assert choose(a, items, cum) == b.choices(items, weights)[0]
         assert a.random() == b.random()  # and they leave the stream in the same place
+
+
+@pytest.mark.unit
+def test_skipping_draws_lands_where_making_them_does() -> None:
+    from sim.streams import skip
+
+    for n in (0, 1, 4, 37):
+        made, skipped, other = ParcelRng(99), ParcelRng(99), random.Random(5)
+        for _ in range(n):
+            made.random()
+        skip(skipped, n)
+        assert [made.random() for _ in range(5)] == [skipped.random() for _ in range(5)]
+        twin = random.Random(5)
+        for _ in range(n):
+            twin.random()
+        skip(other, n)  # any other stream makes the draws
+        assert other.random() == twin.random()
