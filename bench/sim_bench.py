@@ -85,14 +85,12 @@ DAY_SCENARIO = Path(__file__).parent / "scenarios" / "national_day.yaml"
 
 def run_day(scale: float = 1.0, scenario_file: Path = DAY_SCENARIO) -> dict[str, Any]:
     """A national network's day (``bench/scenarios/national_day.yaml``: 1 M parcels ordered on one
-    day, then the drain), its logs written to /dev/null as ``parcel-sandbox run`` writes them
-    (``JsonlSink``, the collector off: a batch run). CPU seconds (the box is shared: wall time is
-    reported but not the measure) and resident memory with 25 / 50 / 100 % of the parcels
-    finished. ``scale`` shrinks the demand, for a quick look."""
+    day, then the drain), events serialised to /dev/null as ``run_world`` does. CPU seconds (the
+    box is shared: wall time is reported but not the measure) and resident memory with 25 / 50 /
+    100 % of the parcels finished. ``scale`` shrinks the demand, for a quick look."""
     from sim.collector import fewer_collections
     from sim.engine import Engine
     from sim.scenario import load_scenario
-    from sim.sinks import JsonlSink
 
     scenario, _ = load_scenario(scenario_file)
     if scale != 1.0:
@@ -103,14 +101,12 @@ def run_day(scale: float = 1.0, scenario_file: Path = DAY_SCENARIO) -> dict[str,
     engine = Engine(scenario)
     events = truths = 0
     samples: list[tuple[int, float, float]] = []  # (parcels finished, RSS MB, CPU s)
-    with (
-        JsonlSink(Path(os.devnull)) as event_log,
-        JsonlSink(Path(os.devnull)) as truth_log,
-        fewer_collections(batch=True),
-    ):
+    with open(os.devnull, "w", encoding="utf-8") as sink, fewer_collections(batch=True):
         for evs, done in engine.run():
-            event_log.write(evs)
-            truth_log.write(done)
+            for e in evs:
+                sink.write(e.to_json())
+            for t in done:
+                sink.write(t.to_json())
             events += len(evs)
             truths += len(done)
             samples.append((truths, _current_rss_mb(), time.process_time() - cpu0))
