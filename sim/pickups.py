@@ -15,6 +15,7 @@ stream (its place in the load), so no parcel's pickup depends on another's.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -47,6 +48,7 @@ DAY_JITTER_S = 20 * MINUTE  # the truck's arrival moves by up to this much from 
 DWELL_S = (20 * MINUTE, 45 * MINUTE)  # loading time at the dock
 LABEL_CUTOFF_S = 1 * H  # a parcel labelled less than this before the truck waits for the next one
 TRUCKS_KEPT = 100_000  # trucks remembered before the memo starts over (a served world runs for ever)
+SEQUENCES_KEPT = 20_000  # next_truck's fortnights of trucks remembered, likewise
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ class Pickups:
         self._windows: dict[tuple[str, str], tuple[float, ...]] = {}
         self._trucks: dict[tuple[str, str, date, int, bool], Truck] = {}
         self._scanned: dict[tuple[str, str, bool, float], set[int]] = {}
+        # per (carrier, warehouse, same-day, first day, pickup days): next_truck's candidates
+        self._ahead: dict[tuple[str, str, bool, date, Days], tuple[list[Truck], list[float]]] = {}
 
     def windows(self, carrier: str, fc_id: str, same_day: bool = False) -> tuple[float, ...]:
         if same_day:
@@ -120,18 +124,43 @@ class Pickups:
         open_days: Days,
         same_day: bool = False,
     ) -> Truck:
-        """The first truck on a pickup day that arrives at least ``LABEL_CUTOFF_S`` after ``ready``."""
-        day = local_date(ready, tz) - timedelta(days=1)  # a late-evening window may be jittered past midnight
+        """The first truck on a pickup day that arrives at least ``LABEL_CUTOFF_S`` after ``ready``
+        (in the order of days and windows, from the day before ``ready``'s: a late-evening window
+        may be jittered past midnight)."""
+        day = local_date(ready, tz) - timedelta(days=1)
+        key = (carrier, fc_id, same_day, day, open_days)
+        ahead = self._ahead.get(key)
+        if ahead is None:
+            if len(self._ahead) > SEQUENCES_KEPT:
+                self._ahead.clear()
+            ahead = self._ahead[key] = self._trucks_from(carrier, fc_id, tz, day, open_days, same_day)
+        trucks, reach = ahead
+        # the first truck in that order arriving late enough is the first whose running maximum of
+        # arrivals is: bisect, not a walk through the days (every parcel asks, a few times)
+        k = bisect_left(reach, ready + LABEL_CUTOFF_S)
+        if k == len(trucks):
+            raise ValueError("no pickup within two weeks")
+        return trucks[k]
+
+    def _trucks_from(
+        self, carrier: str, fc_id: str, tz: ZoneInfo, day: date, open_days: Days, same_day: bool
+    ) -> tuple[list[Truck], list[float]]:
+        """The trucks of 16 days from ``day`` on, pickup days only, in order of day and window, and
+        the running maximum of their arrivals."""
         n = len(self.windows(carrier, fc_id, same_day))
+        trucks: list[Truck] = []
+        reach: list[float] = []
+        latest = float("-inf")
         for offset in range(16):
             d = day + timedelta(days=offset)
             if not works(d, open_days):
                 continue
             for i in range(n):
                 t = self.truck(carrier, fc_id, tz, d, i, same_day)
-                if t.arrives >= ready + LABEL_CUTOFF_S:
-                    return t
-        raise ValueError("no pickup within two weeks")
+                latest = max(latest, t.arrives)
+                trucks.append(t)
+                reach.append(latest)
+        return trucks, reach
 
     def scan(
         self,

@@ -83,3 +83,51 @@ def test_a_truck_remembers_the_seconds_it_scanned_at_whatever_the_lane() -> None
     taken.add(7)
     assert p.scanned("ups", "fc-EWR", False, t, t.arrives) == {7}
     assert p.scanned("ups", "fc-EWR", True, t, t.arrives) == set()  # the same-day shuttle is another truck
+
+
+def _first_truck_walking(
+    p: pickups.Pickups, carrier: str, fc: str, ready: float, days: object, same_day: bool
+) -> pickups.Truck | None:
+    """next_truck's definition: walk the days from the one before ready's, and their windows."""
+    from datetime import timedelta
+
+    from sim.localtime import local_date
+    from sim.timing import works
+
+    day = local_date(ready, NY) - timedelta(days=1)
+    for offset in range(16):
+        d = day + timedelta(days=offset)
+        if works(d, days):  # type: ignore[arg-type]
+            for i in range(len(p.windows(carrier, fc, same_day))):
+                t = p.truck(carrier, fc, NY, d, i, same_day)
+                if t.arrives >= ready + pickups.LABEL_CUTOFF_S:
+                    return t
+    return None
+
+
+@pytest.mark.parametrize("windows", ["published", "overlapping"])
+def test_next_truck_is_the_first_in_order_of_days_and_windows_late_enough(
+    windows: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.timing import WorkDays
+
+    if windows == "overlapping":  # jittered arrivals out of window order: the first in order counts
+        monkeypatch.setitem(
+            pickups.PICKUP_WINDOWS, "ups", (10.0 * 3600, 10.1 * 3600, 10.2 * 3600, 23.9 * 3600)
+        )
+    holidays = WorkDays(frozenset(range(5)), frozenset({date(2026, 11, 26), date(2026, 12, 25)}))
+    p = pickups.Pickups(seed=3)
+    rng = ParcelRng(17)
+    start = datetime(2026, 11, 20, tzinfo=NY).timestamp()
+    for k in range(3000):
+        ready = start + rng.random() * 40 * 86400
+        carrier = ("ups", "amazon", "usps")[k % 3]
+        days = holidays if k % 2 else frozenset(range(6))
+        same_day = k % 7 == 0
+        got = p.next_truck(carrier, f"fc-{k % 4}", NY, ready, days, same_day)
+        assert got == _first_truck_walking(p, carrier, f"fc-{k % 4}", ready, days, same_day), (k, ready)
+
+
+def test_next_truck_says_so_when_no_pickup_day_comes_within_two_weeks() -> None:
+    with pytest.raises(ValueError, match="two weeks"):
+        pickups.Pickups(seed=3).next_truck("ups", "fc", NY, 1.8e9, frozenset(), False)
