@@ -54,8 +54,12 @@ def next_departure(
     earliest = ready + cutoff
     for offset in range(0, 9):
         d = day + timedelta(days=offset)
-        for k, t in enumerate(departures_on(tz, d, departures)):
-            if t >= earliest and (runs is None or d.weekday() in runs[k]):
+        times = departures_on(tz, d, departures)
+        if runs is not None:
+            weekday = d.weekday()
+            times = tuple(t for t, r in zip(times, runs, strict=True) if weekday in r)
+        for t in times:
+            if t >= earliest:
                 _last_departure[:] = [key, t]
                 return t
     raise ValueError("no departure within 8 days; a lane needs at least one departure time")
