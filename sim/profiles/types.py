@@ -202,3 +202,9 @@ class CarrierProfile:
     on_time: tuple[float, float] | None = None
     #: per country, hubs run unlike the generic hub (a country not listed: the generic hub)
     hubs: Mapping[str, HubOperations] = field(default_factory=lambda: MappingProxyType({}))
+    #: its hubs sort at most this many normal days' load a day, where it publishes what its plants
+    #: can take (None: sized as the generic hub, ``sim.waves.full_rate_per_hour``)
+    sort_capacity_days: float | None = None
+    #: its express aircraft carry this many normal days of their lane, where it publishes the air
+    #: capacity it plans for its peak (None: the generic vehicle, ``sim.capacity.vehicle_load``)
+    air_capacity_days: float | None = None

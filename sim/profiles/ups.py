@@ -31,6 +31,13 @@ SAVER_BY_ZONE = tuple(d + 1 for d in GROUND_BY_ZONE)
 CUTOFF_S = 18.5 * H
 END_OF_DAY_S = 21 * H  # UPS couriers deliver until 21:00 (sim.courier_routes)
 
+# Air capacity planned for peak: UPS Worldport handles ~1.6–2 M packages a normal day and > 4 M a day
+# at peak (UPS press material, secondary summaries; docs/realism.md §10): UPS sizes its air network
+# (aircraft, charters, the hub's sort) for over twice a normal day, 4 M / 1.8 M (the normal range's
+# middle). A normal day is a working day: the air network flies five nights a week (Monday–Friday
+# pickups), so a week's express rides in five: × 7/5 of a lane's calendar-day load.
+AIR_CAPACITY_DAYS = 4.0 / 1.8 * 7 / 5
+
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
 PROFILE = CarrierProfile(
@@ -144,6 +151,7 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict, all services: 96.5 % (2024), 97.2 % (2025) (docs/realism.md §1)
     on_time=(0.965, 0.972),
+    air_capacity_days=AIR_CAPACITY_DAYS,
     texts=MappingProxyType(
         {
             "running_late": "Your package will arrive later than expected, but is still on its way.",
