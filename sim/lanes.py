@@ -77,10 +77,21 @@ class Lane:
     runs: tuple[frozenset[int], ...] | None = None
 
     @property
+    def daily_departures(self) -> float:
+        """Departures a day, on average over a week (a load plan's run only on their weekdays)."""
+        return len(self.departures) if self.runs is None else sum(len(r) for r in self.runs) / 7
+
+    @property
+    def vehicle_departures(self) -> float:
+        """The departures a day one vehicle's room is sized for (``sim.capacity.vehicle_load``): a
+        load plan's departure takes up to a whole normal day of the lane — its scheduled trailer and
+        the extra sections called at its dispatch time (``sim.profiles.types.LoadPlan``)."""
+        return len(self.departures) if self.runs is None else 1.0
+
+    @property
     def expected_s(self) -> float:
         # flights are banked: timed to the sorts they connect, a parcel waits hours, not half a day
-        weekly = 7 * len(self.departures) if self.runs is None else sum(len(r) for r in self.runs)
-        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 7 * 24 * H / weekly
+        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 24 * H / self.daily_departures
         penalty = BACKUP_PENALTY_S if self.backup else 0.0
         return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S + penalty
 

@@ -30,7 +30,10 @@ def test_a_lane_expects_travel_half_a_headway_and_a_sort() -> None:
     assert twice.expected_s == 2 * H + 6 * H + timing.NOMINAL_SORT_S
     # a load plan's trailer that runs five days a week waits longer on average
     weekdays = Lane("a", "b", "truck", 100.0, 2 * H, (6 * H,), runs=(frozenset(range(5)),))
-    assert weekdays.expected_s == 2 * H + 7 * 24 * H / 5 / 2 + timing.NOMINAL_SORT_S
+    assert weekdays.expected_s == pytest.approx(2 * H + 7 * 24 * H / 5 / 2 + timing.NOMINAL_SORT_S)
+    assert weekdays.daily_departures == 5 / 7 and twice.daily_departures == 2
+    # its vehicle takes a whole normal day of the lane (extra sections); others share out the day
+    assert weekdays.vehicle_departures == 1 and twice.vehicle_departures == 2
 
 
 def test_long_hauls_run_on_the_load_plan_and_short_lanes_after_every_wave(baseline_net: Network) -> None:

@@ -67,7 +67,7 @@ class Fleet:
                 net.facilities[lane.dst],
                 pickup,
                 # a shipper's dock is cleared: the carrier sends trailers for all of it
-                self.world.capacity.vehicle_load(lane.src, lane.dst, len(lane.departures))
+                self.world.capacity.vehicle_load(lane.src, lane.dst, lane.vehicle_departures, lane.mode)
                 if pickup is None
                 else 1 << 30,
                 p.carrier,

@@ -33,10 +33,12 @@ END_OF_DAY_S = 20 * H
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
 # FedEx Ground's line-haul is run by contractors on "assigned runs", each with a fixed dispatch time
-# and fixed days of the week it runs, from two dispatch boards a day (AM and PM) (fleetamb.com,
-# "Types of FedEx runs", secondary; docs/realism.md §5). Between hubs more than a night's drive
-# apart (over 9 h): after the twilight sort Monday–Friday and after the night sort Tuesday–Saturday,
-# none on Sunday, as UPS's (the times are the world's hub waves: an assumption).
+# and fixed days of the week it runs, and an "unassigned board" of trucks that dispatch calls for
+# extra work at the usual dispatch times, AM and PM (fleetamb.com, "Types of FedEx runs",
+# secondary; docs/realism.md §5): a departure takes as many trailers as its day needs. Between hubs
+# more than a night's drive apart (over 9 h): after the twilight sort Monday–Friday and after the
+# night sort Tuesday–Saturday, none on Sunday, as UPS's (the times are the world's hub waves: an
+# assumption).
 US_LOAD_PLAN = LoadPlan(
     departures=(after_wave("night"), after_wave("twilight")),
     runs=(TUE_SAT, MON_FRI),

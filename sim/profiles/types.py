@@ -197,7 +197,8 @@ def after_wave(name: str, waves: tuple[Wave, ...] = HUB_WAVES) -> float:
 class LoadPlan:
     """A carrier's long hub-to-hub trailers in one country: on a load plan, not after every sort
     wave — each leaves at a set local time on set weekdays (the local day it leaves), on every
-    lane whose drive is longer than ``min_drive_s``."""
+    lane whose drive is longer than ``min_drive_s``. A departure takes as many trailers as the
+    lane's day needs (extra sections called at its dispatch time: ``sim.lanes.Lane``)."""
 
     departures: tuple[float, ...]  # local seconds of day, ascending
     runs: tuple[Weekdays, ...]  # per departure, the weekdays it runs on (0 = Monday)
@@ -233,3 +234,9 @@ class CarrierProfile:
     #: per country, its long hub-to-hub lanes' load plan (a country not listed: every lane leaves
     #: after every sort wave, ``sim.lanes.HUB_TO_HUB_DEPARTURES``)
     load_plans: Mapping[str, LoadPlan] = field(default_factory=lambda: MappingProxyType({}))
+    #: its hubs sort at most this many normal days' load a day, where it publishes what its plants
+    #: can take (None: sized as the generic hub, ``sim.waves.full_rate_per_hour``)
+    sort_capacity_days: float | None = None
+    #: its express aircraft carry this many normal days of their lane, where it publishes the air
+    #: capacity it plans for its peak (None: the generic vehicle, ``sim.capacity.vehicle_load``)
+    air_capacity_days: float | None = None
