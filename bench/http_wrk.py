@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -233,13 +234,30 @@ def prepare(base: str, advance: str = "3d", client: httpx.Client | None = None) 
         return targets
 
 
-def lua_script(target: Target, directory: Path) -> Path:
+_PIPELINE_LUA = """
+init = function(args)
+  local batch = {}
+  for i = 1, %d do batch[i] = wrk.format() end
+  pipelined = table.concat(batch)
+end
+request = function() return pipelined end
+"""
+
+
+def lua_script(target: Target, directory: Path, pipeline: int = 1) -> Path:
+    """wrk's script for ``target``; ``pipeline`` > 1 sends that many requests back to back on a
+    connection before reading (HTTP/1.1 pipelining, as wrk's own ``pipeline.lua``): the load
+    generator then spends a fraction of the CPU per request, which matters when it shares the
+    server's cores."""
     lines = [f'wrk.method = "{target.method}"']
     for name, value in target.headers.items():
         lines.append(f'wrk.headers["{name}"] = "{value}"')
     if target.body:
         lines.append(f"wrk.body = [==[{target.body.decode()}]==]")
-    path = directory / f"{target.name}.lua"
+    if pipeline > 1:
+        lines.append(_PIPELINE_LUA % pipeline)
+    suffix = f"-p{pipeline}" if pipeline > 1 else ""
+    path = directory / f"{target.name}{suffix}.lua"
     path.write_text("\n".join(lines) + "\n" + _DONE_LUA, encoding="utf-8")
     return path
 
@@ -295,7 +313,9 @@ def wrk(
     cmd = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{int(seconds)}s"]
     cmd += [f"--timeout={timeout_s}s", "-s", str(script), url]
     before = tree_cpu_seconds(pid) if pid is not None else 0.0
+    load_before = _children_cpu_seconds()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    load_spent = _children_cpu_seconds() - load_before  # wrk's own CPU (the only child waited for)
     spent = tree_cpu_seconds(pid) - before if pid is not None else None
     line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
     raw = json.loads(line[len("WRK_JSON ") :])
@@ -311,7 +331,13 @@ def wrk(
         "errors": errors,
         "timeouts": raw["timeout"],
         "cpu_us_per_req": round(spent / raw["requests"] * 1e6, 2) if spent and raw["requests"] else None,
+        "load_cpu_us_per_req": round(load_spent / raw["requests"] * 1e6, 2) if raw["requests"] else None,
     }
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def check_same_answer(port: int, target: Target) -> None:

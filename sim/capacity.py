@@ -16,7 +16,7 @@ from sim import timing, waves
 from sim.network import Facility
 from sim.planning import Planner
 from sim.population import Destinations
-from sim.profiles import hub_operations
+from sim.profiles import PROFILES, hub_operations
 from sim.scenario import Scenario
 from sim.waves import WaveSorter
 
@@ -73,6 +73,15 @@ def clearing_rate(load: float, clear_s: float, headroom: float) -> float:
     return load / (clear_s / 3600.0) * headroom / waves.DEFAULT_HEADROOM
 
 
+def plant_rate_per_hour(
+    load: float, days: float, hub_waves: tuple[waves.Wave, ...], headroom: float
+) -> float:
+    """Parcels an hour at full rate of a hub whose waves sort ``days`` normal days of ``load`` a day
+    at the default headroom (in proportion to the scenario's headroom): a carrier's published plant
+    capacity over its normal day."""
+    return load * days / waves.full_rate_hours(hub_waves) * headroom / waves.DEFAULT_HEADROOM
+
+
 class Capacity:
     """Every hub's sort waves, every lane's vehicle size, and every delivery station's stops per day
     and what is booked."""
@@ -92,8 +101,13 @@ class Capacity:
         self.booked: dict[tuple[str, date], int] = {}  # (station, day) -> stops booked
         self.headroom = headroom
         self._lane_load = lane_load or {}
+        # a carrier's aircraft sized from its own published air capacity, by facility
+        self._air_days: dict[str, float] = {}
         closed = closed or {}
         for f in facilities.values():
+            prof = PROFILES.get(f.carrier or "")
+            if prof is not None and prof.air_capacity_days:
+                self._air_days[f.id] = prof.air_capacity_days
             if f.kind == "sort_hub":
                 per_day = max(MIN_HUB_LOAD, hub_load.get(f.id, 0.0))
                 per_hour = sort_per_hour or waves.full_rate_per_hour(per_day, headroom)
@@ -101,6 +115,9 @@ class Capacity:
                 if not sort_per_hour and ops is not None and ops.clear_s:
                     busiest = max(self._through(f.id, facilities, out=True), self._through(f.id, facilities))
                     per_hour = max(per_hour, clearing_rate(busiest, ops.clear_s, headroom))
+                if not sort_per_hour and prof is not None and prof.sort_capacity_days:
+                    plant = plant_rate_per_hour(per_day, prof.sort_capacity_days, f.waves, headroom)
+                    per_hour = min(per_hour, plant)
                 self.sorters[f.id] = WaveSorter(f.tz, per_hour, f.waves, closed=closed.get(f.id))
             elif f.kind == "delivery_station":
                 stops = int(STATION_HEADROOM * station_load.get(f.id, 0.0))
@@ -120,11 +137,17 @@ class Capacity:
         sort; the instant the sort is done with it (in this wave, or a later one)."""
         return self.sorters[hub_id].book(arrival, work)
 
-    def vehicle_load(self, src: str, dst: str, departures: int = 2) -> int:
-        """How many parcels one departure on the lane (``departures`` a day) carries."""
+    def vehicle_load(self, src: str, dst: str, departures: float = 2, mode: str = "truck") -> int:
+        """How many parcels one departure on the lane (``departures`` a day) carries; an aircraft
+        of a carrier that publishes its air capacity carries that many of the lane's normal days
+        (in proportion to the scenario's headroom), if that is more."""
         daily = self._lane_load.get((src, dst), 0.0)
         share = max(VEHICLE_DAY_SHARE, 1.0 / max(1, departures))
-        return max(MIN_VEHICLE_LOAD, math.ceil(share * self.headroom * daily))
+        room = max(MIN_VEHICLE_LOAD, math.ceil(share * self.headroom * daily))
+        days = self._air_days.get(src) if mode == "air" else None
+        if days:
+            room = max(room, math.ceil(days * daily * self.headroom / waves.DEFAULT_HEADROOM))
+        return room
 
     def book_delivery_day(self, station_id: str, day: date, open_days: frozenset[int]) -> date:
         """A stop on the station's couriers' routes on ``day`` or, when that day is full, on the

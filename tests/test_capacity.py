@@ -44,6 +44,8 @@ def test_a_vehicle_carries_half_its_lanes_day_times_the_headroom() -> None:
     assert cap.vehicle_load("a", "b") == 301
     assert cap.vehicle_load("b", "a") == MIN_VEHICLE_LOAD  # a lane nothing is planned on
     assert cap.vehicle_load("a", "b", departures=1) == 602  # one a day: it takes the whole day
+    # a load plan's ten trailers a week carry the week's load: 0.7 of a day each
+    assert cap.vehicle_load("a", "b", departures=10 / 7) == 422
 
 
 def test_a_full_station_day_spills_to_the_next_working_day() -> None:
@@ -91,3 +93,37 @@ def test_a_parcel_centre_is_sized_to_clear_a_days_pickups_in_its_profiles_time()
     ops = hub_operations("dhl", "DE")
     assert ops is not None and ops.clear_s == 2 * 3600.0
     assert hub_operations("dhl", "US") is None and hub_operations("acme", "DE") is None
+
+
+def test_a_usps_plant_sorts_its_published_capacity_over_a_normal_day() -> None:
+    from sim import waves
+    from sim.capacity import plant_rate_per_hour
+    from sim.profiles.usps import PLANT_CAPACITY_DAYS
+
+    assert PLANT_CAPACITY_DAYS == pytest.approx(29 / 24)  # OIG: ~29 M a day against ~24 M received
+    hours = waves.full_rate_hours(waves.HUB_WAVES)
+    assert plant_rate_per_hour(900.0, 1.2, waves.HUB_WAVES, 2.0) == pytest.approx(900 * 1.2 / hours)
+    assert plant_rate_per_hour(900.0, 1.2, waves.HUB_WAVES, 4.0) == pytest.approx(2 * 900 * 1.2 / hours)
+    plant, hub = facility("p", "sort_hub", "usps", "PHL"), facility("h", "sort_hub", "ups", "PHL")
+    cap = Capacity({"p": plant, "h": hub}, {"p": 900.0, "h": 900.0}, {}, headroom=2.0)
+    # a day of the plant's waves at full rate sorts 1.21 of its normal days, the generic hub ~3.4
+    assert cap.sorters["p"].per_hour * hours == pytest.approx(900 * 29 / 24)
+    assert cap.sorters["h"].per_hour == pytest.approx(900 * 416_000 / 2_000_000)
+    assert cap.sorters["p"].per_hour < cap.sorters["h"].per_hour
+    fixed = Capacity({"p": plant}, {"p": 900.0}, {}, headroom=2.0, sort_per_hour=600.0)
+    assert fixed.sorters["p"].per_hour == 600.0  # a scenario's own sort rate wins
+
+
+def test_ups_aircraft_carry_its_published_peak_air_capacity() -> None:
+    from sim.profiles.ups import AIR_CAPACITY_DAYS
+
+    assert AIR_CAPACITY_DAYS == pytest.approx(4.0 / 1.8 * 7 / 5)  # Worldport > 4 M at peak vs ~1.8 M
+    a, b = facility("a", "sort_hub", "ups", "ONT"), facility("b", "sort_hub", "ups", "SDF")
+    c, d = facility("c", "sort_hub", "usps", "LAX"), facility("d", "sort_hub", "usps", "MEM")
+    lanes = {("a", "b"): 100.0, ("c", "d"): 100.0}
+    cap = Capacity({f.id: f for f in (a, b, c, d)}, {}, {}, headroom=2.0, lane_load=lanes)
+    assert cap.vehicle_load("a", "b", 1, "air") == 312  # 3.11 normal days of the lane
+    assert cap.vehicle_load("a", "b", 1, "truck") == 200  # its trucks: the generic vehicle
+    assert cap.vehicle_load("c", "d", 1, "air") == 200  # a carrier that publishes no air capacity
+    half = Capacity({f.id: f for f in (a, b)}, {}, {}, headroom=1.0, lane_load=lanes)
+    assert half.vehicle_load("a", "b", 1, "air") == 156  # in proportion to the scenario's headroom

@@ -9,13 +9,16 @@ from sim.profiles.types import (
     DAY,
     MON_FRI,
     MON_SAT,
+    TUE_SAT,
     CarrierProfile,
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    LoadPlan,
     ServiceProfile,
     Standard,
     VisibilityProfile,
+    after_wave,
 )
 
 # FedEx Ground transit map: 1–5 business days in the contiguous US by zone, like UPS Ground
@@ -28,6 +31,19 @@ CUTOFF_S = 18.0 * H  # last pickup call 19:00 (sim.pickups) less an hour
 END_OF_DAY_S = 20 * H
 
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
+
+# FedEx Ground's line-haul is run by contractors on "assigned runs", each with a fixed dispatch time
+# and fixed days of the week it runs, and an "unassigned board" of trucks that dispatch calls for
+# extra work at the usual dispatch times, AM and PM (fleetamb.com, "Types of FedEx runs",
+# secondary; docs/realism.md §5): a departure takes as many trailers as its day needs. Between hubs
+# more than a night's drive apart (over 9 h): after the twilight sort Monday–Friday and after the
+# night sort Tuesday–Saturday, none on Sunday, as UPS's (the times are the world's hub waves: an
+# assumption).
+US_LOAD_PLAN = LoadPlan(
+    departures=(after_wave("night"), after_wave("twilight")),
+    runs=(TUE_SAT, MON_FRI),
+    min_drive_s=9 * H,
+)
 
 PROFILE = CarrierProfile(
     key="fedex",
@@ -120,6 +136,7 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict: 91.8 % (2024); FedEx Express 95.3 % (2025) (docs/realism.md §1)
     on_time=(0.918, 0.953),
+    load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
     texts=MappingProxyType(
         {
             "running_late": "Delay",

@@ -12,13 +12,16 @@ from sim.profiles.types import (
     DAY,
     MON_FRI,
     MON_SAT,
+    TUE_SAT,
     CarrierProfile,
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    LoadPlan,
     ServiceProfile,
     Standard,
     VisibilityProfile,
+    after_wave,
 )
 
 # UPS Ground transit map: 1–5 business days in the contiguous US by zone, zone 2 ≈ 1 day … zone 8 ≈
@@ -31,7 +34,31 @@ SAVER_BY_ZONE = tuple(d + 1 for d in GROUND_BY_ZONE)
 CUTOFF_S = 18.5 * H
 END_OF_DAY_S = 21 * H  # UPS couriers deliver until 21:00 (sim.courier_routes)
 
+# Air capacity planned for peak: UPS Worldport handles ~1.6–2 M packages a normal day and > 4 M a day
+# at peak (UPS press material, secondary summaries; docs/realism.md §10): UPS sizes its air network
+# (aircraft, charters, the hub's sort) for over twice a normal day, 4 M / 1.8 M (the normal range's
+# middle). A normal day is a working day: the air network flies five nights a week (Monday–Friday
+# pickups), so a week's express rides in five: × 7/5 of a lane's calendar-day load.
+AIR_CAPACITY_DAYS = 4.0 / 1.8 * 7 / 5
+
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
+
+# Ground line-haul between hubs more than a night's drive apart (over 9 h, ``sim.lanes``'s overnight
+# truck): trailers on a load plan, not after every sort — after the twilight sort (the day's pickups)
+# Monday–Friday and after the night sort Tuesday–Saturday (Friday night's), none on Sunday. "The
+# ground operation is a Monday–Friday operation. The ground hubs are closed on Sundays, and for the
+# most part on Saturdays too", beside a UPS spokesperson's "UPS never has packages in motion on
+# Sundays" (a UPS ground hub worker, flightinfo.com, 2003); tracking shows a cross-country parcel
+# reach a hub on Saturday and wait there until Monday (ask.metafilter.com/198038, 2011). Since 2017
+# UPS also picks up and delivers ground on Saturdays in most metros (the delivery days below): a
+# local operation, the long hauls keep the weekday plan (an assumption); a departure takes as many
+# trailers as its day needs (extra sections, as FedEx's unassigned board: an assumption for UPS).
+# docs/realism.md §5.
+US_LOAD_PLAN = LoadPlan(
+    departures=(after_wave("night"), after_wave("twilight")),
+    runs=(TUE_SAT, MON_FRI),
+    min_drive_s=9 * H,
+)
 
 PROFILE = CarrierProfile(
     key="ups",
@@ -144,6 +171,8 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict, all services: 96.5 % (2024), 97.2 % (2025) (docs/realism.md §1)
     on_time=(0.965, 0.972),
+    load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
+    air_capacity_days=AIR_CAPACITY_DAYS,
     texts=MappingProxyType(
         {
             "running_late": "Your package will arrive later than expected, but is still on its way.",

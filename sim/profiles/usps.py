@@ -35,6 +35,11 @@ AMAZON_SUNDAY = MappingProxyType({"amazon": frozenset({6})})
 # Supply Chain Dive, 21 Jul 2025; docs/realism.md §2, §6). So the date a customer is shown keeps the
 # standard, and no peak adjustment is published for the promise.
 
+# Plant capacity: USPS could process ~29 M packages a day against ~24 M received off-peak (USPS OIG
+# NO-AR-14-002; docs/realism.md §5): its plants sort about 1.21 normal days a day, so a peak above
+# that (Cyber Week +30 %, §6) backlogs them, where the integrators add peak capacity (ups.py).
+PLANT_CAPACITY_DAYS = 29.0 / 24.0
+
 _us = dict(pickup_days=MON_SAT, business_days=MON_SAT, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
 PROFILE = CarrierProfile(
@@ -116,6 +121,7 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict: 90.4 % (2024), 94.1 % (2025) (docs/realism.md §1)
     on_time=(0.904, 0.941),
+    sort_capacity_days=PLANT_CAPACITY_DAYS,
     texts=MappingProxyType(
         {
             "running_late": "In Transit, Arriving Late",

@@ -6,9 +6,9 @@ tracking number and scripts its story.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from sim import places
 from sim.events import CARRIERS, Service
@@ -19,6 +19,23 @@ MAX_CASES = 1_000
 
 ShipAt = duration_between(0, MAX_DURATION)
 CaseDelay = duration_between(0, 30 * DAY)
+
+
+def _known_carrier(v: str) -> str:
+    if v not in CARRIERS:
+        raise ValueError(f"unknown carrier {v!r} (known: {', '.join(CARRIERS)})")
+    return v
+
+
+def _known_place(v: str) -> str:
+    if v not in places.PLACES:
+        raise ValueError(f"unknown place {v!r}")
+    return v
+
+
+#: A carrier key of ``sim.events.CARRIERS`` and a place key of ``sim.places``, checked on input.
+CarrierKey = Annotated[str, AfterValidator(_known_carrier)]
+PlaceKey = Annotated[str, AfterValidator(_known_place)]
 
 Story = Literal[
     "delivered",
@@ -35,27 +52,13 @@ Story = Literal[
 
 class PinnedCase(StrictModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", description="How QA asks for the case.")
-    carrier: str
+    carrier: CarrierKey
     service: Service = Field(Service.GROUND, description="Service level of the pinned parcel.")
-    origin: str = Field(description="Place key of the fulfilment centre.")
-    destination: str = Field(description="Place key of the recipient's city.")
+    origin: PlaceKey = Field(description="Place key of the fulfilment centre.")
+    destination: PlaceKey = Field(description="Place key of the recipient's city.")
     ship_at: ShipAt = Field(
         0, description="When the label is created, after the scenario start (before demand ends)."
     )
     story: Story = Field("delivered", description="The scripted story the parcel lives.")
     at: str | None = Field(None, description="Facility id where the story's incident happens.")
     delay: CaseDelay = Field(2 * 86400, description="Extra delay for weather_delay stories.")
-
-    @field_validator("carrier")
-    @classmethod
-    def _carrier(cls, v: str) -> str:
-        if v not in CARRIERS:
-            raise ValueError(f"unknown carrier {v!r} (known: {', '.join(CARRIERS)})")
-        return v
-
-    @field_validator("origin", "destination")
-    @classmethod
-    def _place(cls, v: str) -> str:
-        if v not in places.PLACES:
-            raise ValueError(f"unknown place {v!r}")
-        return v

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from sim import places
-from sim.events import CARRIERS, Service
+from sim.events import Service
 from sim.fields import DAY, HOUR, StrictModel
-from sim.scenario.cases import PinnedCase, Story
+from sim.scenario.cases import CarrierKey, PinnedCase, PlaceKey, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +42,10 @@ STANDARD_NAMES = tuple(s.name for s in STANDARD_STORIES)
 
 
 class StandardLane(StrictModel):
-    carrier: str = Field(description="The carrier that carries the standard cases on this lane.")
+    carrier: CarrierKey = Field(description="The carrier that carries the standard cases on this lane.")
     service: Service = Field(Service.GROUND, description="Their service level.")
-    origin: str = Field(description="Place key of the fulfilment centre they ship from.")
-    destination: str = Field(description="Place key of the recipients' city.")
-
-    @field_validator("carrier")
-    @classmethod
-    def _carrier(cls, v: str) -> str:
-        if v not in CARRIERS:
-            raise ValueError(f"unknown carrier {v!r} (known: {', '.join(CARRIERS)})")
-        return v
-
-    @field_validator("origin", "destination")
-    @classmethod
-    def _place(cls, v: str) -> str:
-        if v not in places.PLACES:
-            raise ValueError(f"unknown place {v!r}")
-        return v
+    origin: PlaceKey = Field(description="Place key of the fulfilment centre they ship from.")
+    destination: PlaceKey = Field(description="Place key of the recipients' city.")
 
 
 class StandardCases(StandardLane):
