@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 
-from sim import places, travel, waves
+from sim import air_regions, places, travel, waves
 from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
@@ -271,9 +271,9 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             for lane in (road_lane(a, b, deps), road_lane(b, a, deps)):
                 # express trucks only where the drive fits the night; farther it flies
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
-        # express flies spoke → air hub → spoke overnight, never spoke to spoke
-        for air, h in ((air, h) for air in hs if air in airs for h in hs):
-            if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
+        # express flies spoke → air hub → spoke overnight, never spoke to spoke (sim.air_regions)
+        for air, h in air_regions.feeders(carrier, hs, airs):
+            if km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
                 for lane in bank_lanes(h, air, reference):
                     _add_lane(express, lane)
     countries = sorted(by_country)
@@ -310,8 +310,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
         # the air hub sorts express to the destination building: its morning flight's containers
         # go from the airport straight to the station (next-day before the couriers leave)
-        for air in airs if s.kind == "delivery_station" else []:
-            if air.place.country == s.place.country and km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
+        for air in air_regions.serving(carrier, s, by_country.get(s.place.country, []), airs):
+            if km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
                 _add_lane(express, air_to_station(air, s))
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).

@@ -16,6 +16,7 @@ from sim.network import (
     Network,
     build_network,
 )
+from sim.profiles import regional_air_hubs
 from sim.scenario import load_scenario
 from tests.tinyworld import MONDAY, H, at, facility, tiny_network
 
@@ -93,7 +94,8 @@ def test_hubs_truck_to_a_few_neighbours_not_to_every_hub(baseline_net: Network) 
 
 
 def test_express_flies_only_to_and_from_the_air_hub(baseline_net: Network) -> None:
-    for carrier, keys in AIR_HUBS.items():
+    for carrier, main in AIR_HUBS.items():
+        keys = (*main, *regional_air_hubs(carrier, "US"))  # its main and regional air hubs
         air = [
             (a, b)
             for a, b, d in baseline_net.graphs[(carrier, "express")].edges(data=True)
@@ -185,6 +187,32 @@ def test_spoke_flights_land_for_the_air_hubs_night_sort(baseline_net: Network) -
     landing = dep + lane.duration_s
     # on the sort at 01:00 the next night, hub time (sim.lanes.AIR_BANK_ARRIVAL_S)
     assert abs(landing - (at(MONDAY, 0, 0, tz=sdf.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+
+
+def test_a_regional_air_hub_flies_its_own_region_only(baseline_net: Network) -> None:
+    """UPS Ontario sorts the West's air: Seattle feeds it (and still Louisville, for the East), it
+    flies to Western stations, never to the East's; the East's hubs never feed it."""
+    express = baseline_net.graphs[("ups", "express")]
+    assert express.has_edge("ups-hub-SEA", "ups-hub-ONT") and express.has_edge("ups-hub-SEA", "ups-hub-SDF")
+    assert express.edges["ups-hub-SEA", "ups-hub-ONT"]["lane"].mode == "air"
+    assert express.has_edge("ups-hub-ONT", "ups-ds-SEA") and express.has_edge("ups-hub-SDF", "ups-ds-SEA")
+    assert not express.has_edge("ups-hub-ONT", "ups-ds-NYC")
+    assert not express.has_edge("ups-hub-ATL", "ups-hub-ONT")
+    # Philadelphia's region: New York's station, not Atlanta's
+    assert express.has_edge("ups-hub-PHL", "ups-ds-BOS") or express.has_edge("ups-hub-PHL", "ups-ds-NYC")
+    assert not express.has_edge("ups-hub-PHL", "ups-ds-ATL")
+    # the regional bank lands for the regional hub's own night sort, on its clock
+    lane = express.edges["ups-hub-SEA", "ups-hub-ONT"]["lane"]
+    sea, ont = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-ONT"]
+    dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
+    assert abs(dep + lane.duration_s - (at(MONDAY, 0, 0, tz=ont.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+
+
+def test_a_carrier_without_regional_air_hubs_flies_through_its_main_one(baseline_net: Network) -> None:
+    assert regional_air_hubs("usps", "US") == ()
+    express = baseline_net.graphs[("usps", "express")]
+    air = {(a, b) for a, b, d in express.edges(data=True) if d["lane"].mode == "air"}
+    assert air and all("-hub-MEM" in a or "-hub-MEM" in b for a, b in air)
 
 
 def test_a_hand_over_is_a_van_in_town_or_a_flight_far_away(world_net: Network) -> None:

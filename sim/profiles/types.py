@@ -208,3 +208,6 @@ class CarrierProfile:
     #: its express aircraft carry this many normal days of their lane, where it publishes the air
     #: capacity it plans for its peak (None: the generic vehicle, ``sim.capacity.vehicle_load``)
     air_capacity_days: float | None = None
+    #: per country, regional air hubs (place keys): each runs its own night sort for the express of
+    #: the spokes and stations near it (``sim.network.REGIONAL_AIR_KM``), besides the main air hub
+    regional_air_hubs: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
