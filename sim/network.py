@@ -34,10 +34,10 @@ from sim.lanes import (
     STATION_TO_HUB_DEPARTURES,
     Lane,
     air_lane,
-    air_to_station,
     bank_lanes,
     hub_pairs,
     km_between,
+    morning_run,
     road_lane,
     station_lane,
 )
@@ -308,11 +308,11 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             else:
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
-        # the air hub sorts express to the destination building: its morning flight's containers
-        # go from the airport straight to the station (next-day before the couriers leave)
+        # an air hub sorts express to the station: its morning run (sim.lanes.morning_run) goes there
         for air in air_regions.serving(carrier, s, by_country.get(s.place.country, []), airs):
-            if km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
-                _add_lane(express, air_to_station(air, s))
+            run, own = morning_run(air, s), express.get_edge_data(air.id, s.id)  # own: its hub's trucks
+            if own is None or own["lane"].backup or run.mode == "air":
+                _add_lane(express, run)
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
     for fc in net.fcs:

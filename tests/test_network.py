@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from sim import timing, travel
-from sim.lanes import AIR_BANK_ARRIVAL_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
+from sim.lanes import AIR_BANK_ARRIVAL_S, AIR_BANK_OUTBOUND_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
 from sim.network import (
     AIR_HUBS,
     CROSS_BORDER_TRUCK_KM,
@@ -206,6 +206,24 @@ def test_a_regional_air_hub_flies_its_own_region_only(baseline_net: Network) -> 
     sea, ont = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-ONT"]
     dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
     assert abs(dep + lane.duration_s - (at(MONDAY, 0, 0, tz=ont.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+
+
+def test_the_morning_run_flies_where_the_drive_would_miss_the_morning(baseline_net: Network) -> None:
+    """Chicago is 430 km from Louisville, under the spokes' flying distance, yet its express flies
+    with the bank (a truck would reach it mid-morning); Philadelphia trucks New York's."""
+    express = baseline_net.graphs[("ups", "express")]
+    chicago = express.edges["ups-hub-SDF", "ups-ds-CHI"]["lane"]
+    new_york = express.edges["ups-hub-PHL", "ups-ds-NYC"]["lane"]
+    assert chicago.mode == "air" and chicago.departures == (AIR_BANK_OUTBOUND_S,)
+    assert new_york.mode == "truck" and new_york.departures == (AIR_BANK_OUTBOUND_S,)
+    chi = baseline_net.facilities["ups-ds-CHI"]
+    sdf = baseline_net.facilities["ups-hub-SDF"]
+    lands = at(MONDAY, 0, 0, tz=sdf.tz) + AIR_BANK_OUTBOUND_S + chicago.duration_s
+    assert lands < at(MONDAY, 6, 0, tz=chi.tz)  # before the couriers' sort cut-off
+    # a station the air hub's own trucks serve keeps them (its morning arrivals)
+    assert express.edges["ups-hub-SDF", "ups-ds-SDF"]["lane"] is baseline_net.lane(
+        "ups", False, "ups-hub-SDF", "ups-ds-SDF"
+    )
 
 
 def test_a_carrier_without_regional_air_hubs_flies_through_its_main_one(baseline_net: Network) -> None:
