@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.lanes import km_between
+from sim import travel
+from sim.lanes import Lane, air_to_station, km_between, morning_run
 from sim.profiles import regional_air_hubs
 
 if TYPE_CHECKING:
@@ -53,3 +54,18 @@ def serving(carrier: str, f: Facility, hubs: list[Facility], airs: list[Facility
         return []
     mains = [a for a in airs if a.place.country == f.place.country]
     return [*mains, *(r for r in regional(carrier, hubs, airs) if in_region(f, r, hubs, airs))]
+
+
+def morning_runs(carrier: str, f: Facility, hubs: list[Facility], airs: list[Facility]) -> list[Lane]:
+    """The air hubs' morning runs to delivery station ``f``. A carrier with regional air hubs flies a
+    dense domestic network (UPS: 400 US airports, "Air Operations Facts" 2019): its banks reach every
+    station of the region, by flight or by truck (``sim.lanes.morning_run``); any other flies only to
+    stations ``travel.EXPRESS_AIR_MIN_KM`` or more away, the rest taking the hubs' own trucks."""
+    dense = bool(regional(carrier, hubs, airs))
+    out = []
+    for air in serving(carrier, f, hubs, airs):
+        if dense:
+            out.append(morning_run(air, f))
+        elif km_between(f, air) >= travel.EXPRESS_AIR_MIN_KM:
+            out.append(air_to_station(air, f))
+    return out

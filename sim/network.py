@@ -37,7 +37,6 @@ from sim.lanes import (
     bank_lanes,
     hub_pairs,
     km_between,
-    morning_run,
     road_lane,
     station_lane,
 )
@@ -309,8 +308,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
         # an air hub sorts express to the station: its morning run (sim.lanes.morning_run) goes there
-        for air in air_regions.serving(carrier, s, by_country.get(s.place.country, []), airs):
-            run, own = morning_run(air, s), express.get_edge_data(air.id, s.id)  # own: its hub's trucks
+        for run in air_regions.morning_runs(carrier, s, by_country.get(s.place.country, []), airs):
+            own = express.get_edge_data(run.src, run.dst)  # the air hub's own trucks to the station
             if own is None or own["lane"].backup or run.mode == "air":
                 _add_lane(express, run)
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
