@@ -137,7 +137,7 @@ class Capacity:
         sort; the instant the sort is done with it (in this wave, or a later one)."""
         return self.sorters[hub_id].book(arrival, work)
 
-    def vehicle_load(self, src: str, dst: str, departures: int = 2, mode: str = "truck") -> int:
+    def vehicle_load(self, src: str, dst: str, departures: float = 2, mode: str = "truck") -> int:
         """How many parcels one departure on the lane (``departures`` a day) carries; an aircraft
         of a carrier that publishes its air capacity carries that many of the lane's normal days
         (in proportion to the scenario's headroom), if that is more."""

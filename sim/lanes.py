@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.events import ExceptionReason
     from sim.network import Facility
     from sim.parcels import Parcel
+    from sim.profiles.types import LoadPlan
 
 # --- schedules, local seconds-of-day -------------------------------------------------------
 H = 3600.0
@@ -74,11 +75,26 @@ class Lane:
     departures: tuple[float, ...]
     timeline: Timeline | None = None  # where the vehicle is along the way (None: evenly)
     backup: bool = False  # a spoke's second hub: used only when its first is down
+    #: per departure, the weekdays (local, 0 = Monday) it leaves on; None: every day (a load plan's
+    #: long-haul trailers do not run at weekends: ``sim.profiles.types.LoadPlan``)
+    runs: tuple[frozenset[int], ...] | None = None
+
+    @property
+    def daily_departures(self) -> float:
+        """Departures a day, on average over a week (a load plan's run only on their weekdays)."""
+        return len(self.departures) if self.runs is None else sum(len(r) for r in self.runs) / 7
+
+    @property
+    def vehicle_departures(self) -> float:
+        """The departures a day one vehicle's room is sized for (``sim.capacity.vehicle_load``): a
+        load plan's departure takes up to a whole normal day of the lane — its scheduled trailer and
+        the extra sections called at its dispatch time (``sim.profiles.types.LoadPlan``)."""
+        return len(self.departures) if self.runs is None else 1.0
 
     @property
     def expected_s(self) -> float:
         # flights are banked: timed to the sorts they connect, a parcel waits hours, not half a day
-        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 24 * H / len(self.departures)
+        headway = AIR_CONNECTION_S * 2 if self.mode == "air" else 24 * H / self.daily_departures
         penalty = BACKUP_PENALTY_S if self.backup else 0.0
         return self.duration_s + headway / 2 + timing.NOMINAL_SORT_S + penalty
 
@@ -92,6 +108,15 @@ def road_lane(a: Facility, b: Facility, departures: tuple[float, ...], backup: b
     km = km_between(a, b)
     tl = travel.drive(travel.road_km(km, a.place.country), a.place.country)
     return Lane(a.id, b.id, "truck", km, tl.duration_s, departures, tl, backup)
+
+
+def hub_lane(a: Facility, b: Facility, departures: tuple[float, ...], plan: LoadPlan | None) -> Lane:
+    """A trailer lane between two hubs: after the sort waves (``departures``), or, longer than the
+    carrier's load plan's shortest long haul, on that plan's departures and weekdays."""
+    lane = road_lane(a, b, departures)
+    if plan is not None and lane.duration_s > plan.min_drive_s:
+        return replace(lane, departures=plan.departures, runs=plan.runs)
+    return lane
 
 
 def station_lane(

@@ -1,10 +1,9 @@
 """The facility network: fulfilment centres, carrier sort hubs, delivery stations and pickup points
 at real places, joined by scheduled lanes the way carriers run them; fastest-route routing that can
-avoid hubs that are down.
-
-Hub and spoke: a station and a fulfilment centre hang off their nearest hub (the second nearest is a
-backup, used only when the first is down); each hub trucks to its few nearest hubs in the country
-(to every other where its carrier's profile says so, ``sim.profiles``); express flies between the
+avoid hubs that are down. Hub and spoke: a station and a fulfilment centre hang off their nearest hub
+(the second nearest is a backup, used only when the first is down); each hub trucks to its few
+nearest hubs in the country (to every other where its carrier's profile says so, ``sim.profiles``;
+the long hauls on the carrier's load plan where it has one); express flies between the
 hubs and the air hub; a border is crossed by truck between hubs near it, or by air between gateways
 (air hubs and listed exchange offices). One graph per carrier and mode: ``ground`` (trucks, flights
 across an ocean) and ``express`` (plus domestic flights). Edge weight = the lane's expected
@@ -35,13 +34,14 @@ from sim.lanes import (
     Lane,
     air_lane,
     bank_lanes,
+    hub_lane,
     hub_pairs,
     km_between,
     road_lane,
     station_lane,
 )
 from sim.places import Place
-from sim.profiles import hub_operations
+from sim.profiles import hub_operations, load_plan
 from sim.profiles.types import HubOperations
 from sim.scenario import Scenario
 
@@ -267,8 +267,8 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else hub_pairs(hs, NEIGHBOUR_HUBS)
         deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES  # a carrier's own night
         for a, b in pairs:
-            for lane in (road_lane(a, b, deps), road_lane(b, a, deps)):
-                # express trucks only where the drive fits the night; farther it flies
+            # express trucks only where the drive fits the night; farther it flies (long hauls: a plan)
+            for lane in (hub_lane(x, y, deps, load_plan(carrier, country)) for x, y in ((a, b), (b, a))):
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke (sim.air_regions)
         for air, h in air_regions.feeders(carrier, hs, airs):

@@ -34,20 +34,31 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def next_departure(
-    ready: float, tz: ZoneInfo, departures: tuple[float, ...], cutoff: float = LOADING_CUTOFF_S
+    ready: float,
+    tz: ZoneInfo,
+    departures: tuple[float, ...],
+    cutoff: float = LOADING_CUTOFF_S,
+    runs: tuple[frozenset[int], ...] | None = None,
 ) -> float:
     """The first scheduled departure (local seconds-of-day list) a parcel ready at ``ready`` makes.
 
     A parcel that misses the cut-off waits for the next departure, the next day if need be. A
     departure is a local wall-clock time, so on a DST day the 06:00 trailer still leaves at 06:00.
+    ``runs``, when given, names for each departure the weekdays (0 = Monday, the local day it
+    leaves) it runs on: a load plan's trailer that does not run at weekends.
     """
-    key = (ready, cutoff, departures, tz)
+    key = (ready, cutoff, departures, tz, runs)
     if key == _last_departure[0]:  # a hub's sort asks, then the lane it boards asks the same
         return _last_departure[1]
     day = local_date(ready, tz)
     earliest = ready + cutoff
     for offset in range(0, 9):
-        for t in departures_on(tz, day + timedelta(days=offset), departures):
+        d = day + timedelta(days=offset)
+        times = departures_on(tz, d, departures)
+        if runs is not None:
+            weekday = d.weekday()
+            times = tuple(t for t, r in zip(times, runs, strict=True) if weekday in r)
+        for t in times:
             if t >= earliest:
                 _last_departure[:] = [key, t]
                 return t

@@ -6,7 +6,9 @@ run's table:
     .venv/bin/python -m tests.calibration_metrics RUN_DIR
 
 Working days are judged on the published calendars (weekdays as the figure defines them, public
-holidays from ``sim.public_holidays``), never on the simulation's own plan.
+holidays from ``sim.public_holidays``), never on the simulation's own plan. A figure in a carrier's
+business days (UPS/FedEx Ground's zone 8) skips only the holidays the carrier's published holiday
+schedule closes (its profile's cited ``closed_on``: UPS and FedEx work Veterans Day).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sim.profiles import closed_holidays
+from sim.profiles.types import ALL_HOLIDAYS
 from sim.public_holidays import holiday
 from tests.realism import events_by_parcel, truths
 
@@ -48,16 +52,25 @@ def local_day(iso: str) -> date:
 
 
 def working_days_between(
-    start: date, end: date, weekdays: frozenset[int], country: str, region: str = ""
+    start: date,
+    end: date,
+    weekdays: frozenset[int],
+    country: str,
+    region: str = "",
+    closed: frozenset[str] = ALL_HOLIDAYS,
 ) -> int:
     """Working days after ``start`` up to and including ``end`` (E+n's n): ``weekdays`` that are no
-    public holiday of the place."""
+    public holiday of the place — of those in ``closed`` (holiday keys; ``ALL_HOLIDAYS``: every
+    one), for a carrier's business days."""
     n = 0
     d = start
+    every = ALL_HOLIDAYS <= closed
     while d < end:
         d += timedelta(days=1)
-        if d.weekday() in weekdays and holiday(country, region, d) is None:
-            n += 1
+        if d.weekday() in weekdays:
+            h = holiday(country, region, d)
+            if h is None or not (every or h in closed):
+                n += 1
     return n
 
 
@@ -89,9 +102,12 @@ def parcels(run: Path) -> list[ParcelLog]:
     return out
 
 
-def transit_days(log: ParcelLog, weekdays: frozenset[int]) -> int | None:
+def transit_days(
+    log: ParcelLog, weekdays: frozenset[int], closed: frozenset[str] = ALL_HOLIDAYS
+) -> int | None:
     """Working days from the pick-up date to the first attempt's date (door, or the chosen
-    locker); None when the parcel was never picked up or never reached a door."""
+    locker), skipping the public holidays in ``closed``; None when the parcel was never picked up
+    or never reached a door."""
     picked = log.first(["PICKED_UP"])
     door = log.first(DOOR_CODES)
     if picked is None or door is None:
@@ -103,6 +119,7 @@ def transit_days(log: ParcelLog, weekdays: frozenset[int]) -> int | None:
         weekdays,
         d.get("country", ""),
         d.get("region", "") or d.get("state", "") or "",
+        closed,
     )
 
 
@@ -132,17 +149,19 @@ def germany_transit(logs: list[ParcelLog]) -> dict[str, dict[str, float]]:
 
 
 def zone8_ground_days(logs: list[ParcelLog]) -> dict[str, float]:
-    """Median business days (Mon–Fri, US holidays excluded) pick-up → first attempt of UPS/FedEx
-    Ground parcels over 1,800 miles."""
+    """Median business days pick-up → first attempt of UPS/FedEx Ground parcels over 1,800 miles,
+    in the carrier's business days as its transit maps count them: Monday–Friday less the US
+    holidays its published schedule closes (not Veterans Day, which both work)."""
     out: dict[str, float] = {}
     for c in ("ups", "fedex"):
+        closed = closed_holidays(c, "US")
         days = [
             n
             for x in domestic(logs, "US")
             if x.truth["carrier"] == c
             and x.truth["service"] == "ground"
             and km(x.truth["origin"], x.truth["destination"]) > ZONE8_KM
-            and (n := transit_days(x, MON_FRI)) is not None
+            and (n := transit_days(x, MON_FRI, closed)) is not None
         ]
         if days:
             out[c] = statistics.median(days)

@@ -77,7 +77,6 @@ def test_germany_counts_working_days_monday_to_saturday(logs: Any) -> None:
     assert e_shares(de, MON_SAT)["n"] > 1000  # the figure stands on most of the run's parcels
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_ups_and_fedex_ground_over_1800_miles_take_four_business_days_or_more(logs: Any) -> None:
     days = zone8_ground_days(logs("baseline"))
     assert days["ups"] >= 4 and days["fedex"] >= 4, days

@@ -44,6 +44,8 @@ def test_a_vehicle_carries_half_its_lanes_day_times_the_headroom() -> None:
     assert cap.vehicle_load("a", "b") == 301
     assert cap.vehicle_load("b", "a") == MIN_VEHICLE_LOAD  # a lane nothing is planned on
     assert cap.vehicle_load("a", "b", departures=1) == 602  # one a day: it takes the whole day
+    # a load plan's ten trailers a week carry the week's load: 0.7 of a day each
+    assert cap.vehicle_load("a", "b", departures=10 / 7) == 422
 
 
 def test_a_full_station_day_spills_to_the_next_working_day() -> None:

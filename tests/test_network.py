@@ -16,7 +16,7 @@ from sim.network import (
     Network,
     build_network,
 )
-from sim.profiles import regional_air_hubs
+from sim.profiles import load_plan, regional_air_hubs
 from sim.scenario import load_scenario
 from tests.tinyworld import MONDAY, H, at, facility, tiny_network
 
@@ -28,6 +28,32 @@ def test_a_lane_expects_travel_half_a_headway_and_a_sort() -> None:
     twice = Lane("a", "b", "truck", 100.0, 2 * H, (6 * H, 18 * H))
     assert daily.expected_s == 2 * H + 12 * H + timing.NOMINAL_SORT_S
     assert twice.expected_s == 2 * H + 6 * H + timing.NOMINAL_SORT_S
+    # a load plan's trailer that runs five days a week waits longer on average
+    weekdays = Lane("a", "b", "truck", 100.0, 2 * H, (6 * H,), runs=(frozenset(range(5)),))
+    assert weekdays.expected_s == pytest.approx(2 * H + 7 * 24 * H / 5 / 2 + timing.NOMINAL_SORT_S)
+    assert weekdays.daily_departures == 5 / 7 and twice.daily_departures == 2
+    # its vehicle takes a whole normal day of the lane (extra sections); others share out the day
+    assert weekdays.vehicle_departures == 1 and twice.vehicle_departures == 2
+
+
+def test_long_hauls_run_on_the_load_plan_and_short_lanes_after_every_wave(baseline_net: Network) -> None:
+    for carrier in ("ups", "fedex"):
+        plan = load_plan(carrier, "US")
+        assert plan is not None
+        g = baseline_net.graphs[(carrier, "ground")]
+        lanes = [
+            d["lane"]
+            for a, b, d in g.edges(data=True)
+            if {baseline_net.facilities[x].kind for x in (a, b)} == {"sort_hub"}
+            and baseline_net.facilities[a].place.country == baseline_net.facilities[b].place.country == "US"
+        ]
+        long = [x for x in lanes if x.duration_s > plan.min_drive_s]
+        assert long and all(x.departures == plan.departures and x.runs == plan.runs for x in long)
+        short = [x for x in lanes if x.duration_s <= plan.min_drive_s]
+        assert short and all(x.runs is None and len(x.departures) > 2 for x in short)
+    # a carrier without a load plan keeps every lane on the waves
+    assert load_plan("usps", "US") is None
+    assert all(d["lane"].runs is None for *_, d in baseline_net.graphs[("usps", "ground")].edges(data=True))
 
 
 def test_the_fastest_route_wins() -> None:

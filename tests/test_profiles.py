@@ -18,7 +18,17 @@ from sim.profiles import (
     standard_days,
     zone,
 )
-from sim.profiles.types import ALL_HOLIDAYS, EVERY_DAY, KM_PER_MILE, MON_FRI, MON_SAT, Standard, us_zone
+from sim.profiles.types import (
+    ALL_HOLIDAYS,
+    EVERY_DAY,
+    KM_PER_MILE,
+    MON_FRI,
+    MON_SAT,
+    LoadPlan,
+    Standard,
+    after_wave,
+    us_zone,
+)
 from sim.scenario import load_scenario, shipped_scenarios
 
 pytestmark = pytest.mark.unit
@@ -243,3 +253,31 @@ def test_german_delivery_bases_carry_parcels_over_and_the_generic_station_does_n
         ops = hub_operations(c, "DE")
         assert ops is not None and ops.carry_over == DE_CARRY_OVER > 0, c
     assert hub_operations("ups", "DE") is None and hub_operations("ups", "US") is None
+
+
+def test_a_load_plan_names_the_weekdays_of_each_ascending_departure() -> None:
+    ok = LoadPlan((4 * 3600.0, 21 * 3600.0), (MON_FRI, MON_FRI), 9 * 3600.0)
+    assert ok.runs == (MON_FRI, MON_FRI)
+    with pytest.raises(ValueError, match="weekdays of each"):
+        LoadPlan((4 * 3600.0, 21 * 3600.0), (MON_FRI,), 9 * 3600.0)
+    with pytest.raises(ValueError, match="ascending"):
+        LoadPlan((21 * 3600.0, 4 * 3600.0), (MON_FRI, MON_FRI), 9 * 3600.0)
+    with pytest.raises(ValueError, match="at least one weekday"):
+        LoadPlan((4 * 3600.0,), (frozenset(),), 9 * 3600.0)
+    with pytest.raises(ValueError, match="at least one weekday"):
+        LoadPlan((4 * 3600.0,), (frozenset({7}),), 9 * 3600.0)
+
+
+def test_trailers_leave_twenty_minutes_after_their_wave_ends() -> None:
+    assert after_wave("twilight") == 21 * 3600 + 20 * 60
+    assert after_wave("night") == 4 * 3600 + 20 * 60  # the night sort ends at 04:00 the next day
+    with pytest.raises(ValueError, match="no sort wave"):
+        after_wave("brunch")
+
+
+@pytest.mark.parametrize("carrier", ["ups", "fedex"])
+def test_us_ground_long_hauls_leave_after_the_twilight_and_night_sorts_on_weekdays(carrier: str) -> None:
+    plan = profile(carrier).load_plans["US"]
+    assert plan.departures == (after_wave("night"), after_wave("twilight"))
+    assert plan.runs == (frozenset(range(1, 6)), MON_FRI)  # Friday night's trailer leaves Saturday 04:20
+    assert all(6 not in r for r in plan.runs)  # nothing leaves on a Sunday

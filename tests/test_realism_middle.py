@@ -154,11 +154,12 @@ def test_the_outage_reroute_shows_in_the_scans(logs: dict, realism_run: Any) -> 
     others = {f: n for f, n in seen.items() if f != hub}
     assert seen[hub] > 50 and others, seen
     # those that came another way were sent round it while it was down: they leave the other hub
-    # within a day of the reopening (one lane's drive to it, and a wave's wait for its trailers)
+    # within two days of the reopening (a long haul's drive to it, after a wait for a trailer of its
+    # load plan with room — two a day, and the detour fills them: sim.profiles.types.LoadPlan)
     for v in evs.values():
         for a, b in itertools.pairwise(v):
             if b["location"]["facility_id"] == "ups-ds-CHI" and a["location"]["facility_id"] in others:
-                assert start <= datetime.fromisoformat(a["occurred_at"]) <= end + timedelta(hours=24)
+                assert start <= datetime.fromisoformat(a["occurred_at"]) <= end + timedelta(hours=48)
     waits = [d for t in tr.values() for d in t["delays"] if d["cause"] == "hub_outage"]
     assert waits and {d["facility_id"] for d in waits} == {hub}
 

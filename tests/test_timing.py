@@ -41,6 +41,17 @@ def test_next_departure_keeps_local_time_across_dst() -> None:
     assert iso(autumn, NY) == "2026-11-01T06:00:00-05:00"
 
 
+def test_a_departure_runs_only_on_its_weekdays() -> None:
+    # a load plan: 04:20 Tuesday–Saturday, 21:20 Monday–Friday (local day it leaves)
+    deps, runs = (4 * H + 1200, 21 * H + 1200), (frozenset(range(1, 6)), frozenset(range(5)))
+    assert timing.next_departure(at(MONDAY, 3), NY, deps, runs=runs) == at(MONDAY, 21, 20)
+    assert timing.next_departure(at(FRI, 22), NY, deps, runs=runs) == at(SAT, 4, 20)
+    # ready Saturday after the last one of the week: Monday evening's trailer
+    assert timing.next_departure(at(SAT, 5), NY, deps, runs=runs) == at(MONDAY + timedelta(days=7), 21, 20)
+    # every day without ``runs``
+    assert timing.next_departure(at(SAT, 5), NY, deps) == at(SAT, 21, 20)
+
+
 def test_a_lane_needs_a_departure() -> None:
     with pytest.raises(ValueError, match="no departure"):
         timing.next_departure(at(MONDAY, 9), NY, ())

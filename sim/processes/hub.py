@@ -45,9 +45,11 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
         planned_ready = waves.planned_sort(arrived, hub.tz, hub.waves)
         # ready no later than planned makes the planned trailer (departures only move forward)
         planned = (
-            timing.next_departure(planned_ready, hub.tz, lane.departures) if ready > planned_ready else 0.0
+            timing.next_departure(planned_ready, hub.tz, lane.departures, runs=lane.runs)
+            if ready > planned_ready
+            else 0.0
         )
-        actual = timing.next_departure(ready, hub.tz, lane.departures)
+        actual = timing.next_departure(ready, hub.tz, lane.departures, runs=lane.runs)
         if planned and actual > planned:
             cause = world.closures.cause_within(hub.id, arrived, sorted_at) or (
                 ExceptionReason.HUB_BACKLOG
@@ -58,7 +60,7 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
         if not p.story.no_incidents and incidents.missed_connection(p.rng, world.rates.missed_connection):
             # mis-sorted: it reaches the door just after its trailer's cut-off and takes the next one
             ready = max(ready, actual - timing.LOADING_CUTOFF_S + 60.0)
-            following = timing.next_departure(ready, hub.tz, lane.departures)
+            following = timing.next_departure(ready, hub.tz, lane.departures, runs=lane.runs)
             world.note_delay(
                 p, ExceptionReason.MISSED_CONNECTION, following - actual, hub, index, ready, at=ready
             )

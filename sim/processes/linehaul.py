@@ -67,7 +67,7 @@ class Fleet:
                 net.facilities[lane.dst],
                 pickup,
                 # a shipper's dock is cleared: the carrier sends trailers for all of it
-                self.world.capacity.vehicle_load(lane.src, lane.dst, len(lane.departures), lane.mode)
+                self.world.capacity.vehicle_load(lane.src, lane.dst, lane.vehicle_departures, lane.mode)
                 if pickup is None
                 else 1 << 30,
                 p.carrier,
@@ -87,7 +87,7 @@ class Fleet:
         the dock, an hour's cut-off after the label)."""
         if q.pickup_days is not None:
             return self.truck(q, ready).arrives
-        return timing.next_departure(ready, q.origin.tz, q.lane.departures)
+        return timing.next_departure(ready, q.origin.tz, q.lane.departures, runs=q.lane.runs)
 
     def latest_ready(self, q: LaneQueue, dep: float) -> float:
         return dep - (LABEL_CUTOFF_S if q.pickup_days is not None else timing.LOADING_CUTOFF_S)
@@ -96,7 +96,7 @@ class Fleet:
         """The first departure at or after ``t`` (no cut-off: for parcels already waiting)."""
         if q.pickup_days is not None:
             return self.truck(q, t - LABEL_CUTOFF_S).arrives
-        return timing.next_departure(t, q.origin.tz, q.lane.departures, cutoff=0.0)
+        return timing.next_departure(t, q.origin.tz, q.lane.departures, 0.0, q.lane.runs)
 
     def board(self, p: Parcel, q: LaneQueue, ready: float, dep: float) -> None:
         """``p`` is ready to leave on ``q``'s lane at ``ready``, in time for the departure ``dep``."""

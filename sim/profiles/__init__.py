@@ -11,7 +11,14 @@ from types import MappingProxyType
 
 from sim.places import Place
 from sim.profiles import amazon, canadapost, dhl, dpd, fedex, hermes, kazpost, ups, usps
-from sim.profiles.types import ALL_HOLIDAYS, CarrierProfile, HubOperations, ServiceProfile, us_zone
+from sim.profiles.types import (
+    ALL_HOLIDAYS,
+    CarrierProfile,
+    HubOperations,
+    LoadPlan,
+    ServiceProfile,
+    us_zone,
+)
 from sim.timing import haversine_km
 
 PROFILES: Mapping[str, CarrierProfile] = MappingProxyType(
@@ -65,6 +72,13 @@ def closed_holidays(carrier: str, country: str) -> frozenset[str]:
     """The holiday keys a carrier does not work in ``country`` (``ALL_HOLIDAYS``: every one; a
     country its profile does not list: every one, as a local partner would)."""
     return profile(carrier).closed_on.get(country, ALL_HOLIDAYS)
+
+
+def load_plan(carrier: str, country: str) -> LoadPlan | None:
+    """``carrier``'s load plan for its long hub-to-hub lanes in ``country``; None where every lane
+    leaves after every sort wave."""
+    p = PROFILES.get(carrier)
+    return p.load_plans.get(country) if p is not None else None
 
 
 def hub_operations(carrier: str, country: str) -> HubOperations | None:

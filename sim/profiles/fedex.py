@@ -9,13 +9,16 @@ from sim.profiles.types import (
     DAY,
     MON_FRI,
     MON_SAT,
+    TUE_SAT,
     CarrierProfile,
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    LoadPlan,
     ServiceProfile,
     Standard,
     VisibilityProfile,
+    after_wave,
 )
 
 # FedEx Ground transit map: 1–5 business days in the contiguous US by zone, like UPS Ground
@@ -34,6 +37,19 @@ _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 # and fly their regions' overnight (aviationpros.com, "FedExpansion in Indy", 2006: six major US
 # hubs with Anchorage; docs/realism.md §5).
 REGIONAL_AIR_HUBS = ("EWR", "DFW", "OAK")
+
+# FedEx Ground's line-haul is run by contractors on "assigned runs", each with a fixed dispatch time
+# and fixed days of the week it runs, and an "unassigned board" of trucks that dispatch calls for
+# extra work at the usual dispatch times, AM and PM (fleetamb.com, "Types of FedEx runs",
+# secondary; docs/realism.md §5): a departure takes as many trailers as its day needs. Between hubs
+# more than a night's drive apart (over 9 h): after the twilight sort Monday–Friday and after the
+# night sort Tuesday–Saturday, none on Sunday, as UPS's (the times are the world's hub waves: an
+# assumption).
+US_LOAD_PLAN = LoadPlan(
+    departures=(after_wave("night"), after_wave("twilight")),
+    runs=(TUE_SAT, MON_FRI),
+    min_drive_s=9 * H,
+)
 
 PROFILE = CarrierProfile(
     key="fedex",
@@ -127,6 +143,7 @@ PROFILE = CarrierProfile(
     # ShipMatrix, December, strict: 91.8 % (2024); FedEx Express 95.3 % (2025) (docs/realism.md §1)
     on_time=(0.918, 0.953),
     regional_air_hubs=MappingProxyType({"US": REGIONAL_AIR_HUBS}),
+    load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
     texts=MappingProxyType(
         {
             "running_late": "Delay",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from sim.waves import ALIGNED, Wave
+from sim.waves import ALIGNED, DISPATCH_AFTER_WAVE_S, HUB_WAVES, Wave
 
 H = 3600.0
 DAY = 24 * H
@@ -20,6 +20,7 @@ DAY = 24 * H
 Weekdays = frozenset[int]  # 0 = Monday
 MON_FRI: Weekdays = frozenset(range(5))
 MON_SAT: Weekdays = frozenset(range(6))
+TUE_SAT: Weekdays = frozenset(range(1, 6))
 EVERY_DAY: Weekdays = frozenset(range(7))
 
 #: USPS's common mileage bands of its zones 1–8 (upper bound in miles, zone): docs/realism.md §5.
@@ -184,6 +185,34 @@ class HubOperations:
         ALIGNED.add(id(self.waves))  # so sim.waves remembers their next wave per quarter hour
 
 
+def after_wave(name: str, waves: tuple[Wave, ...] = HUB_WAVES) -> float:
+    """Local seconds of day at which trailers leave after the sort wave ``name`` ends."""
+    wave = next((w for w in waves if w.name == name), None)
+    if wave is None:
+        raise ValueError(f"no sort wave named {name!r}")
+    return (wave.end_s + DISPATCH_AFTER_WAVE_S) % DAY
+
+
+@dataclass(frozen=True, slots=True)
+class LoadPlan:
+    """A carrier's long hub-to-hub trailers in one country: on a load plan, not after every sort
+    wave — each leaves at a set local time on set weekdays (the local day it leaves), on every
+    lane whose drive is longer than ``min_drive_s``. A departure takes as many trailers as the
+    lane's day needs (extra sections called at its dispatch time: ``sim.lanes.Lane``)."""
+
+    departures: tuple[float, ...]  # local seconds of day, ascending
+    runs: tuple[Weekdays, ...]  # per departure, the weekdays it runs on (0 = Monday)
+    min_drive_s: float
+
+    def __post_init__(self) -> None:
+        if not self.departures or len(self.runs) != len(self.departures):
+            raise ValueError("a load plan names the weekdays of each of its departures")
+        if list(self.departures) != sorted(self.departures) or not all(0 <= d < DAY for d in self.departures):
+            raise ValueError("a load plan's departures are ascending local seconds of day")
+        if not all(r and r <= EVERY_DAY for r in self.runs):
+            raise ValueError("each departure runs on at least one weekday (0 = Monday … 6)")
+
+
 @dataclass(frozen=True, slots=True)
 class CarrierProfile:
     key: str
@@ -202,6 +231,9 @@ class CarrierProfile:
     on_time: tuple[float, float] | None = None
     #: per country, hubs run unlike the generic hub (a country not listed: the generic hub)
     hubs: Mapping[str, HubOperations] = field(default_factory=lambda: MappingProxyType({}))
+    #: per country, its long hub-to-hub lanes' load plan (a country not listed: every lane leaves
+    #: after every sort wave, ``sim.lanes.HUB_TO_HUB_DEPARTURES``)
+    load_plans: Mapping[str, LoadPlan] = field(default_factory=lambda: MappingProxyType({}))
     #: its hubs sort at most this many normal days' load a day, where it publishes what its plants
     #: can take (None: sized as the generic hub, ``sim.waves.full_rate_per_hour``)
     sort_capacity_days: float | None = None

@@ -12,13 +12,16 @@ from sim.profiles.types import (
     DAY,
     MON_FRI,
     MON_SAT,
+    TUE_SAT,
     CarrierProfile,
     EtaProfile,
     FailedDeliveryPolicy,
     H,
+    LoadPlan,
     ServiceProfile,
     Standard,
     VisibilityProfile,
+    after_wave,
 )
 
 # UPS Ground transit map: 1–5 business days in the contiguous US by zone, zone 2 ≈ 1 day … zone 8 ≈
@@ -46,6 +49,23 @@ _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 # place of the world; its region falls to the others). Each sorts its region's air at night and
 # flies it direct; a region here: the hubs and stations nearer to it than to any other air hub.
 REGIONAL_AIR_HUBS = ("ONT", "PHL", "DFW")
+
+# Ground line-haul between hubs more than a night's drive apart (over 9 h, ``sim.lanes``'s overnight
+# truck): trailers on a load plan, not after every sort — after the twilight sort (the day's pickups)
+# Monday–Friday and after the night sort Tuesday–Saturday (Friday night's), none on Sunday. "The
+# ground operation is a Monday–Friday operation. The ground hubs are closed on Sundays, and for the
+# most part on Saturdays too", beside a UPS spokesperson's "UPS never has packages in motion on
+# Sundays" (a UPS ground hub worker, flightinfo.com, 2003); tracking shows a cross-country parcel
+# reach a hub on Saturday and wait there until Monday (ask.metafilter.com/198038, 2011). Since 2017
+# UPS also picks up and delivers ground on Saturdays in most metros (the delivery days below): a
+# local operation, the long hauls keep the weekday plan (an assumption); a departure takes as many
+# trailers as its day needs (extra sections, as FedEx's unassigned board: an assumption for UPS).
+# docs/realism.md §5.
+US_LOAD_PLAN = LoadPlan(
+    departures=(after_wave("night"), after_wave("twilight")),
+    runs=(TUE_SAT, MON_FRI),
+    min_drive_s=9 * H,
+)
 
 PROFILE = CarrierProfile(
     key="ups",
@@ -158,6 +178,7 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict, all services: 96.5 % (2024), 97.2 % (2025) (docs/realism.md §1)
     on_time=(0.965, 0.972),
+    load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
     air_capacity_days=AIR_CAPACITY_DAYS,
     regional_air_hubs=MappingProxyType({"US": REGIONAL_AIR_HUBS}),
     texts=MappingProxyType(
