@@ -241,5 +241,5 @@ class CarrierProfile:
     #: capacity it plans for its peak (None: the generic vehicle, ``sim.capacity.vehicle_load``)
     air_capacity_days: float | None = None
     #: per country, regional air hubs (place keys): each runs its own night sort for the express of
-    #: the spokes and stations near it (``sim.network.REGIONAL_AIR_KM``), besides the main air hub
+    #: the hubs and stations nearer to it than to any other air hub (``sim.air_regions``)
     regional_air_hubs: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
