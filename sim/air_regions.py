@@ -1,8 +1,8 @@
-"""Regional air hubs: besides its main air hub, a carrier may run regional ones (UPS Ontario CA,
-FedEx Oakland), each with its own night sort for the express of its region — the spokes and
-delivery stations nearer to it than to any other air hub of the country — flying its region's
-next-day direct instead of through the main hub. Which hubs they are is carrier data
-(``CarrierProfile.regional_air_hubs``); this module only draws the regions.
+"""Regional air hubs: besides its main air hub, a carrier may run regional ones, each with its own
+night sort for the express of its region — the hubs and delivery stations nearer to it than to any
+other air hub of the country — flying its region's next-day direct instead of through the main hub.
+Which hubs they are is carrier data (``CarrierProfile.regional_air_hubs``, cited in the profiles);
+this module only draws the regions.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def serving(carrier: str, f: Facility, hubs: list[Facility], airs: list[Facility
 
 def morning_runs(carrier: str, f: Facility, hubs: list[Facility], airs: list[Facility]) -> list[Lane]:
     """The air hubs' morning runs to delivery station ``f``. A carrier with regional air hubs flies a
-    dense domestic network (UPS: 400 US airports, "Air Operations Facts" 2019): its banks reach every
+    dense domestic network (docs/realism.md §5): its banks reach every
     station of the region, by flight or by truck (``sim.lanes.morning_run``); any other flies only to
     stations ``travel.EXPRESS_AIR_MIN_KM`` or more away, the rest taking the hubs' own trucks."""
     dense = bool(regional(carrier, hubs, airs))
