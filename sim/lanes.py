@@ -57,6 +57,9 @@ INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after
 #: ``AIR_RAMP_TO_STATION_S`` of landing.
 AIR_BANK_OUTBOUND_S = 3.5 * H
 AIR_RAMP_TO_STATION_S = 0.75 * H
+#: The bank's morning run to a station flies only where that beats the truck by this much (an
+#: assumption: a carrier flies a station near its air hub only when the drive would miss the morning).
+MORNING_FLIGHT_GAIN_S = 1 * H
 
 AIR_CONNECTION_S = 2 * H  # a route's expected wait for a banked flight
 BACKUP_PENALTY_S = 48 * H  # a spoke's second hub is used only when its first is down
@@ -134,6 +137,15 @@ def air_to_station(air: Facility, station: Facility) -> Lane:
     """The air hub's morning flight to a station's airport, its containers straight to the station."""
     lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
     return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
+
+
+def morning_run(air: Facility, station: Facility) -> Lane:
+    """The air hub's morning run to a station with its outbound bank: the flight where it beats the
+    drive by ``MORNING_FLIGHT_GAIN_S`` (Chicago from Louisville), else a truck leaving as the sort
+    ends (New York from Philadelphia)."""
+    fly = air_to_station(air, station)
+    drive = road_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    return fly if fly.duration_s + MORNING_FLIGHT_GAIN_S <= drive.duration_s else drive
 
 
 def air_lane(

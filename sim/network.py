@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 
-from sim import places, travel, waves
+from sim import air_regions, places, travel, waves
 from sim.events import Location
 from sim.lanes import (
     AMAZON_PICKUP_TIMES,
@@ -33,7 +33,6 @@ from sim.lanes import (
     STATION_TO_HUB_DEPARTURES,
     Lane,
     air_lane,
-    air_to_station,
     bank_lanes,
     hub_lane,
     hub_pairs,
@@ -271,9 +270,9 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             # express trucks only where the drive fits the night; farther it flies (long hauls: a plan)
             for lane in (hub_lane(x, y, deps, load_plan(carrier, country)) for x, y in ((a, b), (b, a))):
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
-        # express flies spoke → air hub → spoke overnight, never spoke to spoke
-        for air, h in ((air, h) for air in hs if air in airs for h in hs):
-            if h.id != air.id and km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
+        # express flies spoke → air hub → spoke overnight, never spoke to spoke (sim.air_regions)
+        for air, h in air_regions.feeders(carrier, hs, airs):
+            if km_between(h, air) >= travel.EXPRESS_AIR_MIN_KM:
                 for lane in bank_lanes(h, air, reference):
                     _add_lane(express, lane)
     countries = sorted(by_country)
@@ -308,11 +307,11 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
             else:
                 both(station_lane(h, s, backup))
                 both(road_lane(s, h, STATION_TO_HUB_DEPARTURES, backup))
-        # the air hub sorts express to the destination building: its morning flight's containers
-        # go from the airport straight to the station (next-day before the couriers leave)
-        for air in airs if s.kind == "delivery_station" else []:
-            if air.place.country == s.place.country and km_between(s, air) >= travel.EXPRESS_AIR_MIN_KM:
-                _add_lane(express, air_to_station(air, s))
+        # an air hub sorts express to the station: its morning run (sim.lanes.morning_run) goes there
+        for run in air_regions.morning_runs(carrier, s, by_country.get(s.place.country, []), airs):
+            own = express.get_edge_data(run.src, run.dst)  # the air hub's own trucks to the station
+            if own is None or own["lane"].backup or run.mode == "air":
+                _add_lane(express, run)
     # A shipper's parcels for its own metro go to the carrier's local station, not through a hub
     # (the station's pickup driver brings them in; they leave with its couriers).
     for fc in net.fcs:

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from sim import timing, travel
-from sim.lanes import AIR_BANK_ARRIVAL_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
+from sim.lanes import AIR_BANK_ARRIVAL_S, AIR_BANK_OUTBOUND_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
 from sim.network import (
     AIR_HUBS,
     CROSS_BORDER_TRUCK_KM,
@@ -16,7 +16,7 @@ from sim.network import (
     Network,
     build_network,
 )
-from sim.profiles import load_plan
+from sim.profiles import load_plan, regional_air_hubs
 from sim.scenario import load_scenario
 from tests.tinyworld import MONDAY, H, at, facility, tiny_network
 
@@ -120,7 +120,8 @@ def test_hubs_truck_to_a_few_neighbours_not_to_every_hub(baseline_net: Network) 
 
 
 def test_express_flies_only_to_and_from_the_air_hub(baseline_net: Network) -> None:
-    for carrier, keys in AIR_HUBS.items():
+    for carrier, main in AIR_HUBS.items():
+        keys = (*main, *regional_air_hubs(carrier, "US"))  # its main and regional air hubs
         air = [
             (a, b)
             for a, b, d in baseline_net.graphs[(carrier, "express")].edges(data=True)
@@ -212,6 +213,50 @@ def test_spoke_flights_land_for_the_air_hubs_night_sort(baseline_net: Network) -
     landing = dep + lane.duration_s
     # on the sort at 01:00 the next night, hub time (sim.lanes.AIR_BANK_ARRIVAL_S)
     assert abs(landing - (at(MONDAY, 0, 0, tz=sdf.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+
+
+def test_a_regional_air_hub_flies_its_own_region_only(baseline_net: Network) -> None:
+    """UPS Ontario sorts the West's air: Seattle feeds it (and still Louisville, for the East), it
+    flies to Western stations, never to the East's; the East's hubs never feed it."""
+    express = baseline_net.graphs[("ups", "express")]
+    assert express.has_edge("ups-hub-SEA", "ups-hub-ONT") and express.has_edge("ups-hub-SEA", "ups-hub-SDF")
+    assert express.edges["ups-hub-SEA", "ups-hub-ONT"]["lane"].mode == "air"
+    assert express.has_edge("ups-hub-ONT", "ups-ds-SEA") and express.has_edge("ups-hub-SDF", "ups-ds-SEA")
+    assert not express.has_edge("ups-hub-ONT", "ups-ds-NYC")
+    assert not express.has_edge("ups-hub-ATL", "ups-hub-ONT")
+    # Philadelphia's region: New York's station, not Atlanta's
+    assert express.has_edge("ups-hub-PHL", "ups-ds-BOS") or express.has_edge("ups-hub-PHL", "ups-ds-NYC")
+    assert not express.has_edge("ups-hub-PHL", "ups-ds-ATL")
+    # the regional bank lands for the regional hub's own night sort, on its clock
+    lane = express.edges["ups-hub-SEA", "ups-hub-ONT"]["lane"]
+    sea, ont = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-ONT"]
+    dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
+    assert abs(dep + lane.duration_s - (at(MONDAY, 0, 0, tz=ont.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+
+
+def test_the_morning_run_flies_where_the_drive_would_miss_the_morning(baseline_net: Network) -> None:
+    """Chicago is 430 km from Louisville, under the spokes' flying distance, yet its express flies
+    with the bank (a truck would reach it mid-morning); Philadelphia trucks New York's."""
+    express = baseline_net.graphs[("ups", "express")]
+    chicago = express.edges["ups-hub-SDF", "ups-ds-CHI"]["lane"]
+    new_york = express.edges["ups-hub-PHL", "ups-ds-NYC"]["lane"]
+    assert chicago.mode == "air" and chicago.departures == (AIR_BANK_OUTBOUND_S,)
+    assert new_york.mode == "truck" and new_york.departures == (AIR_BANK_OUTBOUND_S,)
+    chi = baseline_net.facilities["ups-ds-CHI"]
+    sdf = baseline_net.facilities["ups-hub-SDF"]
+    lands = at(MONDAY, 0, 0, tz=sdf.tz) + AIR_BANK_OUTBOUND_S + chicago.duration_s
+    assert lands < at(MONDAY, 6, 0, tz=chi.tz)  # before the couriers' sort cut-off
+    # a station the air hub's own trucks serve keeps them (its morning arrivals)
+    assert express.edges["ups-hub-SDF", "ups-ds-SDF"]["lane"] is baseline_net.lane(
+        "ups", False, "ups-hub-SDF", "ups-ds-SDF"
+    )
+
+
+def test_a_carrier_without_regional_air_hubs_flies_through_its_main_one(baseline_net: Network) -> None:
+    assert regional_air_hubs("usps", "US") == ()
+    express = baseline_net.graphs[("usps", "express")]
+    air = {(a, b) for a, b, d in express.edges(data=True) if d["lane"].mode == "air"}
+    assert air and all("-hub-MEM" in a or "-hub-MEM" in b for a, b in air)
 
 
 def test_a_hand_over_is_a_van_in_town_or_a_flight_far_away(world_net: Network) -> None:

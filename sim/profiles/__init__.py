@@ -86,3 +86,9 @@ def hub_operations(carrier: str, country: str) -> HubOperations | None:
     profile: a scenario's own carrier)."""
     p = PROFILES.get(carrier)
     return p.hubs.get(country) if p is not None else None
+
+
+def regional_air_hubs(carrier: str, country: str) -> tuple[str, ...]:
+    """``carrier``'s regional air hubs in ``country`` (place keys); none where it has no profile."""
+    p = PROFILES.get(carrier)
+    return p.regional_air_hubs.get(country, ()) if p is not None else ()

@@ -32,6 +32,12 @@ END_OF_DAY_S = 20 * H
 
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
+# FedEx Express's US hubs besides the Memphis World Hub and the Indianapolis national hub (both main
+# air hubs here, ``sim.network.AIR_HUBS``): Newark, Fort Worth (Alliance) and Oakland, which sort
+# and fly their regions' overnight (aviationpros.com, "FedExpansion in Indy", 2006: six major US
+# hubs with Anchorage; docs/realism.md §5).
+REGIONAL_AIR_HUBS = ("EWR", "DFW", "OAK")
+
 # FedEx Ground's line-haul is run by contractors on "assigned runs", each with a fixed dispatch time
 # and fixed days of the week it runs, and an "unassigned board" of trucks that dispatch calls for
 # extra work at the usual dispatch times, AM and PM (fleetamb.com, "Types of FedEx runs",
@@ -136,6 +142,7 @@ PROFILE = CarrierProfile(
     first_attempt=0.972,  # US first-attempt success (Parcel Monitor via smartroutes.io; docs/realism.md §3)
     # ShipMatrix, December, strict: 91.8 % (2024); FedEx Express 95.3 % (2025) (docs/realism.md §1)
     on_time=(0.918, 0.953),
+    regional_air_hubs=MappingProxyType({"US": REGIONAL_AIR_HUBS}),
     load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
     texts=MappingProxyType(
         {

@@ -240,3 +240,6 @@ class CarrierProfile:
     #: its express aircraft carry this many normal days of their lane, where it publishes the air
     #: capacity it plans for its peak (None: the generic vehicle, ``sim.capacity.vehicle_load``)
     air_capacity_days: float | None = None
+    #: per country, regional air hubs (place keys): each runs its own night sort for the express of
+    #: the hubs and stations nearer to it than to any other air hub (``sim.air_regions``)
+    regional_air_hubs: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))

@@ -43,6 +43,13 @@ AIR_CAPACITY_DAYS = 4.0 / 1.8 * 7 / 5
 
 _us = dict(pickup_days=MON_FRI, cutoff_s=CUTOFF_S, end_of_day_s=END_OF_DAY_S)
 
+# UPS's US air hubs (UPS "Air Operations Facts", 2019; docs/realism.md §5): Louisville (Worldport,
+# the main air hub) and regional air hubs at Ontario CA (the West Coast region: the western states),
+# Philadelphia (the East Coast region: New England to Maryland and DC), Dallas and Rockford IL (not a
+# place of the world; its region falls to the others). Each sorts its region's air at night and
+# flies it direct; a region here: the hubs and stations nearer to it than to any other air hub.
+REGIONAL_AIR_HUBS = ("ONT", "PHL", "DFW")
+
 # Ground line-haul between hubs more than a night's drive apart (over 9 h, ``sim.lanes``'s overnight
 # truck): trailers on a load plan, not after every sort — after the twilight sort (the day's pickups)
 # Monday–Friday and after the night sort Tuesday–Saturday (Friday night's), none on Sunday. "The
@@ -173,6 +180,7 @@ PROFILE = CarrierProfile(
     on_time=(0.965, 0.972),
     load_plans=MappingProxyType({"US": US_LOAD_PLAN}),
     air_capacity_days=AIR_CAPACITY_DAYS,
+    regional_air_hubs=MappingProxyType({"US": REGIONAL_AIR_HUBS}),
     texts=MappingProxyType(
         {
             "running_late": "Your package will arrive later than expected, but is still on its way.",
