@@ -16,7 +16,9 @@ requests a second (``c_s`` the sandbox's CPU per request), whatever the sandbox 
 measures both from ``/proc`` and reports that ceiling next to the plain ratio; pipelining cuts
 ``c_w`` several-fold, so the pipelined ratio shows what the second worker buys the sandbox.
 Reported per load and route: medians of requests/s, p50, p99, CPU per request of the server tree
-and of wrk, the ratio of two workers to one, and (plain) the load generator's ceiling on it.
+and of wrk, the ratio of two workers to one, the load generator's ceiling on it and the share of
+that ceiling reached. A deep pipeline queues ``64 × PIPELINE`` requests on one worker: at 32 some
+wait longer than wrk's 2 s timeout, which wrk counts as errors.
 """
 
 from __future__ import annotations
@@ -132,14 +134,18 @@ def summarise(runs: dict[tuple[str, str, str], list[dict[str, Any]]]) -> dict[st
                     "server_cpu_us_per_req": _median([r["cpu_us_per_req"] for r in got]),
                     "wrk_cpu_us_per_req": _median([r["load_cpu_us_per_req"] for r in got]),
                     "errors": sum(r["errors"] for r in got),
+                    "timeouts": sum(r.get("timeouts", 0) for r in got),  # of the errors
                     "runs": [r["rps"] for r in got],
                 }
             one, two = summary["workers1"], summary["workers2"]
             ratio = two["rps_median"] / one["rps_median"] if one["rps_median"] and two["rps_median"] else None
             summary["workers2_vs_workers1"] = None if ratio is None else round(ratio, 3)
-            summary["load_generator_ceiling"] = load_ceiling(
+            ceiling = load_ceiling(
                 one["rps_median"] or 0.0, two["wrk_cpu_us_per_req"], two["server_cpu_us_per_req"]
             )
+            summary["load_generator_ceiling"] = ceiling
+            # how much of what the box could show two workers do show
+            summary["share_of_ceiling"] = round(ratio / ceiling, 3) if ratio and ceiling else None
             per_load[route] = summary
         out[load] = per_load
     return out

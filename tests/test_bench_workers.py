@@ -71,5 +71,6 @@ def test_the_summary_gives_each_load_its_ratio_and_the_plain_loads_ceiling(
     assert ups["workers1"]["rps_median"] == 31_000
     assert ups["workers2_vs_workers1"] == pytest.approx(43_000 / 31_000, abs=0.001)
     assert ups["load_generator_ceiling"] == pytest.approx(2e6 / 46 / 31_000, abs=0.001)
+    assert ups["share_of_ceiling"] == pytest.approx((43_000 / 31_000) / (2e6 / 46 / 31_000), abs=0.002)
     assert out["pipelined"]["dhl"]["workers2_vs_workers1"] == pytest.approx(55_000 / 33_000, abs=0.001)
     assert out["pipelined"]["dhl"]["embedded"]["rps_median"] is None  # not run: no figure, no crash
