@@ -266,9 +266,9 @@ def _carrier_graphs(net: Network, carrier: str, hubs: list[Facility]) -> tuple[n
         ops = ops_of[country] = hub_operations(carrier, country)
         pairs = list(itertools.combinations(hs, 2)) if ops and ops.direct else hub_pairs(hs, NEIGHBOUR_HUBS)
         deps = ops.hub_to_hub_departures if ops else HUB_TO_HUB_DEPARTURES  # a carrier's own night
-        for a, b in pairs:
-            # express trucks only where the drive fits the night; farther it flies (long hauls: a plan)
-            for lane in (hub_lane(x, y, deps, load_plan(carrier, country)) for x, y in ((a, b), (b, a))):
+        plan = load_plan(carrier, country)  # its long hauls' weekday plan, if it runs one
+        for a, b in pairs:  # express trucks only where the drive fits the night; farther it flies
+            for lane in (hub_lane(a, b, deps, plan), hub_lane(b, a, deps, plan)):
                 (_add_lane(ground, lane) if flies and lane.duration_s > EXPRESS_TRUCK_MAX_S else both(lane))
         # express flies spoke → air hub → spoke overnight, never spoke to spoke (sim.air_regions)
         for air, h in air_regions.feeders(carrier, hs, airs):

@@ -257,11 +257,9 @@ class Ledger:
         if bucket is None:
             bucket = self._minutes[m] = []
         tn = s.tracking_number
-        h = _BLAKE2B_8.copy()  # event_id(tn, seq), inline: once a scan
-        h.update(f"{tn}:{seq}".encode())
         occurred, shown = iso_pair(now, visible, tz)
         # positional: the dataclass's field order (a keyword call costs a quarter more, per scan)
-        eid, carrier, eta, extra = h.hexdigest(), s.carrier, p.eta, details or {}
+        eid, carrier, eta, extra = event_id(tn, seq), s.carrier, p.eta, details or {}
         event = ScanEvent(eid, seq, tn, carrier, s.service, code, reason, occurred, shown, loc, eta, extra)
         bucket.append((upload, n, event))
 

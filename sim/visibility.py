@@ -22,7 +22,6 @@ from sim.streams import Rng, stream_seed
 
 _TWO_64 = float(1 << 64)
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile
-_ceil = math.ceil
 
 
 def keyed_uniform(seed: int, key: str) -> float:
@@ -113,9 +112,8 @@ class Uploads:
         return found
 
     def visible_at(self, scan_at: float, device: str, carrier: str, rng: Rng, first: bool) -> float:
-        """When a scan made (or written) at ``scan_at`` by ``carrier`` on ``device`` shows.
-        (``upload_at`` and ``batch_delay`` worked out inline, with what they need found once: a
-        scan's hottest lines after its own record.)"""
+        """When a scan made (or written) at ``scan_at`` by ``carrier`` on ``device`` shows (what it
+        needs of the carrier found once: a scan's hottest lines after its own record)."""
         found = self._carriers.get(carrier) or self._carrier(carrier)
         vis, interval, table = found
         if first:
@@ -125,7 +123,7 @@ class Uploads:
             if len(self._phases) > MEMO_KEPT:
                 self._phases.clear()
             phase = self._phases[device] = device_phase(self.seed, device, interval)
-        up = phase + _ceil((scan_at - phase) / interval) * interval if interval > 0 else scan_at
+        up = upload_at(scan_at, interval, phase)
         key = (device, up)
         late = self._batches.get(key)
         if late is None:
