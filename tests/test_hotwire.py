@@ -374,6 +374,14 @@ def test_an_answer_with_an_unsendable_header_value_goes_to_asgi() -> None:
 
 
 @pytest.mark.unit
+def test_an_idle_connection_outlives_a_client_pools_expiry() -> None:
+    # httpx drops an idle pooled connection after 5 s; a server closing at the same moment resets
+    # the request the client just sent on it (a verify run saw "connection reset by peer")
+    config = server_config(Backend(None), "127.0.0.1", 8000, lifespan="off")
+    assert config.timeout_keep_alive > 2 * httpx.Limits().keepalive_expiry
+
+
+@pytest.mark.unit
 def test_the_lane_is_found_through_uvicorns_middleware_and_the_loop_is_uvloop() -> None:
     lane = toy_lane(Gate())
     config = server_config(Backend(lane), "127.0.0.1", 8000, lifespan="off")

@@ -31,6 +31,10 @@ MAX_HEADERS = 100
 MAX_JSON_DEPTH = 32
 #: Open connections plus running requests before uvicorn answers 503 (its limit_concurrency).
 MAX_CONCURRENCY = 1024
+#: Seconds an idle keep-alive connection stays open. Above the pool expiry of common clients
+#: (httpx 5 s, aiohttp 15 s): at uvicorn's 5 s a client reusing a connection just as the server
+#: closed it got "connection reset" (a verify run saw it); nginx keeps 75 s, ALB 60 s.
+KEEP_ALIVE_S = 30
 CONTROL_PREFIX = "/_sandbox"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

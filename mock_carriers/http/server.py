@@ -17,7 +17,7 @@ import httptools
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from mock_carriers.http.limits import MAX_CONCURRENCY, MAX_HEAD_BYTES, MAX_HEADERS
+from mock_carriers.http.limits import KEEP_ALIVE_S, MAX_CONCURRENCY, MAX_HEAD_BYTES, MAX_HEADERS
 from mock_carriers.http.problems import PROBLEM_JSON, problem_body
 
 
@@ -123,6 +123,7 @@ def server_config(app: Any, host: str, port: int, **overrides: Any) -> uvicorn.C
         # For the h11 implementation, should anyone pick it: the same bound on a request head.
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "limit_concurrency": MAX_CONCURRENCY,
+        "timeout_keep_alive": KEEP_ALIVE_S,
         "server_header": False,
     }
     settings.update(overrides)
