@@ -48,12 +48,21 @@ class CourierDay:
     stops: tuple[int, int]  # stops per route on a normal day
     until_s: float  # the last delivery of the day; also the hour "end of day" promises mean
     same_day: tuple[float, float] | None = None  # same-day routes: first van, last delivery
+    #: the station's sort cut-off: parcels must be in this long before its first van leaves
+    staging_s: float = 75 * MINUTE
 
+
+#: UPS's preload sorts straight onto the shelves of each package car, so a centre takes parcels
+#: until shortly before its cars leave: "We're there at 2am loading trucks [...] We're usually done
+#: at 730" (a UPS preload supervisor, forums.macrumors.com "UPS hold for pickup", 2015), against
+#: cars leaving 08:00–09:00 — the preload's end about 45 minutes before the first car
+#: (docs/realism.md §10). Other carriers stage a van's load before it leaves (75 minutes).
+UPS_PRELOAD_STAGING_S = 45 * MINUTE
 
 #: Per carrier (a carrier profile may override; issue 12). Dispatch 07:00–10:00 overall; Amazon
 #: starts later and delivers until 22:00; USPS leaves after casing and is back by about 18:00.
 COURIER_DAYS: dict[str, CourierDay] = {
-    "ups": CourierDay((8.0 * H, 9.0 * H), 50 * MINUTE, (120, 160), 21 * H),
+    "ups": CourierDay((8.0 * H, 9.0 * H), 50 * MINUTE, (120, 160), 21 * H, staging_s=UPS_PRELOAD_STAGING_S),
     "fedex": CourierDay((8.0 * H, 9.25 * H), 50 * MINUTE, (110, 150), 20 * H),
     "usps": CourierDay((8.5 * H, 9.5 * H), 40 * MINUTE, (90, 120), 20 * H),
     "amazon": CourierDay((8.5 * H, 9.75 * H), 60 * MINUTE, (140, 180), 22 * H, (15.5 * H, 22 * H)),
@@ -65,7 +74,6 @@ COURIER_DAYS: dict[str, CourierDay] = {
 }
 DEFAULT_COURIER_DAY = COURIER_DAYS["ups"]
 
-STAGING_S = 75 * MINUTE  # a station's sort cut-off: parcels must be in this long before its first van
 LOAD_S = (15 * MINUTE, 35 * MINUTE)  # a van is loaded (out-for-delivery scans) over this long
 DAY_JITTER_S = 12 * MINUTE  # a station's dispatch moves by up to this much from day to day
 TERRITORY_KM2 = 40.0  # a route's territory (suburban routes drive 100–150 km a day)
@@ -93,9 +101,9 @@ def station_first_van(cd: CourierDay, u: float) -> float:
     return lo + (hi - lo) * u
 
 
-def station_cutoff(first_van_s: float) -> float:
+def station_cutoff(cd: CourierDay, first_van_s: float) -> float:
     """Parcels that reach the station after this local time go out the next working day."""
-    return first_van_s - STAGING_S
+    return first_van_s - cd.staging_s
 
 
 def route_count(area_km2: float) -> int:

@@ -82,7 +82,7 @@ class Stations:
             first = cr.station_first_van(day, u)
             area = service_area_km2(f.place)
             s = self._schedules[station_id] = Schedule(
-                first, cr.station_cutoff(first), cr.route_count(area), area, day
+                first, cr.station_cutoff(day, first), cr.route_count(area), area, day
             )
         return s
 

@@ -31,7 +31,13 @@ def test_a_station_cuts_off_before_its_first_van_and_its_first_van_follows_its_d
     day = cr.courier_day("ups")
     assert cr.station_first_van(day, 0.0) == day.first_van[0]
     assert cr.station_first_van(day, 1.0) == day.first_van[1]
-    assert cr.station_cutoff(8 * H) == 8 * H - cr.STAGING_S
+    assert cr.station_cutoff(day, 8 * H) == 8 * H - day.staging_s
+
+
+def test_ups_preloads_its_cars_so_its_centres_cut_off_later_than_a_staging_carrier() -> None:
+    ups, fedex = cr.courier_day("ups"), cr.courier_day("fedex")
+    assert cr.station_cutoff(ups, 8 * H) - cr.station_cutoff(fedex, 8 * H) == 30 * cr.MINUTE
+    assert ups.staging_s == cr.UPS_PRELOAD_STAGING_S
 
 
 def test_bearings_and_sweep_positions_go_clockwise_from_north() -> None:

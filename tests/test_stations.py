@@ -47,7 +47,7 @@ def test_a_station_has_its_own_first_van_and_cutoff(stations: Stations) -> None:
     s = stations.schedule("ds")
     ups = cr.courier_day("ups")
     assert ups.first_van[0] <= s.first_van_s <= ups.first_van[1]
-    assert s.cutoff_s == s.first_van_s - cr.STAGING_S
+    assert s.cutoff_s == s.first_van_s - ups.staging_s
     assert stations.schedule("ds") is s
     assert s.routes == cr.route_count(s.area_km2) > 10
 
