@@ -297,3 +297,15 @@ def test_a_domestic_route_never_leaves_its_country(baseline_net: Network) -> Non
             path = baseline_net.route(carrier, False, "fc-EWR", baseline_net.stations[(carrier, dst)])
             assert path is not None
             assert {baseline_net.facilities[f].place.country for f in path} == {"US"}, path
+
+
+def test_ups_picks_up_phoenix_and_jacksonville_at_their_own_hubs(baseline_net: Network) -> None:
+    """UPS's Goodyear (Phoenix) and Jacksonville hubs (sim.scenario.defaults): a Phoenix shipper's
+    parcels go to the Phoenix hub, not six hours' drive to Ontario, and its express flies from there."""
+    express = baseline_net.graphs[("ups", "express")]
+    for fc, hub in (("fc-PHX", "ups-hub-PHX"), ("fc-JAX", "ups-hub-JAX")):
+        assert express.has_edge(fc, hub)
+        assert express.edges[fc, hub]["lane"].duration_s < 2 * H
+        assert not express.edges[fc, hub]["lane"].backup
+    assert express.edges["fc-PHX", "ups-hub-ONT"]["lane"].backup  # Ontario only when Phoenix is down
+    assert express.edges["ups-hub-PHX", "ups-hub-SDF"]["lane"].mode == "air"

@@ -13,7 +13,10 @@ from sim.scenario.types import WEEKDAYS
 # World Hub, Indianapolis, Northlake/Chicago; DHL: CVG Americas hub (Hebron KY); Amazon Air:
 # KCVG (Hebron KY) plus regional sort centres; USPS: regional processing & distribution centres.
 DEFAULT_HUBS: dict[str, tuple[str, ...]] = {
-    "ups": ("SDF", "HDG", "ONT", "ATL", "DFW", "EWR", "PHL", "OAK", "SEA", "DEN", "MCI", "YYZ", "YVR"),
+    "ups": (
+        *("SDF", "HDG", "ONT", "ATL", "DFW", "EWR", "PHL", "OAK", "SEA", "DEN", "MCI", "PHX", "JAX"),
+        *("YYZ", "YVR"),
+    ),
     "fedex": ("MEM", "IND", "CHI", "DFW", "ATL", "EWR", "ONT", "OAK", "SEA", "DEN", "PIT", "YYZ", "YVR"),
     "usps": ("CHI", "ATL", "DFW", "LAX", "EWR", "DEN", "SEA", "PHL", "MEM", "MCI", "CVG", "MSP", "SFO"),
     "dhl": ("HEB", "LAX", "NYC", "CHI", "MIA", "DFW", "SFO", "YYZ", "YVR"),
