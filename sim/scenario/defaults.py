@@ -9,7 +9,9 @@ from __future__ import annotations
 from sim.scenario.types import WEEKDAYS
 
 # Published hub locations, by carrier (place keys from sim.places). UPS: Worldport (Louisville),
-# CACH (Hodgkins), Ontario CA, Atlanta, Dallas, Parsippany/Newark, Philadelphia; FedEx: Memphis
+# CACH (Hodgkins), Ontario CA, Atlanta, Dallas, Parsippany/Newark, Philadelphia, the Phoenix metro's
+# Goodyear hub (UPS press release via azbigmedia.com, 2017) and the Jacksonville ground hub ("one of
+# the larger U.S. ground processing facilities", UPS press release via thestreet.com, 2016); FedEx: Memphis
 # World Hub, Indianapolis, Northlake/Chicago; DHL: CVG Americas hub (Hebron KY); Amazon Air:
 # KCVG (Hebron KY) plus regional sort centres; USPS: regional processing & distribution centres.
 DEFAULT_HUBS: dict[str, tuple[str, ...]] = {
