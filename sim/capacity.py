@@ -16,7 +16,7 @@ from sim import timing, waves
 from sim.network import Facility
 from sim.planning import Planner
 from sim.population import Destinations
-from sim.profiles import PROFILES, hub_operations
+from sim.profiles import PROFILES, hub_operations, load_plan
 from sim.scenario import Scenario
 from sim.waves import WaveSorter
 
@@ -28,6 +28,7 @@ MIN_STATION_STOPS = 5
 # with one departure a day (a spoke's flight to the air hub) carries the whole day on it.
 VEHICLE_DAY_SHARE = 0.5
 MIN_VEHICLE_LOAD = 10
+SAMPLE_SIGMAS = 3.0
 
 
 Loads = dict[str, float]
@@ -118,6 +119,9 @@ class Capacity:
                 if not sort_per_hour and prof is not None and prof.sort_capacity_days:
                     plant = plant_rate_per_hour(per_day, prof.sort_capacity_days, f.waves, headroom)
                     per_hour = min(per_hour, plant)
+                if not sort_per_hour and load_plan(f.carrier or "", f.place.country) is not None:
+                    # its long hauls run on weekdays only: a week's line-haul through five days' sorts
+                    per_hour *= 7 / 5
                 self.sorters[f.id] = WaveSorter(f.tz, per_hour, f.waves, closed=closed.get(f.id))
             elif f.kind == "delivery_station":
                 stops = int(STATION_HEADROOM * station_load.get(f.id, 0.0))
@@ -147,7 +151,9 @@ class Capacity:
         days = self._air_days.get(src) if mode == "air" else None
         if days:
             room = max(room, math.ceil(days * daily * self.headroom / waves.DEFAULT_HEADROOM))
-        return room
+        # the world is a sample of the carrier's volume: a lane's day in it varies by about √n where
+        # the real lane's thousands barely do, so the room allows the sample's noise
+        return room + math.ceil(SAMPLE_SIGMAS * math.sqrt(share * daily))
 
     def book_delivery_day(self, station_id: str, day: date, open_days: frozenset[int]) -> date:
         """A stop on the station's couriers' routes on ``day`` or, when that day is full, on the

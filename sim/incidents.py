@@ -209,6 +209,13 @@ def sort_seconds(rng: Rng) -> float:
     return lognormal_seconds(rng, 20 * 60, 60 * 60)
 
 
+def air_sort_seconds(rng: Rng) -> float:
+    """Time through the air sort, express sorted apart from ground: "it takes about 13 minutes from
+    the time it gets unloaded to the time [it's] load[ed]" (UPS on Worldport, via imaginary.org;
+    docs/realism.md §10); its p95 three times the median, as the ground floor's."""
+    return lognormal_seconds(rng, 13 * 60, 39 * 60)
+
+
 def missed_connection(rng: Rng, rate: float) -> bool:
     return rng.random() < rate
 

@@ -45,10 +45,16 @@ AMAZON_PICKUP_TIMES = (9 * H, 13 * H, 17 * H, 21 * H)
 EXCHANGE_DEPARTURES = (5.5 * H,)
 #: Spoke flights are timed to land for the air hub's night sort (its local time), and the hub's
 #: outbound flights leave when that sort ends — the overnight "bank" of UPS Worldport, FedEx Memphis.
-#: Its containers are on the sort by 01:00 hub time: the night sort runs from about 23:00 to 03:30
-#: (docs/realism.md §5), so the bank lands over its first two hours; the farthest spokes, which
-#: need the latest pickups, land last (an assumption: all spokes are timed to the latest slot).
-AIR_BANK_ARRIVAL_S = 1.0 * H
+#: The bank lands from about midnight, an aircraft a minute ("from midnight onward, a plane lands at
+#: Worldport every 60 seconds", AP via bustle.com, 2015; docs/realism.md §5), the farthest spokes —
+#: which need the latest pickups — last. A spoke's containers are on the sort (landing + unloading)
+#: from ``AIR_BANK_FIRST_S`` for the nearest to ``AIR_BANK_LAST_S`` for spokes ``AIR_BANK_SPAN_KM``
+#: or more away, in proportion to the distance between (an assumption: one slot per aircraft over
+#: the landing window, in order of distance); the last slot is sorted (~13 minutes, ``incidents``'s
+#: air sort) before the outbound bank leaves the sort (``AIR_BANK_OUTBOUND_S``).
+AIR_BANK_FIRST_S = 0.5 * H
+AIR_BANK_LAST_S = 2.5 * H
+AIR_BANK_SPAN_KM = 3000.0  # about Seattle–Louisville
 INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after the night sort
 #: The air hub's outbound bank leaves the sort 4 h after the inbound bank lands and its planes take
 #: off half an hour later (``travel.AIR_BANK_LOADING_S``: UPS Worldport's night sort runs from about
@@ -56,6 +62,11 @@ INTERCONTINENTAL_DEPARTURES = (waves.wave_ends()[0],)  # one flight a day, after
 #: after the sort; its containers, built to the destination building, reach a station within
 #: ``AIR_RAMP_TO_STATION_S`` of landing.
 AIR_BANK_OUTBOUND_S = 3.5 * H
+#: A spoke's bank flight: its containers are built on the spoke hub's evening sort as the air hub's
+#: are on its night sort — a parcel sorted by the departure scan is in them (no trailer cut-off) —
+#: then trucked to the ramp and loaded (an assumption: an hour), not the hour and a half of a
+#: flight whose freight is built at the airport (``travel.AIR_ORIGIN_HANDLING_S``).
+AIR_SPOKE_LOADING_S = 1.0 * H
 AIR_RAMP_TO_STATION_S = 0.75 * H
 #: The bank's morning run to a station flies only where that beats the truck by this much (an
 #: assumption: a carrier flies a station near its air hub only when the drive would miss the morning).
@@ -78,6 +89,10 @@ class Lane:
     #: per departure, the weekdays (local, 0 = Monday) it leaves on; None: every day (a load plan's
     #: long-haul trailers do not run at weekends: ``sim.profiles.types.LoadPlan``)
     runs: tuple[frozenset[int], ...] | None = None
+    #: a parcel must be sorted this long before a departure to make it: a trailer's loading; none
+    #: for the air hub's outbound bank, whose departure is the end of the sort that builds its
+    #: containers (their loading is the lane's own ``travel.AIR_BANK_LOADING_S``)
+    cutoff_s: float = timing.LOADING_CUTOFF_S
 
     @property
     def daily_departures(self) -> float:
@@ -136,7 +151,8 @@ def station_lane(
 def air_to_station(air: Facility, station: Facility) -> Lane:
     """The air hub's morning flight to a station's airport, its containers straight to the station."""
     lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
-    return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
+    duration = lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S
+    return replace(lane, duration_s=duration, cutoff_s=0.0)
 
 
 def morning_run(air: Facility, station: Facility) -> Lane:
@@ -144,7 +160,7 @@ def morning_run(air: Facility, station: Facility) -> Lane:
     drive by ``MORNING_FLIGHT_GAIN_S`` (Chicago from Louisville), else a truck leaving as the sort
     ends (New York from Philadelphia)."""
     fly = air_to_station(air, station)
-    drive = road_lane(air, station, (AIR_BANK_OUTBOUND_S,))
+    drive = replace(road_lane(air, station, (AIR_BANK_OUTBOUND_S,)), cutoff_s=0.0)
     return fly if fly.duration_s + MORNING_FLIGHT_GAIN_S <= drive.duration_s else drive
 
 
@@ -160,22 +176,30 @@ def air_lane(
     return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
 
 
+def bank_slot(km: float) -> float:
+    """When a spoke ``km`` from its air hub has its containers on the hub's night sort (hub local
+    seconds after midnight): the nearer, the earlier in the bank."""
+    share = min(1.0, km / AIR_BANK_SPAN_KM)
+    return AIR_BANK_FIRST_S + (AIR_BANK_LAST_S - AIR_BANK_FIRST_S) * share
+
+
 def bank_departure(spoke: Facility, hub: Facility, duration_s: float, reference: datetime) -> float:
-    """Local seconds-of-day at ``spoke`` for a flight that lands for ``hub``'s night sort
-    (``AIR_BANK_ARRIVAL_S`` hub time), at the zones' offsets on the ``reference`` day."""
+    """Local seconds-of-day at ``spoke`` for a flight that lands for ``hub``'s night sort in the
+    spoke's slot (``bank_slot``, hub time), at the zones' offsets on the ``reference`` day."""
     shift = (hub.tz.utcoffset(reference) or 0) - (spoke.tz.utcoffset(reference) or 0)  # type: ignore[operator]
-    return (AIR_BANK_ARRIVAL_S - shift.total_seconds() - duration_s) % (24 * H)
+    slot = bank_slot(km_between(spoke, hub))
+    return (slot - shift.total_seconds() - duration_s) % (24 * H)
 
 
 def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lane, Lane]:
     """A spoke's express flights: to the air hub, landing for its night sort, and back on its
     outbound bank."""
-    unload = travel.AIR_BANK_UNLOADING_S
-    inbound = air_lane(spoke, air, (0.0,), dest_s=unload)
+    unload, load = travel.AIR_BANK_UNLOADING_S, AIR_SPOKE_LOADING_S
+    inbound = air_lane(spoke, air, (0.0,), load, unload)
     dep = bank_departure(spoke, air, inbound.duration_s, reference)
-    return air_lane(spoke, air, (dep,), dest_s=unload), air_lane(
-        air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S
-    )
+    outbound = air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
+    inbound = replace(air_lane(spoke, air, (dep,), load, unload), cutoff_s=0.0)
+    return inbound, replace(outbound, cutoff_s=0.0)
 
 
 def hub_pairs(hubs: list[Facility], neighbours: int) -> list[tuple[Facility, Facility]]:

@@ -185,7 +185,7 @@ class Planner:
             t = waves.planned_sort(t, f.tz, f.waves)
         elif not first:  # through a station on the way (a hand-over, a return)
             t += loading.STATION_HANDLING_S[1]
-        return timing.next_departure(t, f.tz, lane.departures, runs=lane.runs)
+        return timing.next_departure(t, f.tz, lane.departures, lane.cutoff_s, lane.runs)
 
     def _from_departure(self, carrier: str, express: bool, route: tuple[str, ...], departs: float) -> date:
         net = self.net

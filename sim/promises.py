@@ -32,13 +32,16 @@ def ship_day(
     destination: Place,
     label_time: float,
     shipper: str | None = None,
+    cutoff_s: float | None = None,
 ) -> date:
     """The first pick-up day a label created at ``label_time`` makes: today if before the carrier's
-    cut-off (origin local time) and the carrier collects today, else its next pick-up day."""
+    cut-off (origin local time; ``cutoff_s``: the shipper's own, where its scheduled pickup comes
+    earlier) and the carrier collects today, else its next pick-up day."""
     sp = service_profile(carrier, service, origin, destination)
     tz = origin.zone
     today = local_date(label_time, tz)
-    after_cutoff = label_time > local_clock(tz, today, sp.cutoff_s)  # wall clock, DST-correct
+    cut = sp.cutoff_s if cutoff_s is None else min(sp.cutoff_s, cutoff_s)
+    after_cutoff = label_time > local_clock(tz, today, cut)  # wall clock, DST-correct
     first = today + timedelta(days=1) if after_cutoff else today
     return next_working_day(carrier, service, origin.country, origin.region, first, "pickup", shipper)
 
@@ -50,12 +53,13 @@ def promise(
     destination: Place,
     label_time: float,
     shipper: str | None = None,
+    cutoff_s: float | None = None,
 ) -> Promise:
     """The promise sold for a parcel labelled at ``label_time`` (epoch seconds) from ``origin`` to
     ``destination``: the standard's business days after the ship day, counted on the carrier's
     calendar at the destination, landing on a day it delivers there."""
     sp = service_profile(carrier, service, origin, destination)
-    shipped = ship_day(carrier, service, origin, destination, label_time, shipper)
+    shipped = ship_day(carrier, service, origin, destination, label_time, shipper, cutoff_s)
     n = sp.standard.business_days(zone(origin, destination))
     if sp.peak is not None and sp.peak.applies(shipped):
         n += sp.peak.extra_days

@@ -18,7 +18,7 @@ from sim.incidents import ParcelFate
 from sim.localtime import iso, local_date
 from sim.network import Facility, Network
 from sim.parcels import Ledger, Parcel, Stream, facility_address, home_address, home_location
-from sim.pickups import Pickups
+from sim.pickups import LABEL_CUTOFF_S, Pickups
 from sim.pinned import CaseNumbers
 from sim.places import Place
 from sim.planning import FAST_SERVICES, Planner
@@ -283,13 +283,19 @@ class World:
         """``promises.promise`` for a label at ``now``, which depends on the label's time only
         through its ship day: worked out once per (carrier, service, warehouse, city, ship day)
         and shared by that day's parcels (thousands, in a national day)."""
-        shipped = promises.ship_day(carrier, service.value, fc.place, dest, now)
+        # a shipper on a daily pickup ships today only if its label makes the last scheduled truck
+        # (its own slot, an hour for the label: sim.pickups), where that comes before the carrier's
+        # cut-off
+        cutoff = self.pickups.windows(carrier, fc.id)[-1] - LABEL_CUTOFF_S
+        shipped = promises.ship_day(carrier, service.value, fc.place, dest, now, cutoff_s=cutoff)
         key = (carrier, service, fc.id, dest, shipped)
         sold = self._sold.get(key)
         if sold is None:
             if len(self._sold) > PROMISES_KEPT:
                 self._sold.clear()
-            sold = self._sold[key] = promises.promise(carrier, service.value, fc.place, dest, now)
+            sold = self._sold[key] = promises.promise(
+                carrier, service.value, fc.place, dest, now, cutoff_s=cutoff
+            )
         return sold
 
     def first_estimate(self, p: Parcel, ds: Facility, expected: date, now: float) -> date:

@@ -198,3 +198,17 @@ def test_an_attempt_takes_two_draws_whether_it_fails_or_not() -> None:
             assert reason == incidents.attempt_failure(ParcelRng(seed), 0.5, 1 + seed % 3)
             assert (reason is ExceptionReason.RECIPIENT_UNAVAILABLE) == (u_reason < 0.70)
         assert mine.random() == theirs.random()
+
+
+def test_the_air_sort_is_quicker_than_the_ground_floor_and_takes_the_same_one_draw() -> None:
+    """Express is sorted apart: ~13 minutes through the air sort (Worldport) against the ground
+    floor's ~20, from one draw each, so switching a parcel between them moves no later draw."""
+    air = [incidents.air_sort_seconds(ParcelRng(stream_seed(5, f"a{i}"))) for i in range(4000)]
+    ground = [incidents.sort_seconds(ParcelRng(stream_seed(5, f"a{i}"))) for i in range(4000)]
+    assert statistics.median(air) == pytest.approx(13 * 60, rel=0.05)
+    assert statistics.median(ground) == pytest.approx(20 * 60, rel=0.05)
+    assert statistics.quantiles(air, n=20)[-1] == pytest.approx(39 * 60, rel=0.1)
+    a, b = ParcelRng(9), ParcelRng(9)
+    incidents.air_sort_seconds(a)
+    incidents.sort_seconds(b)
+    assert a.random() == b.random()

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from sim import timing, travel
-from sim.lanes import AIR_BANK_ARRIVAL_S, AIR_BANK_OUTBOUND_S, EXCHANGE_DEPARTURES, Lane, hub_pairs
+from sim.lanes import AIR_BANK_OUTBOUND_S, EXCHANGE_DEPARTURES, Lane, bank_slot, hub_pairs, km_between
 from sim.network import (
     AIR_HUBS,
     CROSS_BORDER_TRUCK_KM,
@@ -211,8 +211,10 @@ def test_spoke_flights_land_for_the_air_hubs_night_sort(baseline_net: Network) -
     sea, sdf = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-SDF"]
     dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
     landing = dep + lane.duration_s
-    # on the sort at 01:00 the next night, hub time (sim.lanes.AIR_BANK_ARRIVAL_S)
-    assert abs(landing - (at(MONDAY, 0, 0, tz=sdf.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+    # on the sort in Seattle's slot the next night, hub time: the far West lands last (sim.lanes.bank_slot)
+    slot = bank_slot(km_between(sea, sdf))
+    assert 2 * H < slot <= 2.5 * H
+    assert abs(landing - (at(MONDAY, 0, 0, tz=sdf.tz) + 24 * H + slot)) < 60
 
 
 def test_a_regional_air_hub_flies_its_own_region_only(baseline_net: Network) -> None:
@@ -231,7 +233,8 @@ def test_a_regional_air_hub_flies_its_own_region_only(baseline_net: Network) -> 
     lane = express.edges["ups-hub-SEA", "ups-hub-ONT"]["lane"]
     sea, ont = baseline_net.facilities["ups-hub-SEA"], baseline_net.facilities["ups-hub-ONT"]
     dep = timing.next_departure(at(MONDAY, 12, tz=sea.tz), sea.tz, lane.departures, cutoff=0.0)
-    assert abs(dep + lane.duration_s - (at(MONDAY, 0, 0, tz=ont.tz) + 24 * H + AIR_BANK_ARRIVAL_S)) < 60
+    slot = bank_slot(km_between(sea, ont))
+    assert abs(dep + lane.duration_s - (at(MONDAY, 0, 0, tz=ont.tz) + 24 * H + slot)) < 60
 
 
 def test_the_morning_run_flies_where_the_drive_would_miss_the_morning(baseline_net: Network) -> None:
@@ -309,3 +312,30 @@ def test_ups_picks_up_phoenix_and_jacksonville_at_their_own_hubs(baseline_net: N
         assert not express.edges[fc, hub]["lane"].backup
     assert express.edges["fc-PHX", "ups-hub-ONT"]["lane"].backup  # Ontario only when Phoenix is down
     assert express.edges["ups-hub-PHX", "ups-hub-SDF"]["lane"].mode == "air"
+
+
+def test_the_bank_lands_nearest_first_farthest_last() -> None:
+    """Worldport's inbound bank lands from about midnight, a plane a minute, the farthest spokes last
+    (sim.lanes.bank_slot): Atlanta's containers are on the sort before Denver's, Denver's before
+    Seattle's, and nothing is later than the last slot however far."""
+    from sim import lanes
+
+    atl, den, sea = bank_slot(515.0), bank_slot(1_650.0), bank_slot(2_990.0)
+    assert lanes.AIR_BANK_FIRST_S < atl < den < sea <= lanes.AIR_BANK_LAST_S
+    assert bank_slot(0.0) == lanes.AIR_BANK_FIRST_S
+    assert bank_slot(9_000.0) == lanes.AIR_BANK_LAST_S
+    # the last slot, sorted, still makes the outbound bank
+    assert lanes.AIR_BANK_LAST_S + 40 * 60 < AIR_BANK_OUTBOUND_S
+
+
+def test_a_bank_flight_takes_what_its_sort_finished_a_trailer_what_was_sorted_half_an_hour_before(
+    baseline_net: Network,
+) -> None:
+    """The outbound bank leaves when the air hub's sort ends, its containers built on that sort, and
+    a spoke's flight takes the containers its evening sort built: neither has a trailer's loading
+    cut-off (the loading is the lane's own handling); trailers keep theirs."""
+    express = baseline_net.graphs[("ups", "express")]
+    assert express.edges["ups-hub-SDF", "ups-hub-SEA"]["lane"].cutoff_s == 0.0
+    assert express.edges["ups-hub-SEA", "ups-hub-SDF"]["lane"].cutoff_s == 0.0
+    trailer = baseline_net.graphs[("ups", "ground")].edges["ups-hub-SDF", "ups-hub-HDG"]["lane"]
+    assert trailer.mode == "truck" and trailer.cutoff_s == timing.LOADING_CUTOFF_S

@@ -99,3 +99,18 @@ def test_cross_border_and_partner_services() -> None:
     assert own.day == date(2026, 11, 7) and amazon.day == date(2026, 11, 7)
     late = promise("usps", "ground", P["NYC"], P["NYC"], at("NYC", "2026-11-06T12:00"), shipper="amazon")
     assert late.day == date(2026, 11, 9)  # Sunday is not a business day of the standard
+
+
+def test_a_shipper_whose_last_pickup_comes_early_ships_labels_after_it_the_next_day() -> None:
+    """A shipper's own cut-off (its last scheduled truck less an hour, sim.pickups) moves the ship
+    day only where it is earlier than the carrier's."""
+    label = at("EWR", "2026-11-03T18:00")  # before UPS's 18:30
+    assert ship_day("ups", "ground", P["EWR"], P["PHL"], label) == date(2026, 11, 3)
+    early = 17.75 * 3600  # the shipper's truck comes at 18:45
+    assert ship_day("ups", "ground", P["EWR"], P["PHL"], label, cutoff_s=early) == date(2026, 11, 4)
+    late = 19.5 * 3600  # a later truck does not stretch the carrier's cut-off
+    assert ship_day(
+        "ups", "ground", P["EWR"], P["PHL"], at("EWR", "2026-11-03T18:45"), cutoff_s=late
+    ) == date(2026, 11, 4)
+    p = promise("ups", "ground", P["EWR"], P["PHL"], label, cutoff_s=early)
+    assert (p.ship_day, p.day) == (date(2026, 11, 4), date(2026, 11, 5))

@@ -31,11 +31,14 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
         # the carrier knows as the parcel reaches the closed hub, not when it reopens
         world.note_delay(p, cause, end - arrived, hub, index, end, at=world.announce_at(p, arrived))
         start = end
-    floor = incidents.sort_seconds(p.rng)
+    floor = incidents.air_sort_seconds(p.rng) if p.express else incidents.sort_seconds(p.rng)
     sorter = world.capacity.sorters[hub.id]
-    if p.pinned or p.express:
-        # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel;
-        # express is sorted apart (the air sort), never queued behind the ground backlog.
+    if p.express:
+        # express is sorted apart (the air sort), as it arrives, never queued behind the ground
+        # waves' backlog nor waiting for the next ground wave to start
+        sorted_at = start
+    elif p.pinned:
+        # Pinned cases take no sort capacity, so pinning a story never moves anyone else's parcel.
         sorted_at = max(start, sorter.window(start)[0])
     else:
         sorted_at = world.capacity.book_sort(hub.id, start, 0.5 + p.rng.random())
@@ -45,11 +48,11 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
         planned_ready = waves.planned_sort(arrived, hub.tz, hub.waves)
         # ready no later than planned makes the planned trailer (departures only move forward)
         planned = (
-            timing.next_departure(planned_ready, hub.tz, lane.departures, runs=lane.runs)
+            timing.next_departure(planned_ready, hub.tz, lane.departures, lane.cutoff_s, lane.runs)
             if ready > planned_ready
             else 0.0
         )
-        actual = timing.next_departure(ready, hub.tz, lane.departures, runs=lane.runs)
+        actual = timing.next_departure(ready, hub.tz, lane.departures, lane.cutoff_s, lane.runs)
         if planned and actual > planned:
             cause = world.closures.cause_within(hub.id, arrived, sorted_at) or (
                 ExceptionReason.HUB_BACKLOG
@@ -59,8 +62,8 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
             world.note_delay(p, cause, actual - planned, hub, index, ready, at=ready)
         if not p.story.no_incidents and incidents.missed_connection(p.rng, world.rates.missed_connection):
             # mis-sorted: it reaches the door just after its trailer's cut-off and takes the next one
-            ready = max(ready, actual - timing.LOADING_CUTOFF_S + 60.0)
-            following = timing.next_departure(ready, hub.tz, lane.departures, runs=lane.runs)
+            ready = max(ready, actual - lane.cutoff_s + 60.0)
+            following = timing.next_departure(ready, hub.tz, lane.departures, lane.cutoff_s, lane.runs)
             world.note_delay(
                 p, ExceptionReason.MISSED_CONNECTION, following - actual, hub, index, ready, at=ready
             )

@@ -87,10 +87,10 @@ class Fleet:
         the dock, an hour's cut-off after the label)."""
         if q.pickup_days is not None:
             return self.truck(q, ready).arrives
-        return timing.next_departure(ready, q.origin.tz, q.lane.departures, runs=q.lane.runs)
+        return timing.next_departure(ready, q.origin.tz, q.lane.departures, q.lane.cutoff_s, q.lane.runs)
 
     def latest_ready(self, q: LaneQueue, dep: float) -> float:
-        return dep - (LABEL_CUTOFF_S if q.pickup_days is not None else timing.LOADING_CUTOFF_S)
+        return dep - (LABEL_CUTOFF_S if q.pickup_days is not None else q.lane.cutoff_s)
 
     def after(self, q: LaneQueue, t: float) -> float:
         """The first departure at or after ``t`` (no cut-off: for parcels already waiting)."""
