@@ -1,7 +1,7 @@
 """Issue 12's "Done when" figures for items 1–4, computed from the raw logs of shipped scenarios at
 their realism seeds (never the golden one; ``tests.realism.REALISM_SEEDS``). Figures and sources:
-docs/realism.md "Calibration". Bands the world does not meet yet are ``xfail(strict=True)``: they
-say so here, and fail the day they pass, so the band is then enforced.
+docs/realism.md "Calibration". A band the world does not meet yet is marked
+``xfail(strict=True)`` here, so it fails the day it passes and the band is then enforced; none is.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ VETERANS_DAY = date(2026, 11, 11)
 THANKSGIVING = date(2026, 11, 26)
 STORM_START = datetime.fromisoformat("2026-11-03T06:00:00-06:00")  # scenarios/weather_delay.yaml
 STORM_HOURS = 48.0
-NOT_YET = "issue 12 band not met yet (docs/realism.md, Calibration: measured)"
 
 _logs: dict[str, list[ParcelLog]] = {}
 
@@ -88,10 +87,16 @@ def test_ground_over_1800_miles_is_measured_on_hundreds_of_parcels(logs: Any) ->
     assert days["ups"] >= 3 and days["fedex"] >= 3, days  # part 2's floor so far: never two-day-like
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_peak_ups_is_on_time_more_often_than_usps(logs: Any) -> None:
     rates = on_time(logs("peak_season"))
     assert rates["ups"] > rates["usps"], rates
+
+
+def test_peak_usps_is_inside_its_published_band(logs: Any) -> None:
+    """ShipMatrix, strict December on-time: USPS 90.4 % (2024) – 94.1 % (2025) for all its parcels,
+    84.7 % for Ground Advantage + Priority only (2024), the products it carries here (§1)."""
+    usps = on_time(logs("peak_season"))["usps"]
+    assert 0.847 <= usps <= 0.941, usps
 
 
 def test_carriers_on_time_differ_by_three_points_or_more_in_baseline(logs: Any) -> None:

@@ -281,3 +281,15 @@ def test_us_ground_long_hauls_leave_after_the_twilight_and_night_sorts_on_weekda
     assert plan.departures == (after_wave("night"), after_wave("twilight"))
     assert plan.runs == (frozenset(range(1, 6)), MON_FRI)  # Friday night's trailer leaves Saturday 04:20
     assert all(6 not in r for r in plan.runs)  # nothing leaves on a Sunday
+
+
+def test_delivery_units_leave_a_share_for_the_next_day_where_the_carrier_publishes_its_level() -> None:
+    """USPS's post offices carry over the German bases' share (its published peak band, docs/
+    realism.md §10), Priority Mail included (the same letter carriers); the German carriers keep
+    their hubs' own and spare express; UPS and FedEx in the US, and unknown carriers, none."""
+    from sim.profiles import carry_over
+    from sim.profiles.markets import DE_CARRY_OVER
+
+    assert carry_over("usps", "US") == carry_over("usps", "US", express=True) == DE_CARRY_OVER
+    assert carry_over("dhl", "DE") == DE_CARRY_OVER and carry_over("dhl", "DE", express=True) == 0.0
+    assert carry_over("ups", "US") == carry_over("fedex", "US") == carry_over("acme", "US") == 0.0

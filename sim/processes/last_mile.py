@@ -21,7 +21,7 @@ from sim.network import Facility
 from sim.parcels import Parcel, neighbour_door
 from sim.processes import H, Proc
 from sim.processes.returns import return_to_sender, shop_collection
-from sim.profiles import hub_operations, profile
+from sim.profiles import carry_over, profile
 from sim.profiles.types import FailedDeliveryPolicy
 from sim.stations import REGULAR, SAME_DAY, RoutePlan
 from sim.world import World
@@ -57,11 +57,12 @@ def _carry_over(
     world: World, ds: Facility, p: Parcel, day: date, cause: ExceptionReason
 ) -> tuple[date, ExceptionReason]:
     """The day ``p`` goes out on when its delivery base's tours may leave it for the next working
-    day, each day anew (the carrier's ``HubOperations.carry_over``); express has its own couriers."""
-    ops = hub_operations(ds.carrier or p.carrier, ds.place.country)
-    if ops is None or p.express or p.story.no_incidents:
+    day, each day anew (``sim.profiles.carry_over``: none for the express of a carrier that gives
+    it couriers of its own)."""
+    share = carry_over(ds.carrier or p.carrier, ds.place.country, p.express)
+    if not share or p.story.no_incidents:
         return day, cause
-    days = incidents.carry_over_days(p.rng, ops.carry_over)
+    days = incidents.carry_over_days(p.rng, share)
     open_days = _open_days(world, ds, p)
     for _ in range(days):
         day = timing.next_open_day(day + timedelta(days=1), open_days)

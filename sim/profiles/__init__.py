@@ -88,6 +88,17 @@ def hub_operations(carrier: str, country: str) -> HubOperations | None:
     return p.hubs.get(country) if p is not None else None
 
 
+def carry_over(carrier: str, country: str, express: bool = False) -> float:
+    """Share of ``carrier``'s parcels in ``country`` its delivery units leave for the next working
+    day's tours (each day anew): its hubs' ``HubOperations.carry_over``, else its profile's; none
+    for express a carrier gives couriers of its own, or a carrier without a profile."""
+    p = PROFILES.get(carrier)
+    if p is None or (express and p.express_couriers):
+        return 0.0
+    ops = p.hubs.get(country)
+    return ops.carry_over if ops is not None else p.carry_over.get(country, 0.0)
+
+
 def regional_air_hubs(carrier: str, country: str) -> tuple[str, ...]:
     """``carrier``'s regional air hubs in ``country`` (place keys); none where it has no profile."""
     p = PROFILES.get(carrier)

@@ -243,3 +243,10 @@ class CarrierProfile:
     #: per country, regional air hubs (place keys): each runs its own night sort for the express of
     #: the hubs and stations nearer to it than to any other air hub (``sim.air_regions``)
     regional_air_hubs: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    #: per country where it runs the generic hub, the share of parcels reaching a delivery unit that
+    #: its tours leave for the next working day, each day anew (``HubOperations.carry_over`` where
+    #: it runs its own hubs)
+    carry_over: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    #: its express goes out with couriers of its own, never left by the ground tours (UPS, FedEx);
+    #: False: with the same carriers as everything else (USPS's Priority Mail)
+    express_couriers: bool = True
