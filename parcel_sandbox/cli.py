@@ -176,8 +176,15 @@ def print_summary(s: dict, out_dir: Path, elapsed: float) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from mock_carriers.serve import serve
+    from sim.engine import Engine
 
-    scenario, _ = load_scenario(args.scenario)
+    scenario, path = load_scenario(args.scenario)
+    try:
+        # a world that cannot be built (a service that reaches nowhere, a case off its route) is
+        # refused here, located, before anything listens — not later in the engine worker
+        Engine(scenario, seed=getattr(args, "seed", None))
+    except ValueError as exc:
+        raise world_error(path, exc) from None
     serve_checks(args)
     return serve(scenario, args)
 

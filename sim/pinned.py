@@ -15,6 +15,9 @@ from sim.scenario import PinnedCase
 from sim.streams import named_random
 from sim.tracking_numbers import TrackingNumberFactory
 
+#: the stories whose incident happens at a facility of the route: ``case.at``, when it names one
+AT_STORIES = frozenset({"lost", "damaged", "weather_delay"})
+
 # a pinned lost parcel: "running late" once its next scan is overdue, then admitted lost after the
 # shortest trace the world draws (5–10 days, sim.incidents.draw_fate)
 LOST_EXCEPTION_AFTER_S = 5 * 86400.0
@@ -47,6 +50,20 @@ class CaseNumbers:
             rng = named_random(self._seed, f"case-number:{case.name}")
             factory = self._factories[case.name] = TrackingNumberFactory(rng, namespace=1)
         return factory
+
+
+def at_problem(case: PinnedCase, route: list[str], facilities: dict[str, Facility]) -> str | None:
+    """Why ``case.at`` cannot be where its story happens on ``route``, or None: a lost parcel or a
+    held one must be at a facility of its route, a damaged one at one of its hubs. (``script`` would
+    otherwise put the story at the route's start or first hub: somewhere the case did not say.)"""
+    if case.at is None or case.story not in AT_STORIES:
+        return None
+    damaged = case.story == "damaged"
+    stops = [f for f in route if facilities[f].kind == "sort_hub"] if damaged else route
+    if case.at in stops:
+        return None
+    where = "a hub of" if damaged else "on"
+    return f"{case.at} is not {where} the route of case {case.name!r}: {', '.join(stops) or 'no hub'}"
 
 
 def script(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim import courier_routes, incidents, packages, promises, same_day, timing
+from sim import courier_routes, incidents, packages, pinned, places, promises, same_day, timing
 from sim.capacity import Capacity, expected_loads
 from sim.closures import Closures
 from sim.eta import announce_at, first_estimate
@@ -87,6 +87,7 @@ class World:
         self._sold: dict[tuple[str, Service, str, Place, date], promises.Promise] = {}
         self.fleet: Fleet | None = None  # the line-haul vehicles (sim.processes.linehaul), made on first use
         self._check_destinations()
+        self._check_cases()
 
     def _check_destinations(self) -> None:
         """Every service a carrier sells must reach somewhere from every fulfilment centre;
@@ -107,6 +108,21 @@ class World:
                             f"carriers.{carrier}.services.{service.value}: {carrier} reaches no city {where} "
                             f"from {fc.id} (add countries/metros, hubs, or a partner)"
                         )
+
+    def _check_cases(self) -> None:
+        """A case's ``at:`` must be where its parcel will pass (``pinned.at_problem``); a story
+        moved to wherever the route starts would not be the one the scenario pinned."""
+        for i, case in enumerate(self.scenario.cases):
+            fc = next((f for f in self.net.fcs if f.place.key == case.origin), None)
+            if case.at is None or fc is None:
+                continue  # a case from no warehouse is reported when it ships
+            cfg = self.scenario.carriers.get(case.carrier)
+            partner = cfg.partner.get(case.service) if cfg else None
+            dest = places.PLACES[case.destination]
+            planned = self.plan.route(case.carrier, case.service, fc, dest, partner)
+            problem = pinned.at_problem(case, planned[0], self.net.facilities) if planned else None
+            if problem:
+                raise ValueError(f"cases.{i}.at: {problem}")
 
     # --- the clock --------------------------------------------------------------------------
     @property

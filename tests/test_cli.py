@@ -376,3 +376,28 @@ def test_a_closed_pipe_is_not_an_error() -> None:
         timeout=60,
     )
     assert proc.stdout.strip() == "0" and "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("command", ["run", "serve", "cases"])
+def test_a_case_off_its_route_is_refused_located_before_anything_runs_or_listens(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario that parses but whose world cannot be built (here a pinned case's ``at:`` off its
+    route) is one located line and exit 2 from every command — ``serve`` included, which used to
+    start listening and leave the traceback to its engine worker."""
+    import mock_carriers.serve
+    from sim.scenario import load_scenario
+
+    def never(*_: object, **__: object) -> int:
+        raise AssertionError("serve started")
+
+    monkeypatch.setattr(mock_carriers.serve, "serve", never)
+    _, shipped = load_scenario("lost_parcels")
+    bad = tmp_path / "lost_elsewhere.yaml"
+    bad.write_text(shipped.read_text().replace("at: fedex-hub-MEM", "at: fedex-hub-SEA"))
+    extra = ["--out", str(tmp_path / "run"), "--quiet"] if command == "run" else []
+    code, lines = run_cli(capsys, command, str(bad), *extra)
+    assert code == 2 and len(lines) == 1, lines
+    assert f"{bad}:" in lines[0] and "cases.0.at: fedex-hub-SEA is not on the route" in lines[0]
+    assert not (tmp_path / "run").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sim.parcels import Story
@@ -65,3 +67,39 @@ def test_delivery_stories() -> None:
     assert fate.misdelivered
     _, story = script(case("customs_hold", delay="30h"), ROUTE, FACILITIES, 3)
     assert story.customs_hold_s == 30 * 3600
+
+
+def test_a_case_placed_off_its_route_is_named_with_the_route() -> None:
+    """``at_problem``: a lost or held parcel's facility must be on its route, a damaged one's a hub
+    of it; stories that happen at no facility ignore ``at``."""
+    from sim.pinned import at_problem
+
+    assert at_problem(case("lost", at="h3"), ROUTE, FACILITIES) is None
+    assert at_problem(case("weather_delay", at="ds"), ROUTE, FACILITIES) is None
+    assert at_problem(case("lost"), ROUTE, FACILITIES) is None  # the middle hub, by default
+    assert at_problem(case("misdelivered", at="elsewhere"), ROUTE, FACILITIES) is None
+    problem = at_problem(case("lost", at="elsewhere"), ROUTE, FACILITIES)
+    assert problem == "elsewhere is not on the route of case 'c': fc, h1, h2, h3, ds"
+    problem = at_problem(case("damaged", at="ds"), ROUTE, FACILITIES)
+    assert problem == "ds is not a hub of the route of case 'c': h1, h2, h3"
+
+
+def test_a_scenario_whose_case_is_off_its_route_is_refused_at_the_line_of_its_at(tmp_path: Path) -> None:
+    """The world refuses it before the run (exit 2 from `parcel-sandbox run`), naming the file, the
+    line of the case's ``at:`` and the route the parcel would take."""
+    from sim.engine import Engine
+    from sim.scenario import load_scenario, world_error
+
+    good, shipped = load_scenario("lost_parcels")
+    text = shipped.read_text()
+    assert "    at: fedex-hub-MEM\n" in text
+    bad = tmp_path / "lost_elsewhere.yaml"
+    bad.write_text(text.replace("    at: fedex-hub-MEM\n", "    at: fedex-hub-SEA\n"))
+    line = next(i for i, s in enumerate(bad.read_text().splitlines(), 1) if "at: fedex-hub-SEA" in s)
+    scenario, path = load_scenario(bad)
+    with pytest.raises(ValueError) as raised:
+        Engine(scenario, seed=scenario.seed)
+    problem = world_error(path, raised.value).problems[0]
+    assert problem.startswith(f"{path}:{line}:5: cases.0.at: fedex-hub-SEA is not on the route")
+    assert "fedex-hub-MEM" in problem  # the route it would take
+    Engine(good, seed=good.seed)  # the shipped one is on its route

@@ -60,5 +60,9 @@ class PinnedCase(StrictModel):
         0, description="When the label is created, after the scenario start (before demand ends)."
     )
     story: Story = Field("delivered", description="The scripted story the parcel lives.")
-    at: str | None = Field(None, description="Facility id where the story's incident happens.")
+    at: str | None = Field(
+        None,
+        description="Facility id where the story's incident happens (lost, weather_delay: a facility "
+        "of the parcel's route; damaged: a hub of it). A run refuses one off the route.",
+    )
     delay: CaseDelay = Field(2 * 86400, description="Extra delay for weather_delay stories.")
