@@ -220,6 +220,17 @@ def missed_connection(rng: Rng, rate: float) -> bool:
     return rng.random() < rate
 
 
+#: how long after its trailer's cut-off a mis-sorted parcel reaches the door: drawn, so the delay
+#: notice it causes is not on the minute of a departure less its cut-off
+MISSORT_LATE_S = (60.0, 10 * 60.0)
+
+
+def missort_late_seconds(rng: Rng) -> float:
+    """Seconds after its trailer's cut-off a mis-sorted parcel reaches the outbound door."""
+    lo, hi = MISSORT_LATE_S
+    return lo + (hi - lo) * rng.random()
+
+
 def breakdown_delay(rng: Rng, rate: float) -> float:
     """Extra seconds on a line-haul trip from a breakdown (2–8 h), usually 0."""
     u, v = rng.random(), rng.random()

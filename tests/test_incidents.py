@@ -212,3 +212,10 @@ def test_the_air_sort_is_quicker_than_the_ground_floor_and_takes_the_same_one_dr
     incidents.air_sort_seconds(a)
     incidents.sort_seconds(b)
     assert a.random() == b.random()
+
+
+def test_a_missort_reaches_the_door_a_drawn_while_after_the_cutoff_never_on_the_minute() -> None:
+    late = [incidents.missort_late_seconds(ParcelRng(stream_seed(6, f"m{i}"))) for i in range(500)]
+    lo, hi = incidents.MISSORT_LATE_S
+    assert all(lo <= s <= hi for s in late)
+    assert sum(s % 60 == 0 for s in late) <= 1 and max(late) - min(late) > 0.9 * (hi - lo)

@@ -62,7 +62,7 @@ def sort(world: World, p: Parcel, hub: Facility, index: int, arrived: float) -> 
             world.note_delay(p, cause, actual - planned, hub, index, ready, at=ready)
         if not p.story.no_incidents and incidents.missed_connection(p.rng, world.rates.missed_connection):
             # mis-sorted: it reaches the door just after its trailer's cut-off and takes the next one
-            ready = max(ready, actual - lane.cutoff_s + 60.0)
+            ready = max(ready, actual - lane.cutoff_s + incidents.missort_late_seconds(p.rng))
             following = timing.next_departure(ready, hub.tz, lane.departures, lane.cutoff_s, lane.runs)
             world.note_delay(
                 p, ExceptionReason.MISSED_CONNECTION, following - actual, hub, index, ready, at=ready
