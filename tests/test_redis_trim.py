@@ -107,7 +107,14 @@ def test_a_worker_that_joins_after_a_trim_serves_what_the_others_serve(
         shared = first.shared
         assert shared is not None
         feed = shared.gen(first.generation).feed
+        # what the stream holds once the publisher's last appends are in (seen once on a loaded
+        # machine: read as 0 just after `settled`, 52 a moment later)
         before = shared.client.xlen(feed)
+        for _ in range(100):
+            if before:
+                break
+            first._feed.wait(lambda: False, 0.1)
+            before = shared.client.xlen(feed)
         point = None
         for _ in range(100):  # the replica reports what it has read every half second
             point = publisher.trim(first.generation)
