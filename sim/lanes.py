@@ -90,8 +90,8 @@ class Lane:
     #: long-haul trailers do not run at weekends: ``sim.profiles.types.LoadPlan``)
     runs: tuple[frozenset[int], ...] | None = None
     #: a parcel must be sorted this long before a departure to make it: a trailer's loading; none
-    #: for the air hub's outbound bank, whose departure is the end of the sort that builds its
-    #: containers (their loading is the lane's own ``travel.AIR_BANK_LOADING_S``)
+    #: for a bank's flights and morning runs, whose departure is the end of the sort that builds
+    #: their containers (their loading is the lane's own handling)
     cutoff_s: float = timing.LOADING_CUTOFF_S
 
     @property
@@ -150,9 +150,8 @@ def station_lane(
 
 def air_to_station(air: Facility, station: Facility) -> Lane:
     """The air hub's morning flight to a station's airport, its containers straight to the station."""
-    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
-    duration = lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S
-    return replace(lane, duration_s=duration, cutoff_s=0.0)
+    lane = air_lane(air, station, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S, cutoff_s=0.0)
+    return replace(lane, duration_s=lane.duration_s - travel.AIR_DEST_HANDLING_S + AIR_RAMP_TO_STATION_S)
 
 
 def morning_run(air: Facility, station: Facility) -> Lane:
@@ -170,10 +169,11 @@ def air_lane(
     departures: tuple[float, ...],
     origin_s: float = travel.AIR_ORIGIN_HANDLING_S,
     dest_s: float = travel.AIR_DEST_HANDLING_S,
+    cutoff_s: float = timing.LOADING_CUTOFF_S,
 ) -> Lane:
     km = km_between(a, b)
     tl = travel.fly(km, origin_s, dest_s)
-    return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl)
+    return Lane(a.id, b.id, "air", km, tl.duration_s, departures, tl, cutoff_s=cutoff_s)
 
 
 def bank_slot(km: float) -> float:
@@ -195,11 +195,11 @@ def bank_lanes(spoke: Facility, air: Facility, reference: datetime) -> tuple[Lan
     """A spoke's express flights: to the air hub, landing for its night sort, and back on its
     outbound bank."""
     unload, load = travel.AIR_BANK_UNLOADING_S, AIR_SPOKE_LOADING_S
-    inbound = air_lane(spoke, air, (0.0,), load, unload)
-    dep = bank_departure(spoke, air, inbound.duration_s, reference)
-    outbound = air_lane(air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S)
-    inbound = replace(air_lane(spoke, air, (dep,), load, unload), cutoff_s=0.0)
-    return inbound, replace(outbound, cutoff_s=0.0)
+    duration = travel.fly(km_between(spoke, air), load, unload).duration_s
+    dep = bank_departure(spoke, air, duration, reference)
+    return air_lane(spoke, air, (dep,), load, unload, cutoff_s=0.0), air_lane(
+        air, spoke, (AIR_BANK_OUTBOUND_S,), travel.AIR_BANK_LOADING_S, cutoff_s=0.0
+    )
 
 
 def hub_pairs(hubs: list[Facility], neighbours: int) -> list[tuple[Facility, Facility]]:

@@ -113,16 +113,24 @@ class World:
         """A case's ``at:`` must be where its parcel will pass (``pinned.at_problem``); a story
         moved to wherever the route starts would not be the one the scenario pinned."""
         for i, case in enumerate(self.scenario.cases):
-            fc = next((f for f in self.net.fcs if f.place.key == case.origin), None)
-            if case.at is None or fc is None:
-                continue  # a case from no warehouse is reported when it ships
-            cfg = self.scenario.carriers.get(case.carrier)
-            partner = cfg.partner.get(case.service) if cfg else None
+            fc = None if case.at is None else self.fc_at(case.origin)
+            if fc is None:
+                continue  # no place named, or a case from no warehouse (reported when it ships)
             dest = places.PLACES[case.destination]
+            partner = self._partner(case.carrier, case.service)
             planned = self.plan.route(case.carrier, case.service, fc, dest, partner)
             problem = pinned.at_problem(case, planned[0], self.net.facilities) if planned else None
             if problem:
                 raise ValueError(f"cases.{i}.at: {problem}")
+
+    def fc_at(self, place_key: str) -> Facility | None:
+        """The fulfilment centre at a place, if the world has one there."""
+        return next((f for f in self.net.fcs if f.place.key == place_key), None)
+
+    def _partner(self, carrier: str, service: Service) -> str | None:
+        """The partner the scenario gives ``carrier`` for ``service``'s last mile, if any."""
+        cfg = self.scenario.carriers.get(carrier)
+        return cfg.partner.get(service) if cfg else None
 
     # --- the clock --------------------------------------------------------------------------
     @property
@@ -206,8 +214,7 @@ class World:
     ) -> Parcel | None:
         """A shipment from a fulfilment centre to a recipient in ``dest``, labelled now; None when
         no route serves it. Its incidents are drawn here, from its own stream."""
-        cfg = self.scenario.carriers.get(carrier)
-        partner = cfg.partner.get(service) if cfg else None
+        partner = self._partner(carrier, service)
         planned = self.plan.route(carrier, service, fc, dest, partner)
         if planned is None:
             return None

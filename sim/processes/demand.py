@@ -100,8 +100,7 @@ def same_day_destination(world: World, carrier: str, fc: Facility, now: float, u
 def pinned_case(env: simpy.Environment, world: World, case: PinnedCase) -> Proc:
     """A QA case: a parcel whose story is scripted, on its own random stream and number block."""
     yield env.timeout(case.ship_at)
-    fc_place = places.PLACES[case.origin]
-    fc = next((f for f in world.net.fcs if f.place.key == fc_place.key), None)
+    fc = world.fc_at(case.origin)
     if fc is None:
         raise ValueError(f"case {case.name!r}: origin {case.origin!r} is not a fulfilment centre")
     dest = places.PLACES[case.destination]
